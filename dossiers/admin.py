@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import (
+    AgencyMembership,
+    Document,
+    Dossier,
+    DossierEvent,
+    OutboxMessage,
+    Payment,
+    Rating,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = AgencyMembership
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "phone", "full_name", "is_staff", "is_active"]
+    search_fields = ["email", "phone", "full_name"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "phone", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "id_number", "address", "address_unit", "organization")}),
+        (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "phone", "full_name", "password1", "password2")}),)
+    raw_id_fields = ["address_unit"]
+
+
+@admin.register(AgencyMembership)
+class AgencyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "agency"]
+    search_fields = ["user__email", "user__full_name", "agency__name"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = DossierEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "agency", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    """Read-only: every state change goes through the lifecycle, never through the admin."""
+
+    list_display = ["code", "procedure", "status", "channel", "receiving_agency", "due_date"]
+    list_filter = ["status", "channel"]
+    search_fields = ["code", "applicant_name", "applicant_phone"]
+    inlines = [EventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DossierEvent)
+class DossierEventAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: it can be read and searched, never edited."""
+
+    list_display = ["created_at", "dossier", "action", "from_status", "to_status", "actor", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["dossier__code", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register([Document, Payment, Rating, OutboxMessage])

@@ -1,0 +1,497 @@
+"""Accounts and roles, dossiers (hồ sơ), their documents, audit events, payments and ratings."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import AdministrativeUnit, Agency, OnlineMode, Procedure, ProcedureVersion
+
+
+# --- accounts -------------------------------------------------------------------------------------
+class AccountManager(UserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email) or None
+        phone = extra_fields.pop("phone", None) or None
+        if not email and not phone:
+            raise ValueError("An account needs an e-mail address or a phone number.")
+        user = self.model(email=email, phone=phone, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account: a citizen or business, or an officer (who also has AgencyMembership rows).
+
+    Login is by e-mail or phone number (dossiers.auth.EmailOrPhoneBackend).
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("thư điện tử"), unique=True, null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    address_unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("xã, phường nơi cư trú"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    organization = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=300, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = AccountManager()
+
+    class Meta:
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+                violation_error_message=_("Tài khoản cần có thư điện tử hoặc số điện thoại."),
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[-1] if self.full_name else ""
+
+    def roles_in(self, agency):
+        return {m.role for m in self.memberships.all() if m.agency_id == agency.pk}
+
+    @property
+    def is_officer(self):
+        return self.memberships.exclude(role=Role.MONITOR).exists()
+
+    @property
+    def is_monitor(self):
+        return self.memberships.filter(role=Role.MONITOR).exists()
+
+
+class Role(models.TextChoices):
+    DESK_OFFICER = "desk_officer", _("Cán bộ tiếp nhận (Một cửa)")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    LEADER = "leader", _("Lãnh đạo phê duyệt")
+    MONITOR = "monitor", _("Giám sát (Trung tâm Phục vụ hành chính công)")
+
+
+class AgencyMembership(models.Model):
+    """An officer's role in one agency. A user may hold several roles in several agencies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò tại cơ quan")
+        verbose_name_plural = _("vai trò tại cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique_role",
+                violation_error_message=_("Tài khoản đã có vai trò này tại cơ quan."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+# --- dossiers -------------------------------------------------------------------------------------
+class Status(models.TextChoices):
+    """Dossier statuses; the numbers follow the national portal's dossier status codes."""
+
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Mới đăng ký")  # 1
+    RECEIVED = "received", _("Đã tiếp nhận")  # 2
+    REFUSED = "refused", _("Không được tiếp nhận")  # 3
+    PROCESSING = "processing", _("Đang xử lý")  # 4
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung")  # 5
+    AWAITING_PAYMENT = "awaiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")  # 6
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")  # 7
+    STOPPED = "stopped", _("Dừng xử lý")  # 8
+    AWAITING_APPROVAL = "awaiting_approval", _("Chờ phê duyệt")
+    PROCESSED = "processed", _("Đã xử lý xong")  # 9
+    RETURNED = "returned", _("Đã trả kết quả")  # 10
+
+    @classmethod
+    def national_code(cls, status):
+        return NATIONAL_STATUS_CODES.get(status)
+
+    @classmethod
+    def open_statuses(cls):
+        """Received by an agency and not finished: the clock is (or may be) running."""
+        return [
+            cls.RECEIVED, cls.PROCESSING, cls.SUPPLEMENT_REQUESTED, cls.AWAITING_PAYMENT,
+            cls.AWAITING_APPROVAL, cls.PROCESSED,
+        ]
+
+    @classmethod
+    def final_statuses(cls):
+        return [cls.REFUSED, cls.WITHDRAWN, cls.STOPPED, cls.RETURNED]
+
+
+NATIONAL_STATUS_CODES = {
+    Status.SUBMITTED: 1, Status.RECEIVED: 2, Status.REFUSED: 3, Status.PROCESSING: 4,
+    Status.SUPPLEMENT_REQUESTED: 5, Status.AWAITING_PAYMENT: 6, Status.WITHDRAWN: 7, Status.STOPPED: 8,
+    Status.AWAITING_APPROVAL: 4, Status.PROCESSED: 9, Status.RETURNED: 10,
+}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that scopes dossiers to a user; every view and endpoint goes through it.
+
+        Citizens see their own dossiers; officers the dossiers received by or now handled by one of
+        their agencies (a transferred dossier stays visible to both); monitors and superusers all.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = list(user.memberships.all())
+        if any(m.role == Role.MONITOR for m in memberships):
+            return self
+        agency_ids = {m.agency_id for m in memberships}
+        own = Q(applicant=user)
+        if agency_ids:
+            return self.filter(
+                own
+                | (
+                    (Q(receiving_agency_id__in=agency_ids) | Q(handling_agency_id__in=agency_ids))
+                    & ~Q(status=Status.DRAFT)
+                )
+            )
+        return self.filter(own)
+
+    def open(self):
+        return self.filter(status__in=Status.open_statuses())
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().exclude(status=Status.SUPPLEMENT_REQUESTED).filter(due_date__lt=today)
+
+
+class Dossier(models.Model):
+    """Hồ sơ: one application for one procedure, from draft to returned result."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("phiên bản thủ tục"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    handling_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan đang xử lý"), on_delete=models.PROTECT, related_name="handled_dossiers"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản người nộp"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh người nộp"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("điện thoại người nộp"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử người nộp"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ người nộp"), max_length=300, blank=True)
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    assisted = models.BooleanField(
+        _("cán bộ nộp trực tuyến thay"), default=False,
+        help_text=_("Nộp trực tuyến do cán bộ thực hiện thay công dân; thống kê riêng."),
+    )
+    online_mode = models.CharField(_("mức độ trực tuyến khi nộp"), max_length=10, choices=OnlineMode.choices, blank=True)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    # When the clock last (re)started: receipt, or the completed supplement.
+    clock_started_at = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(_("tạm dừng tính thời hạn lúc"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("số ngày tạm dừng"), default=0)
+    processing_days = models.PositiveSmallIntegerField(_("số ngày làm việc cam kết"), null=True, blank=True)
+    due_date = models.DateField(_("hẹn trả kết quả"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("xử lý xong lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chuyên viên xử lý"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_dossiers",
+    )
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    fee_paid_at = models.DateTimeField(_("nộp phí lúc"), null=True, blank=True)
+    fee_paid_online = models.BooleanField(_("nộp phí trực tuyến"), default=False)
+    late_letter_at = models.DateTimeField(_("đã gửi thư xin lỗi lúc"), null=True, blank=True)
+    new_due_date = models.DateField(_("ngày hẹn mới"), null=True, blank=True)
+    # Optimistic concurrency: a page action carries the version it was rendered with.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["handling_agency", "status", "due_date", "id"], name="dossier_queue_idx"),
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
+            models.Index(fields=["returned_at"], name="dossier_returned_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(code__isnull=False),
+                name="dossier_code_after_draft",
+                violation_error_message=_("Hồ sơ đã nộp phải có mã hồ sơ."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.code or f"draft #{self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status in Status.open_statuses()
+
+    @property
+    def is_overdue(self):
+        return (
+            self.is_open and self.status != Status.SUPPLEMENT_REQUESTED and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def national_status_code(self):
+        return NATIONAL_STATUS_CODES.get(self.status)
+
+
+class DossierSequence(models.Model):
+    """Last dossier number given by an agency on a day; locked row makes codes gapless."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("ngày"))
+    last = models.PositiveIntegerField(_("số cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm mã hồ sơ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "day"], name="sequence_unique_agency_day",
+                violation_error_message=_("Bộ đếm đã tồn tại."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class DocumentSource(models.TextChoices):
+    UPLOADED = "uploaded", _("Tải lên")
+    SCANNED = "scanned", _("Số hóa tại Bộ phận Một cửa")
+    REUSED = "reused", _("Dùng lại từ kho dữ liệu")
+    PAPER = "paper", _("Bản giấy (chưa số hóa)")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+def document_path(instance, filename):
+    # Random-looking, non-guessable name; the original name is kept in the row.
+    import uuid
+
+    return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A file of a dossier: an uploaded or scanned paper, a reused wallet document, or the result."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        "procedures.RequiredDocument", verbose_name=_("thành phần hồ sơ"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to=document_path, max_length=300, blank=True)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.UPLOADED)
+    reused_from = models.ForeignKey(
+        "self", verbose_name=_("dùng lại từ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    is_supplement = models.BooleanField(_("giấy tờ bổ sung"), default=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ")
+        verbose_name_plural = _("giấy tờ")
+        ordering = ["dossier", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_digital(self):
+        return self.source != DocumentSource.PAPER
+
+
+class DossierEvent(models.Model):
+    """Audit trail: one row per state change (and notable action), append-only."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["dossier", "created_at", "id"]
+        indexes = [models.Index(fields=["dossier", "created_at"], name="event_dossier_time_idx")]
+
+    def __str__(self):
+        return f"{self.dossier} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Dossier events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Payment(models.Model):
+    """A fee payment through a provider; `reference` is the provider's transaction id."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ thanh toán")
+        PAID = "paid", _("Đã thanh toán")
+        FAILED = "failed", _("Không thành công")
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(_("đơn vị thanh toán"), max_length=40)
+    order_id = models.CharField(_("mã giao dịch MotCua"), max_length=64, unique=True)
+    reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=100, blank=True)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
+    raw = models.JSONField(_("thông báo của ngân hàng"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("thanh toán")
+        verbose_name_plural = _("thanh toán")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.order_id
+
+
+class Rating(models.Model):
+    """Đánh giá mức độ hài lòng: one per dossier."""
+
+    class Value(models.TextChoices):
+        SATISFIED = "satisfied", _("Hài lòng")
+        NORMAL = "normal", _("Bình thường")
+        UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+    dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="rating")
+    value = models.CharField(_("mức độ"), max_length=12, choices=Value.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    created_at = models.DateTimeField(_("đánh giá lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+
+    def __str__(self):
+        return f"{self.dossier}: {self.value}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (e-mail, SMS) written in the same transaction as the change that caused it.
+
+    Dispatched on commit when the broker answers, else by the relay task later; `key` makes sending
+    idempotent (the same event never notifies twice).
+    """
+
+    key = models.CharField(_("khóa"), max_length=200, unique=True)
+    kind = models.CharField(_("loại"), max_length=40)
+    payload = models.JSONField(_("nội dung"), default=dict)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("đã chuyển đi lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo chờ gửi")
+        verbose_name_plural = _("thông báo chờ gửi")
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_pending_idx")]
+
+    def __str__(self):
+        return self.key
+
+
+class SmsMessage(models.Model):
+    """What the sandbox SMS gateway 'sent' (the real gateway sits behind the same interface)."""
+
+    phone = models.CharField(_("số điện thoại"), max_length=20)
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tin nhắn SMS (sandbox)")
+        verbose_name_plural = _("tin nhắn SMS (sandbox)")
+
+    def __str__(self):
+        return f"{self.phone}: {self.text[:40]}"

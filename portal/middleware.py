@@ -1,0 +1,34 @@
+"""Turns a lost database connection into a clean 503 page instead of a stack trace."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        # Drop broken connections so the next request reconnects without restarting the process.
+        for conn in connections.all(initialized_only=True):
+            conn.close_if_unusable_or_obsolete()
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau. / Service temporarily unavailable."},
+                status=503,
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response

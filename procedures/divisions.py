@@ -1,0 +1,77 @@
+"""Import administrative units (province → district → commune) from official GSO data.
+
+Scheme 2024 (three tiers, in force until 30/06/2025) is read from the pinned `vietnam-provinces`
+0.6.x package; scheme 2025 (two tiers, from 01/07/2025) from a fixture built from vietnam-provinces
+2025.x (see scripts/build_divisions_fixture.py and procedures/data/LICENSE-divisions.txt).
+"""
+
+import gzip
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from procedures.models import Level, Scheme
+
+FIXTURE_2025 = Path(__file__).resolve().parent / "data" / "divisions-2025.json.gz"
+REORGANISATION_DAY = date(2025, 7, 1)
+SCHEME_VALIDITY = {
+    Scheme.THREE_TIER: (None, date(2025, 6, 30)),
+    Scheme.TWO_TIER: (REORGANISATION_DAY, None),
+}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    level: str
+    code: str
+    name: str
+    division_type: str
+    codename: str
+    parent_code: str | None  # code of the parent at the level above
+
+
+def _rows_2024(province_code):
+    import vietnam_provinces
+
+    if not vietnam_provinces.__version__.startswith("0.6"):
+        raise RuntimeError(
+            f"scheme 2024 needs vietnam-provinces 0.6.x (three tiers), found {vietnam_provinces.__version__}"
+        )
+    provinces = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    province = _find(provinces, province_code)
+    yield UnitRow(Level.PROVINCE, str(province["code"]), province["name"], province["division_type"],
+                  province["codename"], None)
+    for district in province["districts"]:
+        yield UnitRow(Level.DISTRICT, str(district["code"]), district["name"], district["division_type"],
+                      district["codename"], str(province["code"]))
+        for ward in district["wards"]:
+            yield UnitRow(Level.COMMUNE, str(ward["code"]), ward["name"], ward["division_type"],
+                          ward["codename"], str(district["code"]))
+
+
+def _rows_2025(province_code):
+    with gzip.open(FIXTURE_2025, "rt", encoding="utf-8") as fh:
+        provinces = json.load(fh)["provinces"]
+    province = _find(provinces, province_code)
+    yield UnitRow(Level.PROVINCE, str(province["code"]), province["name"], province["division_type"],
+                  province["codename"], None)
+    for ward in province["wards"]:
+        yield UnitRow(Level.COMMUNE, str(ward["code"]), ward["name"], ward["division_type"],
+                      ward["codename"], str(province["code"]))
+
+
+def _find(provinces, province_code):
+    for province in provinces:
+        if str(province["code"]) == str(int(province_code)):
+            return province
+    raise ValueError(f"no province with code {province_code}")
+
+
+def division_rows(province_code, scheme):
+    """The official units of one province in one scheme, parents before children."""
+    if scheme == Scheme.THREE_TIER:
+        return list(_rows_2024(province_code))
+    if scheme == Scheme.TWO_TIER:
+        return list(_rows_2025(province_code))
+    raise ValueError(f"unknown scheme {scheme!r}")

@@ -1,0 +1,333 @@
+"""Administrative units, agencies, the procedure catalogue (TTHC) and the working-day calendar."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class Scheme(models.TextChoices):
+    THREE_TIER = "2024", _("Ba cấp (tỉnh - huyện - xã), đến 30/6/2025")
+    TWO_TIER = "2025", _("Hai cấp (tỉnh - xã), từ 01/7/2025")
+
+
+class ValidityQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Rows whose validity period contains `day` (the structure of that day)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class AdministrativeUnit(models.Model):
+    """Đơn vị hành chính: province (tỉnh), district (huyện) or commune (xã/phường/thị trấn).
+
+    Codes are the official GSO codes; they are unique per (scheme, level) only, since a district and a
+    province may share a number and the 2025 scheme reuses commune codes.
+    """
+
+    scheme = models.CharField(_("sơ đồ hành chính"), max_length=4, choices=Scheme.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    code = models.CharField(_("mã GSO"), max_length=10)
+    name = models.CharField(_("tên"), max_length=200)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
+    codename = models.CharField(_("tên mã"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["scheme", "level", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "level", "code"], name="unit_unique_code_per_scheme_level",
+                violation_error_message=_("Mã đơn vị hành chính đã tồn tại trong sơ đồ này."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def district(self):
+        """The district this unit lies in (itself if a district), or None in the two-tier scheme."""
+        unit = self
+        while unit is not None:
+            if unit.level == Level.DISTRICT:
+                return unit
+            unit = unit.parent
+        return None
+
+
+class Agency(models.Model):
+    """Cơ quan: a body that receives and decides dossiers, with its one-stop desk (Bộ phận Một cửa).
+
+    `code` is the electronic identifier (mã định danh) printed in dossier codes.
+    """
+
+    code = models.CharField(_("mã định danh"), max_length=40, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
+    kind = models.CharField(
+        _("loại cơ quan"), max_length=40, blank=True,
+        help_text=_("Ví dụ SO_TUPHAP, UBND_HUYEN, P_TUPHAP, UBND_XA."),
+    )
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    area = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="agencies"
+    )
+    # Denormalised from `area` for reports grouped "per district" (None for provincial agencies and
+    # in the two-tier scheme).
+    district = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("huyện"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    desk_address = models.CharField(_("địa chỉ Bộ phận Một cửa"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("cơ quan kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["level", "name"]
+        indexes = [models.Index(fields=["level", "kind"], name="agency_level_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.district = self.area.district if self.area_id else None
+        super().save(*args, **kwargs)
+
+
+class Field(models.Model):
+    """Lĩnh vực: the subject area of a procedure (civil status, land, construction …)."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OnlineMode(models.TextChoices):
+    NONE = "none", _("Không trực tuyến")
+    PARTIAL = "partial", _("Trực tuyến một phần")
+    FULL = "full", _("Trực tuyến toàn trình")
+
+
+class Procedure(models.Model):
+    """Thủ tục hành chính (TTHC): the current, editable content of one procedure.
+
+    Every publication snapshots the content into a ProcedureVersion; a dossier keeps the version in
+    force when it was submitted, so later edits never change what the applicant was asked for.
+    """
+
+    code = models.CharField(_("mã thủ tục"), max_length=30, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=500, blank=True)
+    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedures", blank=True
+    )
+    online_mode = models.CharField(
+        _("mức độ trực tuyến"), max_length=10, choices=OnlineMode.choices, default=OnlineMode.NONE
+    )
+    processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
+    online_processing_days = models.PositiveSmallIntegerField(
+        _("thời hạn rút ngắn khi nộp trực tuyến (ngày làm việc)"), null=True, blank=True
+    )
+    steps = models.TextField(_("trình tự thực hiện"), blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    result_type = models.CharField(_("kết quả thực hiện"), max_length=500, blank=True)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    online_only = models.BooleanField(_("chỉ tiếp nhận trực tuyến"), default=False)
+    online_only_weekdays = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name=_("ngày chỉ tiếp nhận trực tuyến (0 = Thứ Hai)"),
+        default=list, blank=True,
+    )
+    tags = ArrayField(models.CharField(max_length=50), verbose_name=_("nhãn"), default=list, blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    current_version = models.PositiveIntegerField(_("phiên bản hiện hành"), default=0)
+    # Unaccented, lower-cased name and code, maintained on save, searched with pg_trgm.
+    search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["code"]
+        indexes = [
+            GinIndex(fields=["search_text"], name="procedure_search_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["level", "online_mode"], name="procedure_level_mode_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(online_processing_days__isnull=True)
+                | Q(online_processing_days__lte=models.F("processing_days")),
+                name="procedure_online_days_not_longer",
+                violation_error_message=_("Thời hạn trực tuyến không được dài hơn thời hạn giải quyết."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        from procedures.search import normalize
+
+        self.search_text = normalize(f"{self.code} {self.name} {self.name_en}")
+        super().save(*args, **kwargs)
+
+    def days_for(self, *, online):
+        """Working days committed for a dossier of this channel."""
+        if online and self.online_processing_days is not None:
+            return self.online_processing_days
+        return self.processing_days
+
+    def accepts_paper_on(self, day):
+        """False on the weekdays this procedure is accepted online only ("Thursday: no paper")."""
+        return not self.online_only and day.weekday() not in self.online_only_weekdays
+
+    @property
+    def offers_online(self):
+        return self.online_mode != OnlineMode.NONE
+
+
+class FeeLine(models.Model):
+    """One fee or charge (phí, lệ phí) of a procedure, in đồng."""
+
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("tên khoản thu"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    waived_online = models.BooleanField(_("miễn khi nộp trực tuyến"), default=False)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
+        ordering = ["procedure", "position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPG = "jpg", "JPEG"
+    PNG = "png", "PNG"
+    DOCX = "docx", "DOCX"
+
+
+class RequiredDocument(models.Model):
+    """Thành phần hồ sơ: a paper the applicant must (or may) provide."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="documents"
+    )
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    copies = models.PositiveSmallIntegerField(_("số bản"), default=1)
+    kinds = ArrayField(
+        models.CharField(max_length=10, choices=DocumentKind.choices), verbose_name=_("định dạng chấp nhận"),
+        default=list, blank=True,
+    )
+    template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="templates/", blank=True)
+    template_name = models.CharField(_("tên tệp mẫu"), max_length=200, blank=True)
+    reusable = models.BooleanField(_("dùng lại từ kho dữ liệu cá nhân"), default=False)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["procedure", "position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureVersion(models.Model):
+    """A published version of a procedure, frozen as JSON, with the date it takes effect."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("số phiên bản"))
+    effective_from = models.DateField(_("ngày hiệu lực"), default=timezone.localdate)
+    snapshot = models.JSONField(_("nội dung"))
+    note = models.CharField(_("ghi chú thay đổi"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="procedure_version_unique_number",
+                violation_error_message=_("Phiên bản này đã tồn tại."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.code} v{self.number}"
+
+
+class CalendarException(models.Model):
+    """A day the government declares off, or a weekend day declared a make-up working day."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("lý do"), max_length=200)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, làm bù")
+        verbose_name_plural = _("ngày nghỉ, làm bù")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
