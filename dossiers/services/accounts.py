@@ -1,4 +1,6 @@
-"""Every write that changes dossiers or accounts: one keyword-only function per use case."""
+"""Accounts."""
+
+__all__ = ["account_register"]
 
 from django.contrib.auth import get_user_model
 from django.db import transaction

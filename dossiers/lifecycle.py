@@ -1,0 +1,189 @@
+"""The dossier lifecycle: every status, every allowed transition and who may make it, in one table.
+
+    draft --submit--> submitted --receive--> received --assign--> processing
+    submitted --refuse--> refused
+    received|processing --request_supplement--> supplement_requested --supplement--> received
+    processing --transfer--> processing (at another agency)
+    processing --request_payment--> awaiting_payment --pay--> processing
+    processing --submit_for_approval--> awaiting_approval --approve--> processed
+    awaiting_approval --send_back--> processing
+    processed --return_result--> returned
+    any open state --withdraw--> withdrawn (applicant) ; --stop--> stopped (agency, with reason)
+
+`apply()` is the only code that changes a dossier's status. It locks the row, checks the status and
+the actor's role, lets the calling service change the action's own fields, bumps the version, writes
+the audit event and the citizen's notifications (outbox) in the same transaction, and hands the
+notifications to Celery on commit.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Dossier, DossierEvent, Role, Status
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Nộp hồ sơ")
+    RECEIVE = "receive", _("Tiếp nhận")
+    REFUSE = "refuse", _("Từ chối tiếp nhận")
+    ASSIGN = "assign", _("Phân công xử lý")
+    TRANSFER = "transfer", _("Chuyển liên thông")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
+    SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+    REQUEST_PAYMENT = "request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    PAY = "pay", _("Đã nộp phí, lệ phí")
+    SUBMIT_FOR_APPROVAL = "submit_for_approval", _("Trình phê duyệt")
+    APPROVE = "approve", _("Phê duyệt")
+    SEND_BACK = "send_back", _("Trả lại để xử lý lại")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+    STOP = "stop", _("Dừng xử lý")
+
+
+# Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
+# callback); the roles are the actor's roles in the agency now handling the dossier.
+APPLICANT = "applicant"
+SYSTEM = "system"
+DESK, SPECIALIST, LEADER = Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER
+
+OPEN = frozenset(Status.open_statuses())
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    actors: frozenset
+    needs_reason: bool = False
+    notify: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _t(sources, target, actors, **kwargs):
+    return Transition(frozenset(sources), target, frozenset(actors), **kwargs)
+
+
+TRANSITIONS = {
+    Action.SUBMIT: _t({Status.DRAFT}, Status.SUBMITTED, {APPLICANT, DESK}),
+    Action.RECEIVE: _t({Status.SUBMITTED}, Status.RECEIVED, {DESK}),
+    Action.REFUSE: _t({Status.SUBMITTED}, Status.REFUSED, {DESK}, needs_reason=True),
+    Action.ASSIGN: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, LEADER}),
+    Action.TRANSFER: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, SPECIALIST, LEADER},
+                        needs_reason=True),
+    Action.REQUEST_SUPPLEMENT: _t({Status.RECEIVED, Status.PROCESSING}, Status.SUPPLEMENT_REQUESTED,
+                                  {DESK, SPECIALIST}, needs_reason=True),
+    Action.SUPPLEMENT: _t({Status.SUPPLEMENT_REQUESTED}, Status.RECEIVED, {APPLICANT, DESK}),
+    Action.REQUEST_PAYMENT: _t({Status.PROCESSING}, Status.AWAITING_PAYMENT, {SPECIALIST, DESK}),
+    Action.PAY: _t({Status.AWAITING_PAYMENT}, Status.PROCESSING, {SYSTEM, DESK}),
+    Action.SUBMIT_FOR_APPROVAL: _t({Status.PROCESSING}, Status.AWAITING_APPROVAL, {SPECIALIST}, notify=False),
+    Action.APPROVE: _t({Status.AWAITING_APPROVAL}, Status.PROCESSED, {LEADER}),
+    Action.SEND_BACK: _t({Status.AWAITING_APPROVAL}, Status.PROCESSING, {LEADER}, needs_reason=True, notify=False),
+    Action.RETURN_RESULT: _t({Status.PROCESSED}, Status.RETURNED, {DESK}),
+    Action.WITHDRAW: _t(OPEN | {Status.SUBMITTED}, Status.WITHDRAWN, {APPLICANT}, needs_reason=True),
+    Action.STOP: _t(OPEN | {Status.SUBMITTED}, Status.STOPPED, {DESK, LEADER}, needs_reason=True),
+}
+
+# Timestamps that belong to reaching a status, set by apply() whatever the action.
+_REACHED_AT = {
+    Status.SUBMITTED: "submitted_at",
+    Status.PROCESSED: "completed_at",
+    Status.RETURNED: "returned_at",
+}
+
+
+class LifecycleError(Exception):
+    """Base of the errors a transition raises; `message` is for the user (translated)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class TransitionNotAllowed(LifecycleError):
+    """The dossier is not in a status this action starts from (often: someone acted first)."""
+
+
+class DossierChanged(LifecycleError):
+    """The dossier changed since the page was loaded (optimistic concurrency)."""
+
+
+class ReasonRequired(LifecycleError):
+    pass
+
+
+def actor_kinds(user, dossier):
+    """What `user` is for this dossier: applicant, and/or roles in the agency now handling it."""
+    if user is None:
+        return {SYSTEM}
+    kinds = set()
+    if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+        kinds.add(APPLICANT)
+    kinds.update(m.role for m in user.memberships.all() if m.agency_id == dossier.handling_agency_id)
+    return kinds
+
+
+def allowed_actions(user, dossier):
+    """Actions `user` may take on `dossier` now (drives the buttons on the dossier pages)."""
+    kinds = actor_kinds(user, dossier)
+    return [
+        action for action, t in TRANSITIONS.items()
+        if dossier.status in t.sources and kinds & t.actors
+    ]
+
+
+def apply(*, dossier, action, actor, reason="", expected_version=None, ip_address=None, data=None, change=None):
+    """Make one transition. Returns the updated dossier (a fresh, locked-then-saved instance).
+
+    `change(dossier)`, given by the calling service, sets the action's own fields (due date, assignee,
+    handling agency …) on the locked row before it is saved; it may raise LifecycleError to refuse.
+    Raises TransitionNotAllowed, DossierChanged, ReasonRequired or PermissionDenied; nothing is written
+    then. Runs in its own transaction (or the caller's).
+    """
+    action = Action(action)
+    transition = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise DossierChanged(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."))
+        if locked.status not in transition.sources:
+            raise TransitionNotAllowed(
+                _("Hồ sơ đang ở trạng thái “%(status)s”, không thể thực hiện “%(action)s”.")
+                % {"status": locked.get_status_display(), "action": action.label}
+            )
+        if not (actor_kinds(actor, locked) & transition.actors):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+        reason = (reason or "").strip()
+        if transition.needs_reason and not reason:
+            raise ReasonRequired(_("Vui lòng nêu lý do."))
+        from_status, agency_id = locked.status, locked.handling_agency_id
+        now = timezone.now()
+        if change is not None:
+            change(locked)
+        locked.status = transition.target
+        if transition.target in _REACHED_AT:
+            setattr(locked, _REACHED_AT[transition.target], now)
+        if transition.target in Status.final_statuses():
+            locked.closed_at = now
+        locked.version += 1
+        locked.save()
+        event = DossierEvent.objects.create(
+            dossier=locked, action=action, from_status=from_status, to_status=locked.status, actor=actor,
+            agency_id=agency_id, comment=reason, data=data or {}, ip_address=ip_address, created_at=now,
+        )
+        if transition.notify:
+            from dossiers.notifications import notify_applicant
+
+            notify_applicant(dossier=locked, event=event)
+    return locked
+
+
+def record(*, dossier, action, actor, comment="", data=None, ip_address=None):
+    """Audit an action that changes no status (upload of the result, a printed letter, a download)."""
+    return DossierEvent.objects.create(
+        dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,
+        agency_id=dossier.handling_agency_id, comment=comment, data=data or {}, ip_address=ip_address,
+    )

@@ -1,0 +1,142 @@
+"""Notifications to applicants: written to the outbox in the state change's transaction, sent by Celery.
+
+The outbox row is the promise: if Redis is down when the transaction commits, the row stays unsent and
+the relay task (`dossiers.tasks.relay_outbox`, every minute) hands it to a worker later. Sending is
+idempotent per row (`outbox_send` locks it and skips it once `sent_at` is set), so a redelivered task
+never sends twice.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from dossiers.models import OutboxMessage, SmsMessage, Status
+
+logger = logging.getLogger(__name__)
+
+
+# --- SMS gateway interface ------------------------------------------------------------------------
+class SmsBackend:
+    """A gateway sends one text to one Vietnamese phone number or raises."""
+
+    def send(self, phone, text):
+        raise NotImplementedError
+
+
+class SandboxSmsBackend(SmsBackend):
+    """Records messages in the database (visible in the admin) instead of sending them."""
+
+    def send(self, phone, text):
+        SmsMessage.objects.create(phone=phone, text=text)
+        logger.info("sandbox SMS to %s: %s", phone[:3] + "****" + phone[-3:], text)
+
+
+def sms_backend():
+    return import_string(settings.SMS_BACKEND)()
+
+
+# --- writing to the outbox ------------------------------------------------------------------------
+def notify_applicant(*, dossier, event):
+    """Queue e-mail and SMS about `event` for the applicant; call inside the transition's transaction."""
+    context = {"dossier_code": dossier.code, "event_id": event.pk, "status": dossier.status, "action": event.action,
+               "reason": event.comment, "due_date": dossier.due_date.isoformat() if dossier.due_date else None}
+    messages = []
+    if dossier.applicant_email:
+        messages.append(OutboxMessage(key=f"event:{event.pk}:email", kind="email",
+                                      payload={**context, "to": dossier.applicant_email}))
+    if dossier.applicant_phone:
+        messages.append(OutboxMessage(key=f"event:{event.pk}:sms", kind="sms",
+                                      payload={**context, "to": dossier.applicant_phone}))
+    queue_messages(messages)
+
+
+def queue_messages(messages):
+    """Save outbox rows now; hand them to Celery when (and only if) the transaction commits."""
+    if not messages:
+        return
+    saved = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    keys = [m.key for m in saved]
+    transaction.on_commit(lambda: dispatch(keys))
+
+
+def dispatch(keys):
+    """Best effort: enqueue one send task per message. A broker error leaves them to the relay."""
+    from dossiers.tasks import send_outbox_message
+
+    try:
+        for key in keys:
+            send_outbox_message.apply_async(args=[key], retry=False)
+    except Exception as exc:  # noqa: BLE001 - the broker may be down; the outbox keeps the promise
+        logger.warning("broker unavailable, %d notification(s) left to the relay: %s", len(keys), exc)
+        return
+    OutboxMessage.objects.filter(key__in=keys, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+
+
+# --- sending --------------------------------------------------------------------------------------
+def render_message(message):
+    """Subject and body, Vietnamese first then English, from templates/notifications/."""
+    parts = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            context = dict(
+                message.payload, site_url=settings.SITE_URL, site_name=settings.SITE_NAME,
+                status_label=str(Status(message.payload["status"]).label) if message.payload.get("status") else "",
+            )
+            parts[language] = render_to_string(f"notifications/{message.kind}.txt", context).strip()
+    subject = parts["vi"].splitlines()[0] if message.kind == "email" else ""
+    if message.kind == "email":
+        body = parts["vi"].split("\n", 1)[-1].strip() + "\n\n---\n" + parts["en"].split("\n", 1)[-1].strip()
+    else:
+        body = parts["vi"]
+    return subject, body
+
+
+def outbox_send(*, key):
+    """Send one outbox message exactly once. Returns True if sent now, False if already sent/locked."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(key=key, sent_at__isnull=True).first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        subject, body = render_message(message)
+        try:
+            if message.kind == "email":
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.payload["to"]])
+            elif message.kind == "sms":
+                sms_backend().send(message.payload["to"], body)
+            else:
+                raise ValueError(f"unknown outbox kind {message.kind}")
+        except Exception as exc:
+            OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, last_error=str(exc)[:2000])
+            raise
+        message.sent_at = timezone.now()
+        message.save(update_fields=["sent_at", "attempts"])
+        return True
+
+
+def outbox_take_pending(*, limit=500, stale_after_seconds=600):
+    """Claim unsent messages that never reached a worker (broker outage) or whose task was lost.
+
+    SKIP LOCKED lets two relays run at once without taking the same rows; claimed rows are stamped
+    so the next relay leaves them alone for `stale_after_seconds`.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        keys = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=10)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(seconds=stale_after_seconds)))
+            .filter(created_at__lt=now - timedelta(seconds=5))
+            .order_by("created_at").values_list("key", flat=True)[:limit]
+        )
+        OutboxMessage.objects.filter(key__in=keys).update(dispatched_at=now)
+    return keys

@@ -1,0 +1,8 @@
+"""Every write that changes dossiers or accounts: one keyword-only function per use case.
+
+A package rather than one module because the citizen side and the desk side grow in parallel;
+callers import from here (`from dossiers import services; services.dossier_submit(...)`).
+"""
+
+from dossiers.services.accounts import *  # noqa: F403
+from dossiers.services.intake import *  # noqa: F403

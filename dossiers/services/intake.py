@@ -1,0 +1,124 @@
+"""Creating, numbering, submitting and receiving dossiers: the steps every channel shares."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import lifecycle
+from dossiers.models import Channel, Dossier, Status
+from procedures.models import OnlineMode
+from procedures.selectors import working_calendar
+from procedures.services import procedure_version_in_force
+
+__all__ = [
+    "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
+    "dossier_due_explanation",
+]
+
+
+def dossier_allocate_code(*, agency, day):
+    """Next code `{agency code}-{yyMMdd}-{NNNN}` for the agency and day.
+
+    One upsert on the (agency, day) counter row: the row stays locked until the caller's transaction
+    ends, so concurrent submissions queue behind it and a rolled-back submission gives its number
+    back. Codes are therefore neither duplicated nor skipped. Must run inside a transaction.
+    """
+    assert connection.in_atomic_block, "allocate codes inside the submitting transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO dossiers_dossiersequence (agency_id, day, last) VALUES (%s, %s, 1)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last = dossiers_dossiersequence.last + 1
+            RETURNING last
+            """,
+            [agency.pk, day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def dossier_fee(*, procedure, channel):
+    """Fees due in đồng: every fee line, less those waived for online applications."""
+    return sum(
+        line.amount for line in procedure.fees.all() if not (channel == Channel.ONLINE and line.waived_online)
+    )
+
+
+@transaction.atomic
+def dossier_create_draft(*, procedure, agency, applicant=None, created_by=None, channel=Channel.ONLINE,
+                         assisted=False, applicant_name="", applicant_id_number="", applicant_phone="",
+                         applicant_email="", applicant_address="", form_data=None):
+    """A draft for `procedure` at `agency`; contact details default to the applicant's account."""
+    if not procedure.is_active:
+        raise lifecycle.LifecycleError(_("Thủ tục này hiện không áp dụng."))
+    if not procedure.agencies.filter(pk=agency.pk).exists():
+        raise lifecycle.LifecycleError(_("Cơ quan đã chọn không giải quyết thủ tục này."))
+    if channel == Channel.ONLINE and procedure.online_mode == OnlineMode.NONE:
+        raise lifecycle.LifecycleError(_("Thủ tục này chưa cung cấp dịch vụ trực tuyến."))
+    if applicant is not None:
+        applicant_name = applicant_name or applicant.full_name
+        applicant_id_number = applicant_id_number or applicant.id_number
+        applicant_phone = applicant_phone or (applicant.phone or "")
+        applicant_email = applicant_email or (applicant.email or "")
+        applicant_address = applicant_address or applicant.address
+    return Dossier.objects.create(
+        procedure=procedure, receiving_agency=agency, handling_agency=agency, applicant=applicant,
+        channel=channel, assisted=assisted, applicant_name=applicant_name, applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone, applicant_email=applicant_email, applicant_address=applicant_address,
+        form_data=form_data or {},
+    )
+
+
+def dossier_submit(*, dossier, actor, ip_address=None, now=None):
+    """Submit a draft: fix the procedure version and online mode, number it, compute the fee.
+
+    Validation of the form and documents is the caller's (`dossiers.validation.check_complete`) and
+    happens before; this function only enforces the lifecycle.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+
+    def change(locked):
+        procedure = locked.procedure
+        locked.procedure_version = procedure_version_in_force(procedure=procedure, day=day)
+        locked.online_mode = procedure.online_mode if locked.channel == Channel.ONLINE else ""
+        locked.fee_amount = dossier_fee(procedure=procedure, channel=locked.channel)
+        locked.processing_days = procedure.days_for(online=locked.channel == Channel.ONLINE)
+        locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
+
+    with transaction.atomic():
+        return lifecycle.apply(dossier=dossier, action=lifecycle.Action.SUBMIT, actor=actor, ip_address=ip_address,
+                               change=change)
+
+
+def _start_clock(locked, now):
+    """(Re)start the legal clock at `now`: the full committed time, counted by the calendar."""
+    result = working_calendar().due_date(now, locked.processing_days or 0)
+    locked.clock_started_at = now
+    locked.clock_paused_at = None
+    locked.due_date = result.due_date
+    return result
+
+
+def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, now=None):
+    """Desk receives an online dossier: the clock starts, the due date is fixed and explained."""
+    now = now or timezone.now()
+
+    def change(locked):
+        locked.received_at = now
+        _start_clock(locked, now)
+
+    return lifecycle.apply(dossier=dossier, action=lifecycle.Action.RECEIVE, actor=actor,
+                           expected_version=expected_version, ip_address=ip_address, change=change)
+
+
+def dossier_due_explanation(*, dossier):
+    """Why the due date is what it is: the calendar's steps from the last clock start."""
+    if dossier.clock_started_at is None:
+        return None
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return working_calendar().due_date(
+            dossier.clock_started_at, dossier.processing_days or 0,
+            paused=[(dossier.clock_paused_at, None)],
+        )
+    return working_calendar().due_date(dossier.clock_started_at, dossier.processing_days or 0)

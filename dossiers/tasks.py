@@ -1,0 +1,21 @@
+"""Celery tasks of the dossiers app: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from dossiers import notifications
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
+             max_retries=8)
+def send_outbox_message(self, key):
+    """Idempotent: a message already sent (or being sent by another worker) is skipped."""
+    return notifications.outbox_send(key=key)
+
+
+@shared_task(acks_late=True)
+def relay_outbox():
+    """Hand over messages that never reached a worker (broker outage, lost task). Runs every minute."""
+    keys = notifications.outbox_take_pending()
+    for key in keys:
+        send_outbox_message.delay(key)
+    return len(keys)
