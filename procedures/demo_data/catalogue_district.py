@@ -454,6 +454,6 @@ OTHER_DISTRICT = [
      "description_en": "Closes a household business after its taxes are settled."},
 ]
 
-# Deep copy so that shared helper lists (forms, tags) are not aliased between procedures.
-VINH_THANH = copy.deepcopy(VINH_THANH_KTHT + VINH_THANH_OTHER)
-PROCEDURES = VINH_THANH + copy.deepcopy(OTHER_DISTRICT)
+# Deep-copy each procedure so that shared helper lists (forms, tags) are not aliased between procedures.
+VINH_THANH = [copy.deepcopy(p) for p in VINH_THANH_KTHT + VINH_THANH_OTHER]
+PROCEDURES = VINH_THANH + [copy.deepcopy(p) for p in OTHER_DISTRICT]
