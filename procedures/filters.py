@@ -51,7 +51,7 @@ class ProcedurePageFilter(ProcedureFilter):
                     choices.append((agency.code, agency.name))
             form.fields["agency"].widget.choices = choices
             form.fields["field"].widget.choices = [("", _("Tất cả lĩnh vực")),
-                                                   *selectors.field_list().values_list("code", "name")]
+                                                   *selectors.field_choices()]
         return self._form
 
 

@@ -3,14 +3,16 @@
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from procedures.calendar import WorkingCalendar
 from procedures.models import AdministrativeUnit, Agency, CalendarException, Field, OnlineMode, Procedure
-from procedures.search import normalize
+from procedures.search import normalize, search_procedures, unaccented
 
+# How long the filter lists (agencies, fields) of the search form are cached.
+FILTER_CHOICES_SECONDS = 300
 # Above this many agencies a procedure page offers a search instead of listing every office.
 AGENCY_LIST_LIMIT = 30
 
@@ -38,17 +40,9 @@ def procedure_list():
 
 
 def procedure_text_search(queryset, text):
-    """Procedures whose code or name contains every word of `text`, accents and case ignored.
-
-    Each word is a `LIKE '%word%'` on the unaccented `search_text`, served by its trigram GIN index;
-    results are ranked by trigram word similarity to the whole query, then by code.
-    """
-    query = normalize(text)
-    if not query:
-        return queryset
-    for word in query.split(" "):
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset.annotate(rank=TrigramWordSimilarity(query, "search_text")).order_by("-rank", "code")
+    """Procedures whose code or names contain every word typed (as a prefix), accents and case
+    ignored, best matches first: PostgreSQL full-text search on `search_text` (procedures.search)."""
+    return search_procedures(queryset, text)
 
 
 def procedure_detail(*, code):
@@ -71,7 +65,7 @@ def procedure_agencies(*, procedure, text="", district=None, limit=AGENCY_LIST_L
     if district is not None:
         agencies = agencies.filter(Q(district=district) | Q(area=district))
     if text:
-        agencies = agencies.filter(name__unaccent__icontains=text.strip())
+        agencies = agencies.annotate(plain_name=unaccented("name")).filter(plain_name__contains=normalize(text))
     return list(agencies[:limit]), agencies.count()
 
 
@@ -89,16 +83,31 @@ def agency_list():
 
 
 def agency_filter_choices():
-    """(code, name) of the offices worth listing in a filter: provincial and district agencies."""
-    return list(agency_list().exclude(level="commune").order_by("level", "name").values_list("code", "name"))
+    """(code, name) of the offices worth listing in a filter: provincial and district agencies.
+
+    Cached for FILTER_CHOICES_SECONDS: the list changes a few times a year and is on every search.
+    """
+    return cache.get_or_set("procedures:agency-filter-choices", lambda: list(
+        Agency.objects.filter(is_active=True).exclude(level="commune").order_by("level", "name")
+        .values_list("code", "name")
+    ), FILTER_CHOICES_SECONDS)
+
+
+def field_choices():
+    """(code, name) of every field (lĩnh vực), cached like agency_filter_choices."""
+    return cache.get_or_set("procedures:field-choices",
+                            lambda: list(Field.objects.values_list("code", "name")), FILTER_CHOICES_SECONDS)
 
 
 def unit_list():
     return AdministrativeUnit.objects.select_related("parent")
 
 
-def district_list():
-    return AdministrativeUnit.objects.filter(level="district").in_force_on(timezone.localdate()).order_by("name")
+def procedure_districts(*, procedure):
+    """Districts where some office handles `procedure` (the chooser's list on its page)."""
+    return AdministrativeUnit.objects.filter(
+        level="district", pk__in=procedure.agencies.filter(is_active=True).values("district")
+    ).order_by("name")
 
 
 # --- catalogue indicators (for reports) -------------------------------------------------------------

@@ -31,7 +31,7 @@ def procedure_detail(request, code):
         procedure = selectors.procedure_detail(code=code)
     except Procedure.DoesNotExist as error:
         raise Http404 from error
-    chooser = AgencyChooserForm(request.GET or None, districts=selectors.district_list())
+    chooser = AgencyChooserForm(request.GET or None, districts=selectors.procedure_districts(procedure=procedure))
     criteria = chooser.cleaned_data if chooser.is_valid() else {}
     agencies, agency_count = selectors.procedure_agencies(
         procedure=procedure, text=criteria.get("noi_nop", ""), district=criteria.get("huyen"),
