@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from procedures import selectors
 from procedures.filters import ProcedurePageFilter
@@ -10,6 +11,7 @@ from procedures.forms import AgencyChooserForm, DueDateForm
 from procedures.models import Procedure, RequiredDocument
 
 PAGE_SIZE = 20
+WEEKDAYS = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
 
 
 def procedure_list(request):
@@ -42,6 +44,7 @@ def procedure_detail(request, code):
         "online_open": selectors.online_submission_open(procedure=procedure),
         "steps": [line for line in procedure.steps.splitlines() if line.strip()],
         "legal_basis": [line for line in procedure.legal_basis.splitlines() if line.strip()],
+        "online_only_days": [WEEKDAYS[day] for day in sorted(procedure.online_only_weekdays) if 0 <= day <= 6],
     })
 
 

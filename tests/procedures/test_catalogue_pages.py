@@ -113,3 +113,24 @@ def test_commune_procedure_page_offers_a_chooser_instead_of_every_commune(client
 def test_nav_and_home_link_to_the_catalogue(client, db):
     html = client.get(reverse("home")).content.decode()
     assert html.count('href="/thu-tuc/"') >= 2
+
+
+def test_online_only_weekdays_are_named_on_the_procedure_page(client, catalogue):
+    Procedure.objects.filter(code="1.001193").update(online_only_weekdays=[3])
+    assert "không nhận hồ sơ giấy vào Thứ Năm" in client.get("/thu-tuc/1.001193/").content.decode()
+
+
+def test_uploaded_template_is_downloadable_and_a_missing_one_is_404(client, catalogue, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    document = Procedure.objects.get(code="1.001193").documents.first()
+    without_file = f"/thu-tuc/1.001193/mau/{document.pk}/"
+    assert client.get(without_file).status_code == 404
+    document.template.save("to-khai.docx", ContentFile(b"mau to khai"))
+    response = client.get(without_file)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"mau to khai"
+    assert 'href="/thu-tuc/1.001193/mau/' in client.get("/thu-tuc/1.001193/").content.decode()
+    assert client.get(f"/thu-tuc/2.001610/mau/{document.pk}/").status_code == 404  # another procedure's

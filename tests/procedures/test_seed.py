@@ -36,5 +36,8 @@ def test_seeding_a_changed_procedure_publishes_a_new_version(catalogue):
 
 def test_seed_catalogue_command_loads_the_demo_data(agencies, capsys):
     call_command("seed_catalogue")
-    assert Procedure.objects.count() >= 3
+    assert Procedure.objects.count() >= 60
+    assert set(Procedure.objects.values_list("level", flat=True)) == {"province", "district", "commune"}
+    assert Procedure.objects.filter(tags__contains=["vinh-thanh-2023"], online_only=True).count() == 24
+    assert not Procedure.objects.filter(current_version=0).exists()
     assert "created" in capsys.readouterr().out
