@@ -134,3 +134,13 @@ def test_uploaded_template_is_downloadable_and_a_missing_one_is_404(client, cata
     assert b"".join(response.streaming_content) == b"mau to khai"
     assert 'href="/thu-tuc/1.001193/mau/' in client.get("/thu-tuc/1.001193/").content.decode()
     assert client.get(f"/thu-tuc/2.001610/mau/{document.pk}/").status_code == 404  # another procedure's
+
+
+def test_procedure_page_query_count_is_pinned(client, catalogue, django_assert_max_num_queries):
+    procedure = Procedure.objects.get(code="1.001193")
+    for index in range(40):
+        unit = factories.UnitFactory(level="commune", parent=catalogue["tree"]["district"], name=f"Phường {index}")
+        procedure.agencies.add(factories.AgencyFactory(commune=True, area=unit, name=f"UBND Phường {index}"))
+    with django_assert_max_num_queries(7):
+        response = client.get("/thu-tuc/1.001193/", {"noi_nop": "phuong"})
+    assert response.status_code == 200 and response.context["agency_count"] == 40
