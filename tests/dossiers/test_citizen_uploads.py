@@ -1,6 +1,7 @@
 """Uploads: checked by content and size, names sanitised, files private and served with care."""
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,11 +82,12 @@ def test_file_names_are_sanitised(given, expected):
     assert uploads.safe_filename(given) == expected
 
 
-def test_path_traversal_name_is_stored_without_its_path(draft, citizen, private_media):
+def test_path_traversal_name_is_stored_without_its_path(draft, citizen, settings):
+    media = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     document = services.document_upload(dossier=draft, actor=citizen, required_document=required(draft),
                                         uploaded=SimpleUploadedFile("../../../../tmp/evil.pdf", pdf_bytes()))
     assert document.original_name == "evil.pdf"
-    assert (private_media / document.file.name).resolve().is_relative_to(private_media.resolve())
+    assert (media / document.file.name).resolve().is_relative_to(media.resolve())
 
 
 def test_download_is_an_attachment_with_the_sanitised_name_and_nosniff(client, citizen, draft):
@@ -113,18 +115,19 @@ def test_file_urls_follow_the_permission_matrix(client, citizen, other_citizen):
                                  outsiders=[other_citizen, outsider_officer], insiders=[citizen, officer])
 
 
-def test_wallet_reuse_points_at_the_same_file_without_copying(citizen, procedure, private_media):
+def test_wallet_reuse_points_at_the_same_file_without_copying(citizen, procedure, settings):
+    media = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     first = submitted_dossier(citizen, procedure=procedure)
     original = first.documents.get()
     requirement = required(first)
     requirement.reusable = True
     requirement.save()
-    files_before = sorted(p for p in private_media.rglob("*") if p.is_file())
+    files_before = sorted(p for p in media.rglob("*") if p.is_file())
     draft = services.dossier_start_online(procedure=procedure, agency=procedure.agencies.first(), applicant=citizen)
     reused = services.document_reuse(dossier=draft, actor=citizen, source=original, required_document=requirement)
     assert reused.source == DocumentSource.REUSED and reused.reused_from == original
     assert reused.file.name == original.file.name and reused.sha256 == original.sha256
-    assert sorted(p for p in private_media.rglob("*") if p.is_file()) == files_before
+    assert sorted(p for p in media.rglob("*") if p.is_file()) == files_before
     services.document_remove(dossier=draft, actor=citizen, document=reused)
     assert original.file.storage.exists(original.file.name)
 
