@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dossiers import citizen_selectors as selectors
 from dossiers import lifecycle, payments, services, uploads
 from dossiers.auth import normalize_phone
-from dossiers.models import Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.models import Channel, Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents
 from procedures.form_schema import build_form_class
 from procedures.models import Procedure
@@ -39,6 +40,10 @@ def _own(request, public_id):
         return selectors.dossier_for_citizen(user=request.user, public_id=public_id)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def dossier_fee_online(procedure):
+    return dossier_fee(procedure=procedure, channel=Channel.ONLINE)
 
 
 def _draft(request, public_id):
@@ -101,24 +106,30 @@ def wallet(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request, procedure_code):
-    """Step 1: choose the receiving agency (skipped when only one handles the procedure)."""
+    """Step 1: choose the receiving agency (prefilled from the citizen's address); POST creates the draft."""
     procedure = get_object_or_404(Procedure, code=procedure_code, is_active=True)
     agencies, suggested = selectors.agencies_for(procedure=procedure, user=request.user)
     if not agencies:
         raise Http404
-    form = AgencyChoiceForm(request.POST or None, procedure=procedure,
+    if suggested is None and len(agencies) == 1:
+        suggested = agencies[0]
+    form = AgencyChoiceForm(request.POST if request.method == "POST" else None, procedure=procedure,
                             initial={"agency": suggested.pk if suggested else None})
-    chosen = agencies[0] if len(agencies) == 1 else None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["agency"]
-    if chosen is not None:
         try:
-            dossier = services.dossier_start_online(procedure=procedure, agency=chosen, applicant=request.user)
+            dossier = services.dossier_start_online(procedure=procedure, agency=form.cleaned_data["agency"],
+                                                    applicant=request.user)
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
-            return render(request, "dossiers/start.html", {"procedure": procedure, "form": form}, status=400)
-        return redirect("dossier_form", dossier.public_id)
-    return render(request, "dossiers/start.html", {"procedure": procedure, "form": form, "suggested": suggested})
+            status = 400
+        else:
+            return redirect("dossier_form", dossier.public_id)
+    elif request.method == "POST":
+        status = 400
+    context = {"procedure": procedure, "form": form, "suggested": suggested, "fee": dossier_fee_online(procedure),
+               "step": 1}
+    return render(request, "dossiers/start.html", context, status=status)
 
 
 @login_required
@@ -224,7 +235,8 @@ def review(request, public_id):
     form.is_valid()
     context = {"dossier": dossier, "form": form, "form_errors": form_errors(dossier),
                "missing": missing_documents(dossier), "problems": check_complete(dossier),
-               "documents": dossier.documents.select_related("required_document"), "step": 4}
+               "documents": dossier.documents.select_related("required_document"), "step": 4,
+               "fee": dossier_fee_online(dossier.procedure)}
     return render(request, "dossiers/review.html", context)
 
 
@@ -279,7 +291,7 @@ def supplement(request, public_id):
         messages.info(request, _("Hồ sơ hiện không cần bổ sung."))
         return redirect("dossier_detail", dossier.public_id)
     request_event = dossier.events.filter(action=lifecycle.Action.REQUEST_SUPPLEMENT).order_by("-created_at").first()
-    form = SupplementForm(request.POST or None)
+    form = SupplementForm(request.POST if request.method == "POST" else None)
     errors = []
     if request.method == "POST":
         for uploaded in request.FILES.getlist("files"):
@@ -311,7 +323,7 @@ def supplement(request, public_id):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, public_id):
     dossier = _own(request, public_id)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
@@ -441,7 +453,10 @@ def _urlencode(params):
 def _confirm(params):
     try:
         return services.payment_confirm(params=params)
-    except (payments.InvalidSignature, Payment.DoesNotExist):
+    except payments.InvalidSignature:
+        return None
+    except Payment.DoesNotExist:
+        logger.warning("payment notification for an unknown order %r refused", params.get("order_id"))
         return None
 
 

@@ -37,8 +37,12 @@ def schema_procedure(agency):
 
 def test_whole_journey_through_the_pages(client, citizen, schema_procedure, mailoutbox):
     client.force_login(citizen)
-    response = client.get(reverse("dossier_start", args=[schema_procedure.code]))
-    assert response.status_code == 302  # one agency: straight to the form
+    page = client.get(reverse("dossier_start", args=[schema_procedure.code]))
+    assert page.status_code == 200 and not Dossier.objects.exists()  # GET changes nothing
+    assert page.context["form"]["agency"].value() == schema_procedure.agencies.get().pk
+    response = client.post(reverse("dossier_start", args=[schema_procedure.code]),
+                           {"agency": schema_procedure.agencies.get().pk})
+    assert response.status_code == 302
     dossier = Dossier.objects.get(applicant=citizen)
     assert response["Location"] == reverse("dossier_form", args=[dossier.public_id])
     response = client.post(response["Location"], {
@@ -85,7 +89,7 @@ def test_whole_journey_through_the_pages(client, citizen, schema_procedure, mail
 
 def test_form_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, citizen, schema_procedure):
     client.force_login(citizen)
-    client.get(reverse("dossier_start", args=[schema_procedure.code]))
+    client.post(reverse("dossier_start", args=[schema_procedure.code]), {"agency": schema_procedure.agencies.get().pk})
     dossier = Dossier.objects.get(applicant=citizen)
     response = client.post(reverse("dossier_form", args=[dossier.public_id]), {
         "full_name": "Lê Văn C", "id_number": "12ab", "phone": "12345", "purpose": "", "next": "",
@@ -106,7 +110,7 @@ def test_form_errors_are_shown_next_to_fields_and_nothing_typed_is_lost(client, 
 
 def test_a_refused_file_keeps_the_other_uploads_and_the_form(client, citizen, procedure):
     client.force_login(citizen)
-    client.get(reverse("dossier_start", args=[procedure.code]))
+    client.post(reverse("dossier_start", args=[procedure.code]), {"agency": procedure.agencies.get().pk})
     dossier = Dossier.objects.get(applicant=citizen)
     client.post(reverse("dossier_form", args=[dossier.public_id]), {"full_name": "Phan D", "next": ""})
     first, second = procedure.documents.order_by("id")
@@ -142,7 +146,7 @@ def test_wallet_reuse_in_one_click(client, citizen, procedure):
     requirement.save()
     earlier = submitted_dossier(citizen, procedure=procedure).documents.get()
     client.force_login(citizen)
-    client.get(reverse("dossier_start", args=[procedure.code]))
+    client.post(reverse("dossier_start", args=[procedure.code]), {"agency": procedure.agencies.get().pk})
     draft = Dossier.objects.get(applicant=citizen, status=Status.DRAFT)
     page = client.get(reverse("dossier_documents", args=[draft.public_id])).content.decode()
     assert f'value="{requirement.pk}:{earlier.pk}"' in page
@@ -206,7 +210,7 @@ def test_every_citizen_page_follows_the_permission_matrix(client, citizen, other
     for name in ("my_dossiers", "wallet"):
         assert_permission_matrix(client, "get", reverse(name), outsiders=[], insiders=[citizen])
     assert_permission_matrix(client, "get", reverse("dossier_start", args=[procedure.code]), outsiders=[],
-                             insiders=[citizen], ok_statuses=(302,))
+                             insiders=[citizen])
 
 
 def test_pages_render_without_inline_scripts_or_styles(client, citizen):
@@ -220,9 +224,19 @@ def test_pages_render_without_inline_scripts_or_styles(client, citizen):
 
 def test_upload_through_the_page_refuses_path_traversal_names(client, citizen, procedure):
     client.force_login(citizen)
-    client.get(reverse("dossier_start", args=[procedure.code]))
+    client.post(reverse("dossier_start", args=[procedure.code]), {"agency": procedure.agencies.get().pk})
     dossier = Dossier.objects.get(applicant=citizen)
     requirement = procedure.documents.get(required=True)
     client.post(reverse("dossier_documents", args=[dossier.public_id]),
                 {f"file_{requirement.pk}": SimpleUploadedFile("../../../secret.pdf", pdf_bytes())})
     assert dossier.documents.get().original_name == "secret.pdf"
+
+
+def test_choosing_no_agency_or_a_foreign_one_is_refused_in_vietnamese(client, citizen, procedure):
+    client.force_login(citizen)
+    foreign = factories.AgencyFactory()
+    for data in ({}, {"agency": foreign.pk}):
+        response = client.post(reverse("dossier_start", args=[procedure.code]), data)
+        assert response.status_code == 400
+        assert 'id="id_agency_error"' in response.content.decode()
+    assert not Dossier.objects.exists()
