@@ -11,7 +11,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -28,6 +29,10 @@ CONFLICTS = (lifecycle.TransitionNotAllowed, lifecycle.DossierChanged, services.
 ERRORS = {400: OpenApiResponse(description="Dữ liệu không hợp lệ (thông báo đã dịch)"),
           404: OpenApiResponse(description="Không có hồ sơ này, hoặc không phải hồ sơ của bạn"),
           409: OpenApiResponse(description="Trạng thái hồ sơ không cho phép thao tác này")}
+
+REF = OpenApiParameter("ref", OpenApiTypes.STR, OpenApiParameter.PATH,
+                       description="`id` của hồ sơ (UUID, dùng được cả cho bản nháp) hoặc mã hồ sơ đã nộp "
+                                   "(ví dụ 000.00.42.H01-261122-0001)")
 
 
 def _error(exc):
@@ -92,12 +97,12 @@ class DossierListCreate(ListAPIView, CitizenAPIView):
 
 
 class DossierDetail(CitizenAPIView):
-    @extend_schema(summary="Chi tiết hồ sơ (kèm lịch sử xử lý)", responses={200: serializers.DossierDetailSerializer,
+    @extend_schema(parameters=[REF], summary="Chi tiết hồ sơ (kèm lịch sử xử lý)", responses={200: serializers.DossierDetailSerializer,
                                                                             404: ERRORS[404]})
     def get(self, request, ref):
         return self.detail(self.readable(ref))
 
-    @extend_schema(
+    @extend_schema(parameters=[REF],
         summary="Lưu dữ liệu tờ khai của bản nháp",
         description="Lưu các trường gửi lên (kể cả trường sai, để không mất dữ liệu); trả 400 kèm `form_errors` "
                     "nếu có trường không hợp lệ. Trường không gửi giữ nguyên.",
@@ -120,7 +125,7 @@ class DossierDetail(CitizenAPIView):
 class DossierDocuments(CitizenAPIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(summary="Đính kèm giấy tờ (tải lên, hoặc dùng lại từ kho dữ liệu)",
+    @extend_schema(parameters=[REF], summary="Đính kèm giấy tờ (tải lên, hoặc dùng lại từ kho dữ liệu)",
                    request={"multipart/form-data": serializers.DocumentInput},
                    responses={201: serializers.DocumentSerializer, **ERRORS})
     def post(self, request, ref):
@@ -147,7 +152,7 @@ class DossierDocuments(CitizenAPIView):
 
 
 class DossierSubmit(CitizenAPIView):
-    @extend_schema(summary="Nộp hồ sơ", request=None, responses={200: serializers.DossierDetailSerializer, **ERRORS})
+    @extend_schema(parameters=[REF], summary="Nộp hồ sơ", request=None, responses={200: serializers.DossierDetailSerializer, **ERRORS})
     def post(self, request, ref):
         dossier = self.own(ref)
         try:
@@ -159,7 +164,7 @@ class DossierSubmit(CitizenAPIView):
 
 
 class DossierSupplement(CitizenAPIView):
-    @extend_schema(summary="Gửi hồ sơ bổ sung (sau khi đã tải lên giấy tờ bổ sung)",
+    @extend_schema(parameters=[REF], summary="Gửi hồ sơ bổ sung (sau khi đã tải lên giấy tờ bổ sung)",
                    request=serializers.CommentInput, responses={200: serializers.DossierDetailSerializer, **ERRORS})
     def post(self, request, ref):
         dossier = self.own(ref)
@@ -175,7 +180,7 @@ class DossierSupplement(CitizenAPIView):
 
 
 class DossierWithdraw(CitizenAPIView):
-    @extend_schema(summary="Rút hồ sơ", request=serializers.ReasonInput,
+    @extend_schema(parameters=[REF], summary="Rút hồ sơ", request=serializers.ReasonInput,
                    responses={200: serializers.DossierDetailSerializer, **ERRORS})
     def post(self, request, ref):
         dossier = self.own(ref)
@@ -191,7 +196,7 @@ class DossierWithdraw(CitizenAPIView):
 
 
 class DossierRating(CitizenAPIView):
-    @extend_schema(summary="Đánh giá mức độ hài lòng (một lần)", request=serializers.RatingInput,
+    @extend_schema(parameters=[REF], summary="Đánh giá mức độ hài lòng (một lần)", request=serializers.RatingInput,
                    responses={201: serializers.RatingSerializer, **ERRORS})
     def post(self, request, ref):
         dossier = self.own(ref)
@@ -205,7 +210,7 @@ class DossierRating(CitizenAPIView):
 
 
 class DossierPayment(CitizenAPIView):
-    @extend_schema(summary="Bắt đầu nộp phí trực tuyến", description="Trả về `redirect_url`: trang thanh toán.",
+    @extend_schema(parameters=[REF], summary="Bắt đầu nộp phí trực tuyến", description="Trả về `redirect_url`: trang thanh toán.",
                    request=None, responses={201: serializers.PaymentStartSerializer, **ERRORS})
     def post(self, request, ref):
         dossier = self.own(ref)

@@ -404,9 +404,11 @@ def _over_limit(request):
 @require_GET
 def lookup(request):
     """Status only, by dossier code and the applicant's phone; no login, no personal data."""
-    form = LookupForm(request.GET or None)
+    # A link from a notification carries only the code: prefill it, search once the phone is given.
+    searching = "code" in request.GET and "phone" in request.GET
+    form = LookupForm(request.GET if searching else None, initial={"code": request.GET.get("code", "")})
     context = {"form": form, "searched": False, "dossier": None}
-    if request.GET:
+    if searching:
         if _over_limit(request):
             return render(request, "dossiers/rate_limited.html", status=429)
         if form.is_valid():

@@ -28,7 +28,7 @@ def api(citizen):
     return client
 
 
-def test_whole_journey_through_the_api_with_token_auth(api, citizen, procedure):
+def test_whole_journey_through_the_api_with_token_auth(api, citizen, procedure, django_assert_max_num_queries):
     agency = procedure.agencies.first()
     response = api.post("/api/v1/dossiers/", {"procedure": procedure.code, "agency": agency.code,
                                               "form_data": {"birth_date": "1990-01-31"}}, format="json")
@@ -48,7 +48,8 @@ def test_whole_journey_through_the_api_with_token_auth(api, citizen, procedure):
     assert response.status_code == 200 and response.data["status"] == "submitted"
     code = response.data["code"]
     assert api.post(f"/api/v1/dossiers/{code}/submit/").status_code == 409
-    listing = api.get("/api/v1/dossiers/")
+    with django_assert_max_num_queries(5):
+        listing = api.get("/api/v1/dossiers/")
     assert [row["code"] for row in listing.data["results"]] == [code]
     dossier = Dossier.objects.get(code=code)
     dossier, officer = desk_receive(dossier)

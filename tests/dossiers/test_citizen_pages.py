@@ -240,3 +240,30 @@ def test_choosing_no_agency_or_a_foreign_one_is_refused_in_vietnamese(client, ci
         assert response.status_code == 400
         assert 'id="id_agency_error"' in response.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_lookup_link_from_a_notification_prefills_the_code_without_errors(client):
+    response = client.get(reverse("dossier_lookup"), {"code": "000.00.42.H01-261122-0001"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="000.00.42.H01-261122-0001"' in html
+    assert 'class="error"' not in html
+
+
+def test_my_dossiers_shows_due_date_and_the_overdue_flag(client, citizen):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=hcm)):
+        dossier, _officer = desk_receive(submitted_dossier(citizen))
+    due = dossier.due_date.strftime("%d/%m/%Y")
+    with time_machine.travel(datetime(2026, 11, 3, 9, 0, tzinfo=hcm)):
+        client.force_login(citizen)
+        html = client.get(reverse("my_dossiers")).content.decode()
+    assert due in html and "Quá hạn" not in html
+    with time_machine.travel(datetime(2026, 12, 31, 9, 0, tzinfo=hcm)):
+        client.force_login(citizen)
+        html = client.get(reverse("my_dossiers")).content.decode()
+    assert due in html and "Quá hạn" in html
