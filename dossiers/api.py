@@ -189,6 +189,7 @@ class DossierWithdraw(CitizenAPIView):
         try:
             dossier = services.dossier_withdraw(dossier=dossier, actor=request.user,
                                                 reason=data.validated_data["reason"],
+                                                expected_version=data.validated_data["version"],
                                                 ip_address=request.META.get("REMOTE_ADDR"))
         except lifecycle.LifecycleError as exc:
             return _error(exc)

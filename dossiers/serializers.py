@@ -34,6 +34,8 @@ class DocumentInput(serializers.Serializer):
 
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                       help_text=_("Phiên bản hồ sơ đã xem; hồ sơ đã thay đổi thì trả 409"))
 
 
 class CommentInput(serializers.Serializer):

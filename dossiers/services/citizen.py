@@ -201,10 +201,10 @@ def _last_request_at(dossier):
     return event.created_at if event else dossier.created_at
 
 
-def dossier_withdraw(*, dossier, actor, reason, ip_address=None):
+def dossier_withdraw(*, dossier, actor, reason, expected_version=None, ip_address=None):
     """The applicant withdraws an open dossier, giving a reason."""
     return lifecycle.apply(dossier=dossier, action=lifecycle.Action.WITHDRAW, actor=actor, reason=reason,
-                           ip_address=ip_address)
+                           expected_version=expected_version, ip_address=ip_address)
 
 
 @transaction.atomic

@@ -68,6 +68,8 @@ class AgencyChoiceForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": gettext_lazy("Vui lòng nêu lý do.")})
+    # The version the page showed: withdrawing a dossier that changed meanwhile is refused (DossierChanged).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RatingForm(forms.Form):
@@ -323,11 +325,11 @@ def supplement(request, public_id):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, public_id):
     dossier = _own(request, public_id)
-    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form = ReasonForm(request.POST if request.method == "POST" else None, initial={"version": dossier.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      ip_address=_client_ip(request))
+                                      expected_version=form.cleaned_data["version"], ip_address=_client_ip(request))
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
         else:

@@ -84,6 +84,8 @@ def test_upload_refusal_is_a_translated_400(api, citizen, procedure):
 def test_withdraw_and_conflicts(api, citizen):
     dossier = submitted_dossier(citizen)
     assert api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": ""}).status_code == 400
+    stale = api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": "x", "version": dossier.version - 1})
+    assert stale.status_code == 409
     response = api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": "Nộp nhầm"})
     assert response.status_code == 200 and response.data["status"] == Status.WITHDRAWN
     again = api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": "Nộp nhầm"})

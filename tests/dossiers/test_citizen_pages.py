@@ -161,7 +161,13 @@ def test_withdraw_with_a_reason(client, citizen):
     client.force_login(citizen)
     url = reverse("dossier_withdraw", args=[dossier.public_id])
     assert client.post(url, {"reason": ""}).status_code == 400
-    client.post(url, {"reason": "Không còn nhu cầu"})
+    stale = client.get(url).context["form"]["version"].value()
+    dossier, _officer = desk_receive(dossier)  # the desk acts while the page is open
+    response = client.post(url, {"reason": "Không còn nhu cầu", "version": stale}, follow=True)
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    client.post(url, {"reason": "Không còn nhu cầu", "version": dossier.version})
     dossier.refresh_from_db()
     assert dossier.status == Status.WITHDRAWN
 

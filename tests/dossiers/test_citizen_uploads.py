@@ -139,3 +139,30 @@ def test_another_citizens_document_cannot_be_reused(citizen, other_citizen, proc
 
     with pytest.raises(PermissionDenied):
         services.document_reuse(dossier=draft, actor=citizen, source=theirs)
+
+
+def _zip(entries):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in entries:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+def test_docx_is_accepted_only_where_the_procedure_asks_for_it(draft, citizen):
+    docx = _zip(["[Content_Types].xml", "_rels/.rels", "word/document.xml"])
+    requirement = required(draft)
+    with pytest.raises(uploads.UploadRefused):
+        services.document_upload(dossier=draft, actor=citizen, required_document=requirement,
+                                 uploaded=SimpleUploadedFile("don.docx", docx))
+    requirement.kinds = ["pdf", "docx"]
+    requirement.save()
+    document = services.document_upload(dossier=draft, actor=citizen, required_document=requirement,
+                                        uploaded=SimpleUploadedFile("don.pdf", docx))
+    assert document.original_name == "don.docx"  # the extension follows the content
+    with pytest.raises(uploads.UploadRefused):  # a plain zip is not a DOCX
+        services.document_upload(dossier=draft, actor=citizen, required_document=requirement,
+                                 uploaded=SimpleUploadedFile("don.docx", _zip(["a.txt"])))
