@@ -6,7 +6,7 @@ A schema is a JSON list of fields::
      {"name": "gender", "label": "Giới tính", "type": "choice", "required": true,
       "choices": [["nam", "Nam"], ["nu", "Nữ"]]}]
 
-`choices` items are strings (value = label) or [value, label] pairs.
+`choices` items are strings (value = label), [value, label] pairs or {"value", "label"} objects.
 
 Contract used by other apps (the citizen wizard): `validate_schema(schema) -> list[str]` (empty when
 valid) and `build_form_class(schema) -> forms.Form subclass` whose `cleaned_data` holds JSON-safe
@@ -29,7 +29,8 @@ _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
 
 def _choice_pairs(choices):
-    """[(value, label)] from ["Nam", …] or [["nam", "Nam"], …]; None if malformed or empty."""
+    """[(value, label)] from ["Nam", …], [["nam", "Nam"], …] or [{"value": "nam", "label": "Nam"}, …];
+    None if malformed or empty."""
     if not isinstance(choices, list) or not choices:
         return None
     pairs = []
@@ -39,6 +40,8 @@ def _choice_pairs(choices):
         elif (isinstance(choice, list | tuple) and len(choice) == 2
               and all(isinstance(part, str) and part.strip() for part in choice)):
             pairs.append((choice[0], choice[1]))
+        elif isinstance(choice, dict) and isinstance(choice.get("value"), str) and choice["value"].strip():
+            pairs.append((choice["value"], str(choice.get("label") or choice["value"])))
         else:
             return None
     return pairs
@@ -127,15 +130,15 @@ class DigitsField(forms.RegexField):
 _INVALID_MESSAGES = {
     "number": gettext_lazy("Vui lòng nhập một số."),
     "choice": gettext_lazy("Lựa chọn không hợp lệ."),
-    "id_number": gettext_lazy("Số định danh cá nhân phải gồm đúng 12 chữ số."),
-    "phone": gettext_lazy("Số điện thoại phải gồm 10 chữ số và bắt đầu bằng 0."),
+    "id_number": gettext_lazy("Số định danh cá nhân gồm 12 chữ số."),
+    "phone": gettext_lazy("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."),
 }
 
 
 def _form_field(spec):
     field_type = spec["type"]
     required = spec.get("required", False)
-    messages = {"required": _("Vui lòng nhập %(label)s.") % {"label": spec["label"].lower()}}
+    messages = {"required": _("Vui lòng nhập “%(label)s”.") % {"label": spec["label"]}}
     if field_type in _INVALID_MESSAGES:
         messages["invalid_choice" if field_type == "choice" else "invalid"] = _INVALID_MESSAGES[field_type]
     common = {"label": spec["label"], "required": required, "help_text": spec.get("help", ""),
@@ -143,8 +146,8 @@ def _form_field(spec):
     if field_type == "number":
         return JsonNumberField(**common)
     if field_type == "date":
-        return VietnameseDateField(max_length=10, widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy"}),
-                                   **common)
+        # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
+        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
     if field_type == "choice":
         empty = [] if required else [("", "---------")]
         return forms.ChoiceField(choices=empty + _choice_pairs(spec["choices"]), **common)

@@ -1,4 +1,4 @@
-"""Template filters shared by every app."""
+"""Small display filters shared by every page."""
 
 from django import template
 
@@ -6,8 +6,9 @@ register = template.Library()
 
 
 @register.filter
-def money(amount):
-    """1000000 -> "1.000.000 đ" (Vietnamese thousands separator, integer đồng)."""
-    if amount in (None, ""):
+def vnd(amount):
+    """1000000 -> '1.000.000 đ' (integer đồng, Vietnamese thousands separator)."""
+    try:
+        return f"{int(amount):,} đ".replace(",", ".")
+    except (TypeError, ValueError):
         return ""
-    return f"{int(amount):,} đ".replace(",", ".")
