@@ -88,3 +88,12 @@ def test_admin_export_actions(admin_client, catalogue):
 def test_admin_import_needs_staff(client, citizen):
     client.force_login(citizen)
     assert client.get("/admin/procedures/procedure/import/").status_code == 302
+
+
+def test_admin_pages_render(admin_client, catalogue):
+    procedure = Procedure.objects.get(code="1.001193")
+    assert admin_client.get(f"/admin/procedures/procedure/{procedure.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/procedures/procedure/add/").status_code == 200
+    changelist = admin_client.get("/admin/procedures/procedure/").content.decode()
+    assert "/admin/procedures/procedure/import/" in changelist
+    assert admin_client.get("/admin/procedures/procedure/import/").status_code == 200
