@@ -197,6 +197,9 @@ UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 102
 UPLOAD_MAX_DOSSIER_BYTES = env.int("UPLOAD_MAX_DOSSIER_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Antivirus for uploads: dossiers.antivirus.NoScanner (no-op) or .ClamScanner (clamscan + CLAMAV_DATABASE_DIR).
+ANTIVIRUS_BACKEND = env.str("ANTIVIRUS_BACKEND", default="dossiers.antivirus.NoScanner")
+CLAMAV_DATABASE_DIR = env.str("CLAMAV_DATABASE_DIR", default="/var/lib/clamav")
 
 # --- e-mail and SMS -------------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587/?tls=True in production; console by default.
