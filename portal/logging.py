@@ -3,7 +3,7 @@
 Installed on the console handler in settings.LOGGING, so it covers every logger that propagates to
 the root: 12-digit personal ID numbers (CCCD / số định danh cá nhân) keep their first 3 digits (the
 province of birth code) and last 2; Vietnamese mobile/landline numbers (0xxxxxxxxx or +84/84xxxxxxxxx)
-keep their first 3 and last 3 digits.
+keep their prefix with two digits and the last 3 digits.
 """
 
 import logging
@@ -12,7 +12,7 @@ import re
 # A run of exactly 12 digits, not part of a longer number.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{7}(\d{2})(?!\d)")
 # 0 or +84/84, then 9 digits (mobile prefixes 3/5/7/8/9, landlines 2): 10 digits in national form.
-_PHONE = re.compile(r"(?<![\d+])((?:\+?84|0)[235789])\d{4,5}(\d{3})(?!\d)")
+_PHONE = re.compile(r"(?<![\d+])((?:\+?84|0)[235789]\d)\d{4}(\d{3})(?!\d)")
 
 
 def mask_personal_ids(text):

@@ -69,15 +69,13 @@ def start_web_server(port, log, **env):
     environment = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
-         "--timeout", "30", "--graceful-timeout", "2"],
+         "--timeout", "30", "--graceful-timeout", "2", "--no-control-socket"],
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except urllib.error.HTTPError:  # 503 from /healthz: up, just not every dependency
+            http("GET", f"http://127.0.0.1:{port}/healthz", timeout=2)  # any answer (503, 301) means up
             return process
         except OSError:
             time.sleep(0.1)
@@ -100,3 +98,13 @@ def http(method, url, data=None, headers=None, timeout=10):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def cookies(headers):
+    """name -> (value, attributes in lower case) of every Set-Cookie header."""
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        first, *attributes = [part.strip() for part in header.split(";")]
+        name, _, value = first.partition("=")
+        found[name] = (value, [a.lower() for a in attributes])
+    return found
