@@ -79,7 +79,7 @@ def _database_exists(db):
         conn.close()
 
 
-def _tool_major(path):
+def tool_major(path):
     out = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"\) (\d+)", out).group(1))
 
@@ -93,7 +93,7 @@ def find_tool(name, major):
     candidates += sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
     if shutil.which(name):
         candidates.append(Path(shutil.which(name)))
-    found = [(c, _tool_major(c)) for c in candidates if c.exists()]
+    found = [(c, tool_major(c)) for c in candidates if c.exists()]
     for path, version in found:
         if version == major:
             return path
