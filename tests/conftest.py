@@ -7,6 +7,23 @@ import pytest
 from tests import factories
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make `--dist loadgroup` group again: pytest-xdist 3.8 tags grouped tests by assigning
+    `item._nodeid`, which pytest 9 no longer reads (the node id lives in `item._id`), so the
+    `xdist_group("celery")` tests were spread over both processes and purged each other's queue."""
+    if getattr(config.option, "loadgroup", False) is not True:
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets its own cache namespace (rate limits start empty).

@@ -69,7 +69,7 @@ def _wait_for(predicate, timeout):
     return False
 
 
-def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, request):
+def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, request, tmp_path):
     agency = factories.AgencyFactory()
     procedure = factories.ProcedureFactory(agencies=[agency])
     officer = factories.officer(agency, "desk_officer")
@@ -105,8 +105,9 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=True):
         assert notifications.outbox_relay() == 12
         assert notifications.outbox_relay() == 0  # claimed rows are not handed over twice
-    assert _wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=40), list(
-        OutboxMessage.objects.filter(sent_at__isnull=True).values("key", "attempts", "last_error"))
+    assert _wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=40), (
+        list(OutboxMessage.objects.filter(sent_at__isnull=True).values("key", "attempts", "last_error")),
+        (tmp_path / "worker.log").read_text()[-5000:])
     sms = list(SmsMessage.objects.values_list("phone", "text"))
     assert len(sms) - sms_before == 6
     assert len(set(sms)) == len(sms)  # no duplicates
