@@ -132,7 +132,7 @@ def restore_database(db, path):
     finally:
         conn.close()
     pg_restore = find_tool("pg_restore", server_major(db))
-    subprocess.run([str(pg_restore), "--no-owner", "--no-acl", "--exit-on-error", "--dbname", db["NAME"], str(path)],
+    subprocess.run([str(pg_restore), "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", "--dbname", db["NAME"], str(path)],
                    env=_libpq_env(db), check=True)
 
 

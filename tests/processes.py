@@ -27,6 +27,16 @@ def database_url(settings_dict):
     return f"postgres://{user}@{host}:{settings_dict['PORT'] or 5432}/{name}"
 
 
+def wait_for(predicate, timeout, interval=0.2):
+    """Poll `predicate` until it is true (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
 def tail_log(log):
     log.flush()
     log.seek(0)

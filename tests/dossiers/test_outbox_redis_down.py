@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from django.utils import timezone
 from dossiers import notifications
 from dossiers.models import OutboxMessage, SmsMessage
 from tests import factories
-from tests.processes import ROOT, database_url
+from tests.processes import ROOT, database_url, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
 
@@ -60,14 +59,6 @@ print(json.dumps({
 """
 
 
-def _wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
 
 def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, request, tmp_path):
     agency = factories.AgencyFactory()
@@ -105,7 +96,7 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=True):
         assert notifications.outbox_relay() == 12
         assert notifications.outbox_relay() == 0  # claimed rows are not handed over twice
-    assert _wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=40), (
+    assert wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=40), (
         list(OutboxMessage.objects.filter(sent_at__isnull=True).values("key", "attempts", "last_error")),
         (tmp_path / "worker.log").read_text()[-5000:])
     sms = list(SmsMessage.objects.values_list("phone", "text"))

@@ -8,7 +8,6 @@ idempotent per outbox key, and the dead worker's transaction was rolled back by 
 """
 
 import signal
-import time
 
 import pytest
 from django.conf import settings
@@ -18,20 +17,12 @@ from dossiers import services
 from dossiers.models import OutboxMessage, SmsMessage
 from portal.celery import app
 from tests import factories
-from tests.processes import database_url, start_celery_worker, stop_process, tail_log
+from tests.processes import database_url, start_celery_worker, stop_process, tail_log, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
 
 SLOW_SMS_SECONDS = 3
 
-
-def _wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _another_session_holds_a_transaction():
@@ -61,7 +52,7 @@ def test_sms_is_sent_exactly_once_when_the_worker_is_killed_mid_send(transaction
             dossier = services.dossier_submit(dossier=dossier, actor=citizen)  # on commit: task to the broker
             message = OutboxMessage.objects.get(key__startswith=f"event:{dossier.events.get().pk}:")
             assert message.kind == "sms"
-            assert _wait_for(_another_session_holds_a_transaction, timeout=15), tail_log(first_log)
+            assert wait_for(_another_session_holds_a_transaction, timeout=15), tail_log(first_log)
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
         finally:
@@ -72,7 +63,7 @@ def test_sms_is_sent_exactly_once_when_the_worker_is_killed_mid_send(transaction
 
         second, _ = start_celery_worker(second_log, **env)
         try:
-            assert _wait_for(lambda: OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=False).exists(),
+            assert wait_for(lambda: OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=False).exists(),
                              timeout=40), tail_log(second_log)
         finally:
             stop_process(second)
