@@ -6,7 +6,8 @@
 
 `hit()` counts one attempt and says whether it is allowed. When the cache (Redis) is unreachable it
 allows the request and logs a warning: a rate limit must never turn a Redis outage into an outage of
-the portal. Use it for every public form or look-up that needs throttling (registration, the public
+the portal. (The configured cache, portal.cache.FailOpenRedisCache, already turns an outage into
+misses; the except clause below keeps this true under any cache backend.) Use it for every public form or look-up that needs throttling (registration, the public
 dossier look-up) rather than a per-view counter.
 """
 

@@ -99,7 +99,7 @@ def celery_worker_process(transactional_db, tmp_path):
     from django.db import connection
 
     from portal.celery import app
-    from tests.processes import database_url, start_celery_worker, stop_process
+    from tests.processes import database_url, start_celery_worker, stop_process, tail_log
 
     app.control.purge()
     with open(tmp_path / "worker.log", "w+") as log:
@@ -110,3 +110,4 @@ def celery_worker_process(transactional_db, tmp_path):
             yield node
         finally:
             stop_process(process)
+            print("--- celery worker log (tail) ---\n" + tail_log(log))  # shown by pytest on failure

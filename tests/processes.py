@@ -56,7 +56,7 @@ def start_celery_worker(log, **env):
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     node = name.replace("%h", socket.gethostname())
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded 2-core machine
     while time.monotonic() < deadline and process.poll() is None:
         if any(node in reply for reply in app.control.ping(timeout=0.5) or []):
             return process, node

@@ -96,7 +96,7 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=True):
         assert notifications.outbox_relay() == 12
         assert notifications.outbox_relay() == 0  # claimed rows are not handed over twice
-    assert wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=40), (
+    assert wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=90), (
         list(OutboxMessage.objects.filter(sent_at__isnull=True).values("key", "attempts", "last_error")),
         (tmp_path / "worker.log").read_text()[-5000:])
     sms = list(SmsMessage.objects.values_list("phone", "text"))

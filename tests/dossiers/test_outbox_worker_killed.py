@@ -64,7 +64,7 @@ def test_sms_is_sent_exactly_once_when_the_worker_is_killed_mid_send(transaction
         second, _ = start_celery_worker(second_log, **env)
         try:
             assert wait_for(lambda: OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=False).exists(),
-                             timeout=40), tail_log(second_log)
+                             timeout=90), tail_log(second_log)
         finally:
             stop_process(second)
 

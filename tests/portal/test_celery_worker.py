@@ -1,6 +1,5 @@
 """With a real worker process: health is all green, and notifications leave through the outbox."""
 
-
 import pytest
 
 from dossiers import services
@@ -9,7 +8,6 @@ from tests import factories
 from tests.processes import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
-
 
 
 def test_healthz_is_green_with_a_worker(client, celery_worker_process):
@@ -29,12 +27,12 @@ def test_submission_notifies_the_applicant_once_through_a_real_worker(celery_wor
 
     messages = OutboxMessage.objects.filter(key__startswith=f"event:{dossier.events.get().pk}:")
     assert sorted(messages.values_list("kind", flat=True)) == ["email", "sms"]
-    assert wait_for(lambda: not messages.filter(sent_at__isnull=True).exists(), timeout=30), list(messages.values())
+    assert wait_for(lambda: not messages.filter(sent_at__isnull=True).exists(), timeout=90), list(messages.values())
     sms = SmsMessage.objects.get(phone=citizen.phone)
     assert dossier.code in sms.text
 
     # A redelivered task (same key) sends nothing more.
     from dossiers.tasks import send_outbox_message
 
-    assert send_outbox_message.delay(messages.get(kind="sms").key).get(timeout=20) is False
+    assert send_outbox_message.delay(messages.get(kind="sms").key).get(timeout=90) is False
     assert SmsMessage.objects.filter(phone=citizen.phone).count() == 1
