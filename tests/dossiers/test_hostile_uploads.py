@@ -278,3 +278,11 @@ def test_an_antivirus_that_cannot_scan_refuses_the_upload(clamav, settings, citi
 def test_without_an_antivirus_configured_nothing_is_scanned(settings):
     settings.ANTIVIRUS_BACKEND = "dossiers.antivirus.NoScanner"
     assert antivirus.scanner().scan(antivirus.eicar_bytes()) is None
+
+
+def test_docx_over_the_uncompressed_total_is_refused_from_the_directory_alone(monkeypatch):
+    monkeypatch.setattr(filecheck, "DOCX_MAX_UNCOMPRESSED_BYTES", 50_000)
+    incompressible = docx_bytes(document=os.urandom(60_000))  # ratio ~1: only the total gives it away
+    with pytest.raises(filecheck.ContentRefused, match="bom nén"):
+        filecheck.inspect_docx(incompressible)
+    filecheck.inspect_docx(docx_bytes(document=os.urandom(40_000)))
