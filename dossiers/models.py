@@ -269,6 +269,8 @@ class Dossier(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["handling_agency", "status", "due_date", "id"], name="dossier_queue_idx"),
+            # The desk's "awaiting reception" queue is ordered by submission time.
+            models.Index(fields=["handling_agency", "status", "submitted_at", "id"], name="dossier_intake_queue_idx"),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),

@@ -19,3 +19,16 @@ def relay_outbox():
     for key in keys:
         send_outbox_message.delay(key)
     return len(keys)
+
+
+@shared_task(acks_late=True)
+def watch_overdue(day=None):
+    """Each working morning: digest of due-soon and overdue dossiers to each agency's leaders.
+
+    Idempotent: one outbox message per (agency, leader, day), so a second run queues nothing new.
+    """
+    from datetime import date
+
+    from dossiers.services.desk import dossiers_watch_overdue
+
+    return dossiers_watch_overdue(day=date.fromisoformat(day) if day else None)

@@ -1,7 +1,7 @@
 """HTML pages of the dossiers app."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dossiers.views import accounts
 
@@ -19,4 +19,5 @@ urlpatterns = [
         "tai-khoan/dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]
