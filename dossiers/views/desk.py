@@ -85,7 +85,7 @@ def queue(request):
         "tabs": [(t, counts[t.slug]) for t in selectors.TABS], "page": page, "form": form,
         "next_query": next_query, "filter_query": filter_query.urlencode(), "today": timezone.localdate(),
         "can_receive": any(m.role == Role.DESK_OFFICER for m in officer.memberships.all()),
-        "specialists": selectors.specialists_of(agency_ids=agency_ids),
+        "specialists": selectors.specialists_of(agency_ids=agency_ids), "pick_label": _("Chọn hồ sơ"),
     })
 
 

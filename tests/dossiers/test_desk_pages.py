@@ -288,3 +288,20 @@ def test_nav_shows_the_desk_link_to_officers_only(client, desk_officer, citizen)
     assert reverse("desk:queue") in client.get(reverse("home")).content.decode()
     client.force_login(citizen)
     assert reverse("desk:queue") not in client.get(reverse("home")).content.decode()
+
+
+def test_event_log_cannot_be_edited_in_the_admin(client, procedure, desk_officer):
+    dossier = received(procedure, desk_officer)
+    event = DossierEvent.objects.filter(dossier=dossier).first()
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:dossiers_dossierevent_change", args=[event.pk])
+    response = client.post(url, {"action": "approve", "comment": "sửa"})
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.action == "submit" and event.comment == ""
+
+
+def test_api_schema_documents_the_desk_actions(client):
+    schema = client.get(reverse("api-schema")).content.decode()
+    assert "/api/v1/dossiers/{code}/{action}/" in schema and "request_supplement" in schema
