@@ -42,6 +42,7 @@ class DossierActionView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="desk_dossier_action",
         summary="Thao tác của cán bộ trên hồ sơ / Officer action on a dossier",
         description="Actions: " + ", ".join(ACTION_FORMS) + ". Send `version` (from the last GET) for "
                     "optimistic concurrency; 409 if the dossier changed or the action no longer applies.",
@@ -88,6 +89,7 @@ class QueueView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="desk_queue",
         summary="Hàng đợi Một cửa / Desk queue",
         parameters=[OpenApiParameter("tab", enum=list(selectors.TABS_BY_SLUG)), OpenApiParameter("after"),
                     OpenApiParameter("q"), OpenApiParameter("procedure", int), OpenApiParameter("channel")],

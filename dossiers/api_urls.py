@@ -2,10 +2,19 @@
 
 from django.urls import path, re_path
 
-from dossiers import api_desk
+from dossiers import api, api_desk
 
+# Citizen routes: explicit, so officer actions (dossiers/api_desk.py) can add theirs alongside.
 urlpatterns = [
-    # Explicit action names, so this route never shadows other dossier routes (documents, submit …).
+    path("dossiers/", api.DossierListCreate.as_view(), name="api_dossiers"),
+    path("dossiers/<str:ref>/", api.DossierDetail.as_view(), name="api_dossier"),
+    path("dossiers/<str:ref>/documents/", api.DossierDocuments.as_view(), name="api_dossier_documents"),
+    path("dossiers/<str:ref>/submit/", api.DossierSubmit.as_view(), name="api_dossier_submit"),
+    path("dossiers/<str:ref>/supplement/", api.DossierSupplement.as_view(), name="api_dossier_supplement"),
+    path("dossiers/<str:ref>/withdraw/", api.DossierWithdraw.as_view(), name="api_dossier_withdraw"),
+    path("dossiers/<str:ref>/rating/", api.DossierRating.as_view(), name="api_dossier_rating"),
+    path("dossiers/<str:ref>/payment/", api.DossierPayment.as_view(), name="api_dossier_payment"),
+    # Officer actions (dossiers/api_desk.py): explicit action names, so they never shadow the routes above.
     re_path(rf"^dossiers/(?P<code>[^/]+)/(?P<action>{api_desk.ACTION_PATTERN})/$",
             api_desk.DossierActionView.as_view(), name="api-desk-action"),
     path("desk/queue/", api_desk.QueueView.as_view(), name="api-desk-queue"),

@@ -1,5 +1,7 @@
 """Accounts and roles, dossiers (hồ sơ), their documents, audit events, payments and ratings."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -208,6 +210,8 @@ class Dossier(models.Model):
     """Hồ sơ: one application for one procedure, from draft to returned result."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    # Stable, unguessable id used in citizens' URLs and the API: a draft has no code yet.
+    public_id = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False)
     procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers")
     procedure_version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("phiên bản thủ tục"), null=True, blank=True, on_delete=models.PROTECT,
@@ -271,6 +275,13 @@ class Dossier(models.Model):
             models.Index(fields=["handling_agency", "status", "due_date", "id"], name="dossier_queue_idx"),
             # The desk's "awaiting reception" queue is ordered by submission time.
             models.Index(fields=["handling_agency", "status", "submitted_at", "id"], name="dossier_intake_queue_idx"),
+            # Desk tab counts: every column they read, so one index-only scan per agency.
+            models.Index(fields=["handling_agency", "status", "due_date"], name="dossier_desk_counts_idx",
+                         include=["assignee", "receiving_agency", "applicant", "id"]),
+            # "Due soon" and "overdue" tabs: running dossiers in due-date order, whatever their status.
+            models.Index(fields=["handling_agency", "due_date", "id"], name="dossier_running_due_idx",
+                         condition=Q(status__in=["received", "processing", "awaiting_payment", "awaiting_approval",
+                                                 "processed"])),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
@@ -334,8 +345,6 @@ class DocumentSource(models.TextChoices):
 
 def document_path(instance, filename):
     # Random-looking, non-guessable name; the original name is kept in the row.
-    import uuid
-
     return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 

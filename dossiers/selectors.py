@@ -75,10 +75,7 @@ def _tab_conditions(officer, today, calendar=None):
 
 def _desk_base(officer):
     """Dossiers now handled by the officer's agencies (a transferred-away dossier leaves the queues)."""
-    return Dossier.objects.visible_to(officer).filter(
-        handling_agency_id__in=officer_agency_ids(officer),
-        status__in=[Status.SUBMITTED, *Status.open_statuses()],
-    )
+    return Dossier.objects.visible_to(officer).filter(handling_agency_id__in=officer_agency_ids(officer))
 
 
 def queue_counts(*, officer, today=None, calendar=None):
@@ -88,7 +85,9 @@ def queue_counts(*, officer, today=None, calendar=None):
     """
     today = today or timezone.localdate()
     conditions = _tab_conditions(officer, today, calendar)
-    return _desk_base(officer).aggregate(**{slug: Count("id", filter=q) for slug, q in conditions.items()})
+    # Served by an index-only scan of dossier_desk_counts_idx (it covers every column used here).
+    return _desk_base(officer).filter(status__in=[Status.SUBMITTED, *Status.open_statuses()]).aggregate(
+        **{slug: Count("id", filter=q) for slug, q in conditions.items()})
 
 
 # --- keyset cursor --------------------------------------------------------------------------------

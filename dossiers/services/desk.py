@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from dossiers import lifecycle
 from dossiers.lifecycle import Action, LifecycleError
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
-from dossiers.services.intake import _start_clock, dossier_create_draft, dossier_receive, dossier_submit
+from dossiers.services.intake import (
+    dossier_create_draft,
+    dossier_receive,
+    dossier_start_clock,
+    dossier_submit,
+)
 from procedures.selectors import working_calendar
 
 __all__ = [
@@ -107,11 +112,11 @@ def dossier_complete_supplement(*, dossier, actor, expected_version=None, ip_add
     now = now or timezone.now()
 
     def change(locked):
+        # Same count as the citizen's own supplement (services.citizen.dossier_supplement): calendar days.
         if locked.clock_paused_at is not None:
-            paused = working_calendar().working_days_between(
-                timezone.localdate(locked.clock_paused_at), timezone.localdate(now))
-            locked.paused_days += max(paused, 0)
-        _start_clock(locked, now)
+            paused = timezone.localdate(now) - timezone.localdate(locked.clock_paused_at)
+            locked.paused_days += max(paused.days, 0)
+        dossier_start_clock(locked, now)
 
     return _apply(dossier, Action.SUPPLEMENT, actor, expected_version=expected_version, ip_address=ip_address,
                   change=change)

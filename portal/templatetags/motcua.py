@@ -1,4 +1,4 @@
-"""Tiny display filters shared by every template."""
+"""Small display filters shared by every page."""
 
 from django import template
 
@@ -6,10 +6,10 @@ register = template.Library()
 
 
 @register.filter
-def money(value):
-    """1000000 -> '1.000.000 đ' (integer đồng, Vietnamese grouping)."""
+def vnd(amount):
+    """1000000 -> '1.000.000 đ' (integer đồng, Vietnamese thousands separator)."""
     try:
-        return f"{int(value):,} đ".replace(",", ".")
+        return f"{int(amount):,} đ".replace(",", ".")
     except (TypeError, ValueError):
         return ""
 
