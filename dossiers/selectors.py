@@ -159,7 +159,8 @@ def dossier_queue(*, officer, tab, filters=None, after=None, limit=50, today=Non
     cursor = decode_cursor(after) if after else None
     if cursor is not None:
         value, pk = cursor
-        queryset = queryset.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+        # (key, id) > (value, pk), written so the index gets a range condition (key >= value) to start at.
+        queryset = queryset.filter(Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(pk__gt=pk)))
     rows = list(
         queryset.select_related("procedure", "procedure__field", "handling_agency", "assignee")
         .order_by(key, "pk")[: limit + 1]

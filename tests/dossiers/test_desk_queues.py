@@ -138,10 +138,10 @@ def test_queue_page_query_count_does_not_grow_with_page_size(client, tab, proced
 
 
 def test_queue_page_renders_rows_and_next_link(client, procedure, desk_officer):
-    for _ in range(3):
-        submitted(procedure)
+    made = [submitted(procedure) for _ in range(3)]
     client.force_login(desk_officer)
     response = client.get(reverse("desk:queue"))
+    assert f'href="{reverse("desk:dossier", args=[made[0].code])}"' in response.content.decode()
     assert response.context["page"].tab.slug == "moi"  # a desk officer starts on new dossiers
     assert len(response.context["page"].rows) == 3 and response.context["next_query"] is None
     assert "?tab=qua-han" in response.content.decode()
