@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets served locally (no CDN, CSP 'self')
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -117,7 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, except that Redis down is a cache miss, not a 500 (portal/cache.py).
+        "BACKEND": "portal.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "motcua",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -157,7 +160,8 @@ USE_TZ = True
 
 # --- static and stored files ----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the static files that whitenoise serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (citizens' documents, results) live outside the web root and are only served
 # through permission-checking views. S3-compatible storage when S3_BUCKET is set.
@@ -204,6 +208,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MotCua <no-reply@motcua.local>")
 # Dotted path of the SMS gateway class; the sandbox one logs messages to the database.
 SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsBackend")
+# Seconds the sandbox gateway takes per message (0 in use; fault tests make sends slow to kill them midway).
+SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me")
@@ -228,16 +234,38 @@ CELERY_TASK_TRACK_STARTED = True
 # exceed the longest task (hard time limit below).
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1500)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Redis down must never hang a request: publishing fails within ~1 s (the outbox keeps the promise and
+# the relay below hands the messages over later), for the broker and the result store alike.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for tasks whose worker died (unacknowledged past the visibility timeout):
+    # every interval x throttle seconds (kombu's defaults: 10 x 10).
+    "unacked_restore_interval": env.float("CELERY_UNACKED_RESTORE_INTERVAL", default=10.0),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    # Connecting inside a publish: one attempt, no retry loop.
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Subscribing to a task's result: give up after one quick retry instead of 20 one-second retries.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
 CELERY_RESULT_EXPIRES = timedelta(days=2)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-# Static schedule (DatabaseScheduler copies it into django_celery_beat's tables at start).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
     # Every morning at 06:30; the task itself skips rest days (working-day calendar).
     "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
 }
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -257,6 +285,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của Cổng Dịch vụ công MotCua / MotCua public services API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- security -------------------------------------------------------------------------------------
@@ -290,13 +321,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Sent as the Permissions-Policy header on every response (portal.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self)"
+# Registrations allowed per client IP per hour (portal.ratelimit; fails open when Redis is down).
+REGISTER_RATE_LIMIT_PER_HOUR = env.int("REGISTER_RATE_LIMIT_PER_HOUR", default=10)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal ID numbers (CCCD) and phone numbers never reach the log output in clear.
+    "filters": {"mask_personal_ids": {"()": "portal.logging.MaskPersonalIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_ids"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

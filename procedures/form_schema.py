@@ -1,95 +1,174 @@
-"""Application form schemas (biểu mẫu điện tử): checking a schema and building a Django form from it.
+"""Application form schemas (biểu mẫu điện tử): checking their structure and turning them into forms.
 
-Minimal version written by the citizen stream so the wizard can work; the catalogue stream owns the
-full one and the two are reconciled at merge. Contract: `validate_schema(schema) -> list[str]` and
-`build_form_class(schema) -> type[forms.Form]`.
+A schema is a JSON list of fields::
 
-A schema is a list of fields: {"name", "label", "type", "required", "help", "choices"}; types are
-text, number, date, choice, id_number (12 digits), phone (10 digits, leading 0), address, textarea.
+    [{"name": "full_name", "label": "Họ và tên", "type": "text", "required": true, "help": "..."},
+     {"name": "gender", "label": "Giới tính", "type": "choice", "required": true,
+      "choices": [["nam", "Nam"], ["nu", "Nữ"]]}]
+
+`choices` items are strings (value = label), [value, label] pairs or {"value", "label"} objects.
+
+Contract used by other apps (the citizen wizard): `validate_schema(schema) -> list[str]` (empty when
+valid) and `build_form_class(schema) -> forms.Form subclass` whose `cleaned_data` holds JSON-safe
+values (dates as ISO strings, numbers as int or str of a Decimal).
 """
 
 import re
+from datetime import datetime
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
+_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+_ID_NUMBER = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^0\d{9}$")
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
-_REQUIRED = gettext_lazy("Vui lòng nhập “%(label)s”.")
-id_number_validator = RegexValidator(r"^\d{12}$", gettext_lazy("Số định danh cá nhân gồm 12 chữ số."))
-phone_validator = RegexValidator(r"^0\d{9}$", gettext_lazy("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."))
+
+def _choice_pairs(choices):
+    """[(value, label)] from ["Nam", …], [["nam", "Nam"], …] or [{"value": "nam", "label": "Nam"}, …];
+    None if malformed or empty."""
+    if not isinstance(choices, list) or not choices:
+        return None
+    pairs = []
+    for choice in choices:
+        if isinstance(choice, str) and choice.strip():
+            pairs.append((choice, choice))
+        elif (isinstance(choice, list | tuple) and len(choice) == 2
+              and all(isinstance(part, str) and part.strip() for part in choice)):
+            pairs.append((choice[0], choice[1]))
+        elif isinstance(choice, dict) and isinstance(choice.get("value"), str) and choice["value"].strip():
+            pairs.append((choice["value"], str(choice.get("label") or choice["value"])))
+        else:
+            return None
+    return pairs
 
 
 def validate_schema(schema):
-    """Problems with a schema, in Vietnamese; an empty list means it is usable."""
+    """Every structural problem of `schema`, as Vietnamese sentences naming the field; [] if valid."""
     if not isinstance(schema, list):
-        return [_("Biểu mẫu phải là một danh sách trường.")]
-    problems, seen = [], set()
-    for position, spec in enumerate(schema, start=1):
-        if not isinstance(spec, dict):
-            problems.append(_("Trường thứ %(n)d không hợp lệ.") % {"n": position})
+        return [_("Biểu mẫu phải là một danh sách (JSON array) các trường.")]
+    errors = []
+    seen = set()
+    for index, item in enumerate(schema, start=1):
+        where = _("Trường thứ %(n)s") % {"n": index}
+        if not isinstance(item, dict):
+            errors.append(_("%(where)s phải là một đối tượng JSON.") % {"where": where})
             continue
-        name = spec.get("name", "")
+        name = item.get("name")
+        if isinstance(name, str) and name:
+            where = _("Trường thứ %(n)s (%(name)s)") % {"n": index, "name": name}
+        unknown = sorted(set(item) - _ALLOWED_KEYS)
+        if unknown:
+            errors.append(_("%(where)s có khóa không hợp lệ: %(keys)s.") % {"where": where, "keys": ", ".join(unknown)})
         if not isinstance(name, str) or not _NAME.match(name):
-            problems.append(_("Trường thứ %(n)d: tên trường không hợp lệ.") % {"n": position})
+            errors.append(_("%(where)s: tên (name) phải gồm chữ thường không dấu, số, dấu gạch dưới và "
+                            "bắt đầu bằng chữ.") % {"where": where})
         elif name in seen:
-            problems.append(_("Tên trường “%(name)s” bị trùng.") % {"name": name})
-        seen.add(name)
-        if not spec.get("label"):
-            problems.append(_("Trường thứ %(n)d: thiếu nhãn.") % {"n": position})
-        if spec.get("type") not in FIELD_TYPES:
-            problems.append(_("Trường thứ %(n)d: loại trường không hợp lệ.") % {"n": position})
-        if spec.get("type") == "choice" and not spec.get("choices"):
-            problems.append(_("Trường thứ %(n)d: cần danh sách lựa chọn.") % {"n": position})
-    return problems
-
-
-def _choices(spec):
-    choices = []
-    for choice in spec.get("choices") or []:
-        if isinstance(choice, (list, tuple)):
-            choices.append((str(choice[0]), str(choice[1])))
-        elif isinstance(choice, dict):
-            choices.append((str(choice.get("value")), str(choice.get("label", choice.get("value")))))
+            errors.append(_("%(where)s: tên (name) bị trùng.") % {"where": where})
         else:
-            choices.append((str(choice), str(choice)))
-    return choices
+            seen.add(name)
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip():
+            errors.append(_("%(where)s: thiếu nhãn (label).") % {"where": where})
+        field_type = item.get("type")
+        if field_type not in FIELD_TYPES:
+            errors.append(_("%(where)s: kiểu (type) phải là một trong %(types)s.")
+                          % {"where": where, "types": ", ".join(FIELD_TYPES)})
+        if "required" in item and not isinstance(item["required"], bool):
+            errors.append(_("%(where)s: required phải là true hoặc false.") % {"where": where})
+        if "help" in item and not isinstance(item["help"], str):
+            errors.append(_("%(where)s: hướng dẫn (help) phải là chuỗi.") % {"where": where})
+        choices = item.get("choices")
+        if field_type == "choice":
+            pairs = _choice_pairs(choices)
+            if not pairs:
+                errors.append(_("%(where)s: kiểu choice cần danh sách lựa chọn (choices) không rỗng, mỗi lựa chọn "
+                                "là một chuỗi hoặc cặp [giá trị, nhãn].") % {"where": where})
+            elif len({value for value, _label in pairs}) != len(pairs):
+                errors.append(_("%(where)s: danh sách lựa chọn có giá trị trùng.") % {"where": where})
+        elif choices not in (None, []):
+            errors.append(_("%(where)s: chỉ kiểu choice mới có choices.") % {"where": where})
+    return errors
 
 
-def _field(spec):
-    kind = spec["type"]
-    common = {
-        "label": spec["label"], "required": bool(spec.get("required")), "help_text": spec.get("help", ""),
-        "error_messages": {"required": _REQUIRED % {"label": spec["label"]}},
-    }
-    if kind == "number":
-        return forms.DecimalField(**common, max_digits=18, decimal_places=4,
-                                  widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}))
-    if kind == "date":
-        common["error_messages"]["invalid"] = gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")
-        return forms.DateField(**common, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    if kind == "choice":
-        common["error_messages"]["invalid_choice"] = gettext_lazy("Lựa chọn không hợp lệ.")
-        return forms.ChoiceField(**common, choices=[("", "—")] + _choices(spec))
-    if kind == "id_number":
-        return forms.CharField(**common, max_length=12, validators=[id_number_validator],
-                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    if kind == "phone":
-        return forms.CharField(**common, max_length=10, validators=[phone_validator],
-                               widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    if kind == "address":
-        return forms.CharField(**common, max_length=300,
-                               widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    if kind == "textarea":
-        return forms.CharField(**common, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    return forms.CharField(**common, max_length=500)
+class VietnameseDateField(forms.CharField):
+    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd); cleaned to an ISO string so it stores as JSON."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(value, fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise forms.ValidationError(_("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."), code="invalid")
+
+
+class JsonNumberField(forms.DecimalField):
+    """A number, kept as int when whole and as a string otherwise (JSON-safe, exact)."""
+
+    def clean(self, value):
+        number = super().clean(value)
+        if number is None:
+            return None
+        return int(number) if number == number.to_integral_value() else str(number)
+
+
+class DigitsField(forms.RegexField):
+    """ID and phone numbers: spaces and dots typed between digits are dropped before the check."""
+
+    def to_python(self, value):
+        return re.sub(r"[\s.]", "", super().to_python(value) or "")
+
+
+_INVALID_MESSAGES = {
+    "number": gettext_lazy("Vui lòng nhập một số."),
+    "choice": gettext_lazy("Lựa chọn không hợp lệ."),
+    "id_number": gettext_lazy("Số định danh cá nhân gồm 12 chữ số."),
+    "phone": gettext_lazy("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."),
+}
+
+
+def _form_field(spec):
+    field_type = spec["type"]
+    required = spec.get("required", False)
+    messages = {"required": _("Vui lòng nhập “%(label)s”.") % {"label": spec["label"]}}
+    if field_type in _INVALID_MESSAGES:
+        messages["invalid_choice" if field_type == "choice" else "invalid"] = _INVALID_MESSAGES[field_type]
+    common = {"label": spec["label"], "required": required, "help_text": spec.get("help", ""),
+              "error_messages": messages}
+    if field_type == "number":
+        return JsonNumberField(**common)
+    if field_type == "date":
+        # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
+        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if field_type == "choice":
+        empty = [] if required else [("", "---------")]
+        return forms.ChoiceField(choices=empty + _choice_pairs(spec["choices"]), **common)
+    if field_type == "id_number":
+        return DigitsField(regex=_ID_NUMBER, widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                           "autocomplete": "off"}), **common)
+    if field_type == "phone":
+        return DigitsField(regex=_PHONE, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
+                                                                       "autocomplete": "tel"}), **common)
+    if field_type == "textarea":
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if field_type == "address":
+        return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+                               **common)
+    return forms.CharField(max_length=500, **common)
 
 
 def build_form_class(schema):
-    """A Form class with one field per schema entry, validated server-side with Vietnamese messages."""
-    fields = {spec["name"]: _field(spec) for spec in schema or [] if isinstance(spec, dict) and spec.get("name")}
-    return type("ProcedureForm", (forms.Form,), fields)
+    """A Django form class for a valid schema (raises ValueError listing the problems otherwise)."""
+    errors = validate_schema(schema)
+    if errors:
+        raise ValueError("; ".join(errors))
+    fields = {spec["name"]: _form_field(spec) for spec in schema}
+    return type("ProcedureApplicationForm", (forms.Form,), fields)
