@@ -275,6 +275,9 @@ class Dossier(models.Model):
             models.Index(fields=["handling_agency", "status", "due_date", "id"], name="dossier_queue_idx"),
             # The desk's "awaiting reception" queue is ordered by submission time.
             models.Index(fields=["handling_agency", "status", "submitted_at", "id"], name="dossier_intake_queue_idx"),
+            # Desk search by the applicant's phone or ID number.
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_idnum_idx"),
             # Desk tab counts: every column they read, so one index-only scan per agency.
             models.Index(fields=["handling_agency", "status", "due_date"], name="dossier_desk_counts_idx",
                          include=["assignee", "receiving_agency", "applicant", "id"]),

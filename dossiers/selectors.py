@@ -120,6 +120,23 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _search(q):
+    """What the officer typed: a dossier code, an ID or phone number (digits), else part of a name.
+
+    Each kind is one indexed equality (code, applicant_id_number, applicant_phone); only a name
+    falls back to a substring match within the tab.
+    """
+    digits = normalize_phone(q)
+    if any(ch.isalpha() for ch in q) and "-" not in q:
+        return Q(applicant_name__icontains=q)
+    if "-" in q or "." in q:
+        return Q(code=q) | Q(code=q.upper())
+    match = Q(applicant_id_number=q)
+    if len(digits) >= 9:
+        match |= Q(applicant_phone=digits)
+    return match
+
+
 def _apply_filters(queryset, filters):
     filters = dict(filters or {})
     if filters.get("date_from"):
@@ -130,11 +147,7 @@ def _apply_filters(queryset, filters):
     queryset = queryset.filter(**lookups)
     q = (filters.get("q") or "").strip()
     if q:
-        match = Q(code__iexact=q) | Q(applicant_id_number=q) | Q(applicant_name__icontains=q)
-        phone = normalize_phone(q)
-        if len(phone) >= 9:
-            match |= Q(applicant_phone=phone)
-        queryset = queryset.filter(match)
+        queryset = queryset.filter(_search(q))
     return queryset
 
 
