@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -265,6 +266,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    # Every morning at 06:30; the task itself skips rest days (working-day calendar).
+    "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
 }
 
 # --- REST API -------------------------------------------------------------------------------------
