@@ -6,19 +6,17 @@ in `change(locked)`. `store_document` is the desk's small upload validator (scan
 citizen stream has its own in `dossiers/uploads.py` and the two are to be unified.
 """
 
-import hashlib
 from dataclasses import dataclass
 
-import filetype
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import lifecycle
+from dossiers import lifecycle, uploads
 from dossiers.lifecycle import Action, LifecycleError
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
 from dossiers.services.intake import (
@@ -38,8 +36,6 @@ __all__ = [
     "desk_available_actions", "DESK_ACTIONS",
 ]
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 class CounterClosed(LifecycleError):
@@ -53,30 +49,29 @@ def _require_role(actor, dossier, roles):
 
 # --- files ----------------------------------------------------------------------------------------
 def store_document(*, dossier, uploaded_file, name, source, actor, required_document=None):
-    """Save a scan, a result or an officer's upload with its sniffed type, size and sha256.
+    """Save a scan, a result or an officer's upload after the same checks as a citizen's upload.
 
-    `uploaded_file=None` records a paper-only document (source=paper, no file). Only PDF, JPEG and
-    PNG are accepted, by their magic bytes, not by the name the browser sent.
+    `uploaded_file=None` records a paper-only document (source=paper, no file). The content is
+    checked by `dossiers.uploads.check_upload` (type by content, whole-file checks, antivirus, size
+    limits); a refusal raises LifecycleError with the reason.
     """
     if uploaded_file is None:
         return Document.objects.create(dossier=dossier, name=name, source=DocumentSource.PAPER,
                                        required_document=required_document, uploaded_by=actor)
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise LifecycleError(_("Tệp “%(name)s” vượt quá 20 MB.") % {"name": uploaded_file.name})
-    uploaded_file.seek(0)
-    kind = filetype.guess(uploaded_file.read(2048))
-    if kind is None or kind.mime not in ACCEPTED_TYPES:
-        raise LifecycleError(_("Tệp “%(name)s” không phải PDF, JPG hoặc PNG.") % {"name": uploaded_file.name})
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return Document.objects.create(
-        dossier=dossier, name=name, file=uploaded_file, original_name=uploaded_file.name[:255],
-        content_type=kind.mime, size=uploaded_file.size, sha256=digest.hexdigest(), source=source,
-        required_document=required_document, uploaded_by=actor,
+    used = dossier.documents.aggregate(total=Sum("size"))["total"] or 0
+    try:
+        checked = uploads.check_upload(uploaded_file, kinds=uploads.accepted_kinds(required_document),
+                                       dossier_bytes_used=used)
+    except uploads.UploadRefused as refusal:
+        raise LifecycleError(refusal.message) from None
+    document = Document(
+        dossier=dossier, name=name, original_name=checked.name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, source=source, required_document=required_document,
+        uploaded_by=actor,
     )
+    document.file.save(checked.name, uploaded_file, save=False)
+    document.save()
+    return document
 
 
 # --- transitions ----------------------------------------------------------------------------------

@@ -9,15 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers import services
 from tests import factories
+from tests.dossiers.citizen_helpers import pdf_bytes, png_bytes
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # A Monday morning, a working day (time_machine travels here in the tests).
 MONDAY = dt.datetime(2026, 12, 7, 9, 0, tzinfo=VN)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
-             b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND"
-             b"\xaeB`\x82")
+PDF_BYTES = pdf_bytes()  # a well-formed PDF: uploads are checked whole
+PNG_BYTES = png_bytes()
 
 
 def pdf_file(name="scan.pdf"):

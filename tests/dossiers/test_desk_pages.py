@@ -164,7 +164,7 @@ def test_result_upload_rejects_a_disguised_file(client, procedure, desk_officer,
     dossier = processing(procedure, desk_officer, specialist)
     fake = SimpleUploadedFile("ket-qua.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = post_action(client, specialist, dossier, "upload_result", file=fake)
-    assert response.status_code == 400 and "không phải PDF" in response.content.decode()
+    assert response.status_code == 400 and "không đúng định dạng" in response.content.decode()
     assert not Document.objects.filter(dossier=dossier).exists()
 
 
