@@ -273,6 +273,8 @@ class Dossier(models.Model):
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
+            # Monthly statistics: open-at-month-end (overdue) scan.
+            models.Index(fields=["closed_at"], name="dossier_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -452,6 +454,8 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("đánh giá")
         verbose_name_plural = _("đánh giá")
+        # Monthly statistics count the ratings given in a month.
+        indexes = [models.Index(fields=["created_at"], name="rating_created_idx")]
 
     def __str__(self):
         return f"{self.dossier}: {self.value}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +231,17 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_RESULT_EXPIRES = timedelta(days=2)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Monthly statistics: the month in progress every night, the month just ended on the 1st.
+CELERY_BEAT_SCHEDULE = {
+    "reports-current-month-nightly": {
+        "task": "reports.compute_current_month",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "reports-close-previous-month": {
+        "task": "reports.close_previous_month",
+        "schedule": crontab(hour=2, minute=30, day_of_month=1),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
