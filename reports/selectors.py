@@ -10,8 +10,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
@@ -270,21 +270,28 @@ def metric_dossiers(*, user, month, metric, agency_id=None):
 # --- catalogue indicators -------------------------------------------------------------------------
 def catalogue_indicators(*, today, agency_ids=None):
     """Per agency: procedures in remit, those offering an online service, those with no dossier for
-    three years (candidates to cut). Read-only queries over the catalogue."""
+    three years (candidates to cut). One read-only query over the catalogue."""
     since = today - timedelta(days=3 * 365)
-    agencies = Agency.objects.filter(is_active=True)
+
+    def count(procedures):
+        return Coalesce(Subquery(
+            procedures.filter(agencies=OuterRef("pk"), is_active=True).order_by()
+            .values("agencies").annotate(n=Count("id")).values("n")[:1]
+        ), 0)
+
+    recent = Dossier.objects.filter(procedure=OuterRef("pk"), received_at__date__gte=since)
+    agencies = Agency.objects.filter(is_active=True).annotate(
+        procedure_count=count(Procedure.objects.all()),
+        online_count=count(Procedure.objects.exclude(online_mode="none")),
+        idle_count=count(Procedure.objects.annotate(used=Exists(recent)).filter(used=False)),
+    )
     if agency_ids is not None:
         agencies = agencies.filter(pk__in=agency_ids)
-    recent = Dossier.objects.filter(procedure=OuterRef("pk"), received_at__date__gte=since)
-    result = []
-    for agency in agencies.order_by("name"):
-        procedures = Procedure.objects.filter(agencies=agency, is_active=True)
-        total = procedures.count()
-        online = procedures.exclude(online_mode="none").count()
-        idle = procedures.annotate(used=Exists(recent)).filter(used=False).count()
-        result.append({"agency": agency, "procedures": total, "online": online,
-                       "online_rate": percent(online, total), "idle": idle})
-    return result
+    return [
+        {"agency": agency, "procedures": agency.procedure_count, "online": agency.online_count,
+         "online_rate": percent(agency.online_count, agency.procedure_count), "idle": agency.idle_count}
+        for agency in agencies.order_by("name")
+    ]
 
 
 def reusable_procedure_ids():
@@ -341,3 +348,95 @@ def score_766(figures):
             total += earned
             possible += indicator.points
     return {"lines": lines, "total": round(total, 1), "max_points": possible}
+
+
+# --- the dashboard and the monthly report ---------------------------------------------------------
+TABLE_TITLES = {
+    "agency": _("Theo cơ quan"),
+    "district": _("Theo huyện"),
+    "level": _("Theo cấp"),
+    "province": _("Toàn tỉnh"),
+}
+KPIS = [
+    ("online_rate", _("Tỷ lệ hồ sơ trực tuyến"), "received_online"),
+    ("on_time_rate", _("Tỷ lệ giải quyết đúng hạn"), "completed_on_time"),
+    ("digitization_rate", _("Tỷ lệ số hóa hồ sơ"), "digitized"),
+    ("online_payment_rate", _("Tỷ lệ thanh toán trực tuyến"), "fee_paid_online"),
+    ("satisfaction_rate", _("Tỷ lệ hài lòng"), "ratings_satisfied"),
+]
+SORTABLE = {field for field, _label in [
+    ("name", 0), ("received", 0), ("online_rate", 0), ("target_gap", 0), ("on_time_rate", 0), ("completed", 0),
+    ("overdue_open", 0), ("digitization_rate", 0), ("online_payment_rate", 0), ("satisfaction_rate", 0),
+]}
+
+
+def sort_rows(rows, sort):
+    """Sort table rows by a field ('-field' = descending); None values last."""
+    descending = sort.startswith("-")
+    field = sort.lstrip("-")
+    if field not in SORTABLE:
+        return rows
+    present = [r for r in rows if r.get(field) is not None]
+    missing = [r for r in rows if r.get(field) is None]
+    key = (lambda r: str(r[field])) if field == "name" else (lambda r: r[field])
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def _delta(current, previous, field):
+    if not current or not previous or current.get(field) is None or previous.get(field) is None:
+        return None
+    return round(current[field] - previous[field], 1)
+
+
+def report_context(*, month, user, sort="name"):
+    """Everything the dashboard and the monthly report show for one month and one user's scope."""
+    first = month_start(month)
+    scope = report_scope(user) if user is not None else None
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    totals = month_totals(month=first, agency_ids=scope)
+    previous = month_totals(month=previous_month, agency_ids=scope)
+    tables = {group: sort_rows(monthly_groups(month=first, group=group, agency_ids=scope), sort)
+              for group in TABLE_TITLES}
+    if not any(r["key"] for r in tables["district"]):
+        tables["district"] = []  # the month's structure has no districts (from July 2025)
+    kpis = []
+    for field, label, numerator in KPIS:
+        value = totals.get(field) if totals else None
+        target = totals.get("target_online_rate") if totals and field == "online_rate" else None
+        kpis.append({"field": field, "label": label, "value": value, "delta": _delta(totals, previous, field),
+                     "target": target, "metric": numerator})
+    overdue = totals["overdue_open"] if totals else None
+    previous_overdue = previous["overdue_open"] if previous else None
+    below = [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0]
+    ranking = sorted(below, key=lambda r: r["target_gap"])[:10]
+    trend_rows = trend(end_month=first, agency_ids=scope)
+    scores = [{"row": r, "score": score_766(r)} for r in tables["agency"]]
+    return {
+        "month": first, "previous_month": previous_month, "totals": totals, "kpis": kpis,
+        "overdue": overdue,
+        "overdue_delta": overdue - previous_overdue if overdue is not None and previous_overdue is not None else None,
+        "tables": tables, "table_titles": TABLE_TITLES, "ranking": ranking, "trend": trend_rows,
+        "trend_chart": {
+            "labels": [f"{r['month']:%m/%Y}" for r in trend_rows],
+            "online_rate": [r["online_rate"] for r in trend_rows],
+            "on_time_rate": [r["on_time_rate"] for r in trend_rows],
+            "digitization_rate": [r["digitization_rate"] for r in trend_rows],
+            "received": [r["received"] for r in trend_rows],
+        },
+        "province_score": score_766(totals) if totals else None,
+        "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
+        "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],
+        "scope": scope,
+    }
+
+
+def group_agency_ids(*, month, group, key):
+    """Agencies behind one row of a grouped table (for the drill-down)."""
+    rows = stat_rows(month=month)
+    if group == "agency":
+        return [int(key)]
+    if group == "district":
+        rows = rows.filter(district_id=int(key)) if key not in ("", "None", None) else rows.filter(district__isnull=True)
+    elif group == "level":
+        rows = rows.filter(level=key)
+    return list(rows.values_list("agency_id", flat=True))

@@ -208,3 +208,96 @@ def months_between(start, end):
         months.append(first)
         first = next_month(first)
     return months
+
+
+def recompute_start(*, start, end):
+    """Queue the recomputation of the months from `start` to `end`; returns the Celery task id."""
+    from reports.tasks import compute_range
+
+    return compute_range.delay(str(month_start(start)), str(month_start(end))).id
+
+
+def task_progress(task_id):
+    """State of a recompute/report task: state, done, total, percent (read from the result backend)."""
+    from celery.result import AsyncResult
+
+    result = AsyncResult(task_id)
+    state, info = result.state, result.info
+    done = total = None
+    if isinstance(info, dict):
+        done, total = info.get("done"), info.get("total")
+    if state == "SUCCESS" and total is None:
+        done = total = 1
+    percent = int(done * 100 / total) if total else (100 if state == "SUCCESS" else 0)
+    return {"task_id": task_id, "state": state, "done": done, "total": total, "percent": percent}
+
+
+def target_set(*, year, rate, level="", agency=None, actor=None):
+    """Create or change the online-rate target of a year for a level (or an agency override)."""
+    from reports.models import OnlineRateTarget
+
+    with transaction.atomic():
+        if agency is not None:
+            target, _created = OnlineRateTarget.objects.update_or_create(
+                year=year, agency=agency, defaults={"rate": rate, "level": agency.level, "updated_by": actor}
+            )
+        else:
+            target, _created = OnlineRateTarget.objects.update_or_create(
+                year=year, level=level, agency=None, defaults={"rate": rate, "updated_by": actor}
+            )
+        return target
+
+
+def target_delete(*, target):
+    target.delete()
+
+
+def month_publish(*, month, actor, published=True):
+    """Publish (or withdraw) a month's per-agency online and on-time rates on /cong-khai/."""
+    from reports.models import PublishedMonth
+
+    first = month_start(month)
+    with transaction.atomic():
+        if published:
+            PublishedMonth.objects.get_or_create(month=first, defaults={"published_by": actor})
+        else:
+            PublishedMonth.objects.filter(month=first).delete()
+
+
+def monthly_report_request(*, month, actor):
+    """Create the report row and queue its rendering; returns the row."""
+    from reports.models import MonthlyReport
+    from reports.tasks import build_monthly_report
+
+    report = MonthlyReport.objects.create(month=month_start(month), created_by=actor)
+    transaction.on_commit(lambda: build_monthly_report.delay(report.pk))
+    return report
+
+
+APPENDIX_METRICS = ("received", "completed_late", "overdue_open")
+
+
+def monthly_report_build(*, report_id):
+    """Render the monthly report to the province from the month's rows: print HTML + XLSX appendix
+    (the tables and the dossier lists behind the numbers). Idempotent: re-rendering overwrites."""
+    from django.core.files.base import ContentFile
+    from django.template.loader import render_to_string
+
+    from reports import exports, selectors
+    from reports.models import MonthlyReport
+
+    report = MonthlyReport.objects.get(pk=report_id)
+    context = selectors.report_context(month=report.month, user=report.created_by)
+    html = render_to_string("reports/monthly_report.html", context)
+    sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group]) for group, title in selectors.TABLE_TITLES.items()]
+    for metric in APPENDIX_METRICS:
+        dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
+        sheets.append((selectors.METRICS[metric], exports.DOSSIER_COLUMNS,
+                       dossiers.values(*[field for field, _label in exports.DOSSIER_COLUMNS]).order_by("code")))
+    appendix = exports.to_xlsx(sheets)
+    with transaction.atomic():
+        report.html = html
+        report.appendix.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.xlsx", ContentFile(appendix), save=False)
+        report.ready = True
+        report.save()
+    return report

@@ -51,7 +51,5 @@ def close_previous_month():
 @shared_task(name="reports.build_monthly_report", **RETRY)
 def build_monthly_report(report_id):
     """Render the monthly report (HTML print view + XLSX appendix); idempotent per report row."""
-    from reports.exports import monthly_report_build
-
-    monthly_report_build(report_id=report_id)
+    services.monthly_report_build(report_id=report_id)
     return {"report_id": report_id}

@@ -64,3 +64,55 @@ def structure(db):
         "tree": tree, "a": agency_a, "b": agency_b, "e": agency_e, "x": agency_x, "c": commune,
         "plain": plain, "reusable": reusable, "commune_procedure": commune_procedure,
     }
+
+
+@pytest.fixture
+def march(structure):
+    """Dossiers around March 2025 for agency A (and one for the commune C); see each comment."""
+    s = structure
+    a, plain, reusable = s["a"], s["plain"], s["reusable"]
+    make = make_dossier
+    d = {}
+    # 1: self-service online (full), on time, uploaded documents, fee paid online, satisfied.
+    d[1] = make(procedure=reusable, agency=a, status="returned", channel="online", online_mode="full",
+                received_at=at("2025-03-03"), due_date=date(2025, 3, 12), returned_at=at("2025-03-10", 16),
+                closed_at=at("2025-03-10", 16), fee_amount=50000, fee_paid_online=True,
+                documents=["uploaded", "result"], rating=("satisfied", "2025-03-11"))
+    # 2: assisted online (partial), late, one paper document, fee paid at the counter, normal rating.
+    d[2] = make(procedure=plain, agency=a, status="returned", channel="online", online_mode="partial",
+                assisted=True, received_at=at("2025-03-05"), due_date=date(2025, 3, 14),
+                returned_at=at("2025-03-20"), closed_at=at("2025-03-20"), fee_amount=10000,
+                documents=["scanned", "paper"], rating=("normal", "2025-03-21"))
+    # 3: counter, received on the month's last evening, still processing, not yet due.
+    d[3] = make(procedure=plain, agency=a, status="processing", channel="counter",
+                received_at=at("2025-03-31", 23, 30), due_date=date(2025, 4, 10))
+    # 4: postal, received in February and returned in March (on time), satisfied in March.
+    d[4] = make(procedure=plain, agency=a, status="returned", channel="postal", received_at=at("2025-02-20"),
+                due_date=date(2025, 3, 5), returned_at=at("2025-03-04"), closed_at=at("2025-03-04"),
+                documents=["scanned"], rating=("satisfied", "2025-03-05"))
+    # 5: counter, received in February, still open and past due at the end of March.
+    d[5] = make(procedure=plain, agency=a, status="processing", channel="counter",
+                received_at=at("2025-02-10"), due_date=date(2025, 3, 20))
+    # 6: self-service online (partial), waiting for a supplement since 15/3 (clock stopped): not overdue.
+    d[6] = make(procedure=reusable, agency=a, status="supplement_requested", channel="online",
+                online_mode="partial", received_at=at("2025-03-10"), due_date=date(2025, 3, 20),
+                clock_paused_at=at("2025-03-15"), documents=["reused", "uploaded"])
+    # 7: received by A, transferred (liên thông) to B, returned late in April; rated in April.
+    d[7] = make(procedure=plain, agency=a, handling=s["b"], status="returned", channel="online",
+                online_mode="full", received_at=at("2025-03-12"), due_date=date(2025, 4, 1),
+                returned_at=at("2025-04-02"), closed_at=at("2025-04-02"), documents=["uploaded", "result"],
+                rating=("unsatisfied", "2025-04-03"))
+    # 8: received at 00:10 local on 1/4 (still 31/3 in UTC): April, not March.
+    d[8] = make(procedure=plain, agency=a, status="received", channel="counter",
+                received_at=at("2025-04-01", 0, 10), due_date=date(2025, 4, 15))
+    # 9: counter, past due on 28/3, returned only on 5/4: overdue open at the end of March.
+    d[9] = make(procedure=plain, agency=a, status="returned", channel="counter", received_at=at("2025-03-25"),
+                due_date=date(2025, 3, 28), returned_at=at("2025-04-05"), closed_at=at("2025-04-05"),
+                fee_amount=20000, fee_paid_online=True, documents=["scanned"])
+    # 10: counter, withdrawn by the citizen the next day: received, never overdue.
+    d[10] = make(procedure=plain, agency=a, status="withdrawn", channel="counter", received_at=at("2025-03-02"),
+                 due_date=date(2025, 3, 10), closed_at=at("2025-03-03"))
+    # C: one counter dossier without any document.
+    d["c"] = make(procedure=s["commune_procedure"], agency=s["c"], status="processing", channel="counter",
+                  received_at=at("2025-03-15"), due_date=date(2025, 4, 30))
+    return d
