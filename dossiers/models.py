@@ -273,8 +273,10 @@ class Dossier(models.Model):
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
-            # Monthly statistics: open-at-month-end (overdue) scan.
+            # Monthly statistics: dossiers received in a month (all agencies), open at month end.
+            models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["closed_at"], name="dossier_closed_idx"),
+            models.Index(fields=["due_date"], name="dossier_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
