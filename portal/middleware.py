@@ -2,9 +2,12 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +35,17 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "10"
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Vietnamese first: the language is the one the visitor chose (cookie), else LANGUAGE_CODE.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an English-language
+    phone would get English on a Vietnamese public portal; the switch in the header sets the cookie.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -188,7 +189,7 @@ class Procedure(models.Model):
     tags = ArrayField(models.CharField(max_length=50), verbose_name=_("nhãn"), default=list, blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     current_version = models.PositiveIntegerField(_("phiên bản hiện hành"), default=0)
-    # Unaccented, lower-cased name and code, maintained on save, searched with pg_trgm.
+    # Unaccented, lower-cased code and names, maintained on save; full-text indexed (procedures.search).
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -198,7 +199,7 @@ class Procedure(models.Model):
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["code"]
         indexes = [
-            GinIndex(fields=["search_text"], name="procedure_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(SearchVector("search_text", config="simple"), name="procedure_search_fts"),
             models.Index(fields=["level", "online_mode"], name="procedure_level_mode_idx"),
         ]
         constraints = [

@@ -98,3 +98,57 @@ def procedure_version_in_force(*, procedure, day):
             procedure=procedure, effective_from=day, note="v1"
         )
     return version
+
+
+# --- agencies -------------------------------------------------------------------------------------
+@transaction.atomic
+def agencies_seed_demo(*, province_code="42"):
+    """Create or update the demo province's agencies from procedures/demo_data/agencies.py.
+
+    Provincial departments, each district people's committee with its divisions, and every commune
+    people's committee, on the three-tier units (load them first). Idempotent, keyed by agency code.
+    Returns {"created": n, "updated": n}.
+    """
+    from procedures.demo_data import agencies as data
+    from procedures.models import Agency
+
+    units = AdministrativeUnit.objects.filter(scheme=Scheme.THREE_TIER)
+    province = units.get(level=Level.PROVINCE, code=str(int(province_code)))
+    counts = {"created": 0, "updated": 0}
+    by_kind = {}
+
+    def upsert(*, code, parent=None, **values):
+        agency, created = Agency.objects.update_or_create(
+            code=code, defaults={**values, "parent": parent, "valid_until": SCHEME_VALIDITY[Scheme.THREE_TIER][1]}
+        )
+        counts["created" if created else "updated"] += 1
+        return agency
+
+    for row in data.PROVINCIAL:
+        by_kind[row["kind"]] = upsert(
+            code=row["code"], name=row["name"], name_en=row["name_en"], short_name=row["short"], kind=row["kind"],
+            level=Level.PROVINCE, area=province, parent=by_kind.get(row["parent"]),
+        )
+    districts = units.filter(level=Level.DISTRICT, parent=province).order_by("code")
+    for fallback_index, district in enumerate(districts):
+        index = data.DISTRICT_INDEX_BY_GSO.get(district.code, fallback_index)
+        urban = district.division_type in ("thành phố", "thị xã")
+        committee = upsert(
+            code=data.agency_code("UBND_HUYEN", index), name=f"Ủy ban nhân dân {district.name}",
+            name_en=f"People's Committee of {district.name}", short_name=f"UBND {district.name}",
+            kind="UBND_HUYEN", level=Level.DISTRICT, area=district, parent=by_kind.get("UBND_TINH"),
+        )
+        for division in data.DISTRICT_DIVISIONS:
+            if data.division_exists(division["kind"], urban):
+                upsert(
+                    code=data.agency_code(division["kind"], index), name=f"{division['name']} {district.name}",
+                    name_en=f"{division['name_en']}, {district.name}", short_name=division["name"],
+                    kind=division["kind"], level=Level.DISTRICT, area=district, parent=committee,
+                )
+        for commune_index, commune in enumerate(district.children.order_by("code")):
+            upsert(
+                code=data.agency_code("UBND_XA", index, commune_index), name=f"Ủy ban nhân dân {commune.name}",
+                name_en=f"People's Committee of {commune.name}", short_name=f"UBND {commune.name}",
+                kind="UBND_XA", level=Level.COMMUNE, area=commune, parent=committee,
+            )
+    return counts

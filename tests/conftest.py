@@ -1,17 +1,23 @@
 """Shared fixtures. Tests run against the real PostgreSQL and Redis named by DATABASE_URL/REDIS_URL."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_axes(settings):
-    """Each test starts with an empty cache (rate limits) and no login lockouts."""
-    cache.clear()
-    yield
-    cache.clear()
+def _isolated_cache(settings):
+    """Each test gets its own cache namespace (rate limits start empty).
+
+    Never `cache.clear()`: it flushes the whole Redis database, which parallel test processes and
+    Celery workers share.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
 
 
 @pytest.fixture
@@ -62,3 +68,63 @@ def monitor(db):
 @pytest.fixture
 def procedure(agency):
     return factories.ProcedureFactory(agencies=[agency])
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` process on the test database and the configured Redis.
+
+    Tests using it must be marked `@pytest.mark.xdist_group("celery")` (make test runs with
+    --dist loadgroup), so one worker at a time consumes the shared queue, which is purged first.
+    Yields the worker's node name.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    from portal.celery import app
+
+    app.control.purge()
+    db = connection.settings_dict
+    options = db.get("OPTIONS", {})
+    host = options.get("host") or db["HOST"]
+    url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}" if host.startswith("/") else (
+        f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": django_settings.REDIS_URL, "DB_CONN_MAX_AGE": "0",
+           "EMAIL_URL": "consolemail://"}
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "--pool", "solo", "--hostname", name,
+         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    node = name.replace("%h", __import__("socket").gethostname())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        if any(node in reply for reply in app.control.ping(timeout=0.5) or []):
+            break
+    else:
+        process.kill()
+        log.seek(0)
+        pytest.fail("celery worker did not answer:\n" + log.read()[-3000:])
+    if process.poll() is not None:
+        log.seek(0)
+        pytest.fail("celery worker exited:\n" + log.read()[-3000:])
+    try:
+        yield node
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,41 @@
+# MotCua — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN := bin/with-services
+
+.PHONY: demo test install migrate seed run check lint services-stop backup restore clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(RUN) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(RUN) $(PY) manage.py seed_demo
+	$(RUN) $(PY) scripts/demo_data.py
+
+## make demo: install, migrate, load the demo province and data, run web + worker + beat.
+demo: seed
+	$(RUN) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN) $(PY) scripts/run_demo.py
+
+## make test: the whole suite on real PostgreSQL, Redis and Celery.
+test: install
+	$(RUN) $(PY) -m pytest -n 2 --dist loadgroup -p no:cacheprovider
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(RUN) $(PY) manage.py makemigrations --check --dry-run
+
+services-stop:
+	$(PY) -m portal.embedded stop
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,25 @@
+"""Demo dossiers and statistics for `make demo`, once the commands that make them exist.
+
+Skipped when the database already holds generated dossiers, so `make demo` stays quick on reruns.
+"""
+
+import os
+import sys
+
+import django
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup()
+
+from django.core.management import call_command, get_commands  # noqa: E402
+
+from dossiers.models import Dossier  # noqa: E402
+
+commands = get_commands()
+months = os.environ.get("DEMO_MONTHS", "24")
+per_month = os.environ.get("DEMO_PER_MONTH", "3000")
+if "generate_dossiers" in commands and not Dossier.objects.exclude(status="draft").exists():
+    call_command("generate_dossiers", "--months", months, "--per-month", per_month)
+if "compute_statistics" in commands:
+    call_command("compute_statistics", "--months", months)

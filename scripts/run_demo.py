@@ -1,0 +1,77 @@
+"""Run the demo: gunicorn (web), a Celery worker and Celery beat, until Ctrl-C.
+
+Started by `make demo` (through bin/with-services, so DATABASE_URL and REDIS_URL are set).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST, PORT = os.environ.get("DEMO_HOST", "127.0.0.1"), os.environ.get("DEMO_PORT", "8000")
+
+PROCESSES = {
+    "web": [str(BIN / "gunicorn"), "portal.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", "2", "--threads", "4",
+            "--access-logfile", "-", "--timeout", "60"],
+    "worker": [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel", "INFO", "--concurrency", "2",
+               "--hostname", "demo-worker@%h"],
+    "beat": [str(BIN / "celery"), "-A", "portal", "beat", "--loglevel", "INFO"],
+}
+
+DEMO_LOGINS = """
+  Tài khoản demo / demo accounts (mật khẩu / password: MotCua@2026)
+    congdan@motcua.local         công dân / citizen (0912000001)
+    doanhnghiep@motcua.local     doanh nghiệp / business
+    tiepnhan.stp@motcua.local    cán bộ tiếp nhận Sở Tư pháp / desk officer
+    chuyenvien.stp@motcua.local  chuyên viên Sở Tư pháp / specialist
+    lanhdao.stp@motcua.local     lãnh đạo Sở Tư pháp / leader
+    tiepnhan.xa@motcua.local     một cửa UBND phường Nam Hà / commune desk + specialist
+    lanhdao.xa@motcua.local      lãnh đạo UBND phường Nam Hà / commune leader
+    tiepnhan.huyen@motcua.local  Phòng Tư pháp TP Hà Tĩnh / district desk + specialist
+    lanhdao.huyen@motcua.local   lãnh đạo Phòng Tư pháp TP Hà Tĩnh / district leader
+    giamsat@motcua.local         Trung tâm Phục vụ HCC tỉnh / provincial monitor
+    admin@motcua.local           quản trị / administrator (/admin/)
+"""
+
+
+def main():
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    children = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in PROCESSES.items()}
+    url = f"http://{HOST}:{PORT}"
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    print(f"\nMotCua đang chạy tại / is running at {url}  (health: {url}/healthz)\n{DEMO_LOGINS}\n"
+          "Ctrl-C để dừng / to stop.\n", flush=True)
+
+    def stop(*_):
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while True:
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"{name} exited with {child.returncode}; stopping the demo", file=sys.stderr)
+                stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""With a real worker process: health is all green, and notifications leave through the outbox."""
+
+import time
+
+import pytest
+
+from dossiers import services
+from dossiers.models import OutboxMessage, SmsMessage
+from tests import factories
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
+
+
+def _wait_for(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_healthz_is_green_with_a_worker(client, celery_worker_process):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert celery_worker_process in body["checks"]["celery"]["workers"]
+
+
+def test_submission_notifies_the_applicant_once_through_a_real_worker(celery_worker_process):
+    agency = factories.AgencyFactory()
+    procedure = factories.ProcedureFactory(agencies=[agency])
+    citizen = factories.UserFactory()
+    dossier = services.dossier_create_draft(procedure=procedure, agency=agency, applicant=citizen)
+    dossier = services.dossier_submit(dossier=dossier, actor=citizen)
+
+    messages = OutboxMessage.objects.filter(key__startswith=f"event:{dossier.events.get().pk}:")
+    assert sorted(messages.values_list("kind", flat=True)) == ["email", "sms"]
+    assert _wait_for(lambda: not messages.filter(sent_at__isnull=True).exists()), list(messages.values())
+    sms = SmsMessage.objects.get(phone=citizen.phone)
+    assert dossier.code in sms.text
+
+    # A redelivered task (same key) sends nothing more.
+    from dossiers.tasks import send_outbox_message
+
+    assert send_outbox_message.delay(messages.get(kind="sms").key).get(timeout=20) is False
+    assert SmsMessage.objects.filter(phone=citizen.phone).count() == 1
