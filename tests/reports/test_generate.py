@@ -41,7 +41,7 @@ def test_generated_months_have_a_channel_mix_outcomes_and_unique_codes(catalogue
     last = DossierSequence.objects.order_by("-last").first()
     assert dossiers.filter(code__endswith=f"-{last.last:04d}", receiving_agency=last.agency).exists()
 
-    call_command("compute_stats", start="2025-01", end="2025-06", stdout=io.StringIO())
+    call_command("compute_statistics", start="2025-01", end="2025-06", stdout=io.StringIO())
     assert MonthlyAgencyStat.objects.filter(month=date(2025, 3, 1)).count() == 2
     march = month_totals(month=date(2025, 3, 1))
     assert march["received"] == dossiers.filter(received_at__month=3).count()

@@ -10,7 +10,7 @@ committed working days with the province calendar; most dossiers are returned, s
 supplemented, some withdrawn, recent ones still open; fees, online payments, documents (some paper,
 some reused from the wallet) and ratings. Dossier codes follow `{agency}-{yyMMdd}-{NNNN}` and the
 per-agency-and-day sequences are moved past them, so live intake never reuses a code. Not idempotent:
-each run adds dossiers. Run the statistics afterwards (`manage.py compute_stats`).
+each run adds dossiers. Run the statistics afterwards (`manage.py compute_statistics`).
 """
 
 import random
