@@ -212,6 +212,10 @@ PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-secr
 # Dossiers received at or after this local time count from the next working day.
 RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
 
+# --- reports --------------------------------------------------------------------------------------
+# TrueType font with Vietnamese glyphs embedded in the monthly report PDF.
+REPORT_PDF_FONT = env.str("REPORT_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
 # --- Celery ---------------------------------------------------------------------------------------
 # Broker and results default to REDIS_URL (a unix socket becomes Celery's redis+socket:// form).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or celery_broker_url(REDIS_URL)

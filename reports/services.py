@@ -278,7 +278,7 @@ APPENDIX_METRICS = ("received", "completed_late", "overdue_open")
 
 
 def monthly_report_build(*, report_id):
-    """Render the monthly report to the province from the month's rows: print HTML + XLSX appendix
+    """Render the monthly report to the province from the month's rows: print HTML, PDF, XLSX appendix
     (the tables and the dossier lists behind the numbers). Idempotent: re-rendering overwrites."""
     from django.core.files.base import ContentFile
     from django.template.loader import render_to_string
@@ -289,6 +289,9 @@ def monthly_report_build(*, report_id):
     report = MonthlyReport.objects.get(pk=report_id)
     context = selectors.report_context(month=report.month, user=report.created_by)
     html = render_to_string("reports/monthly_report.html", context)
+    pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
+        **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
+    }))
     sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group]) for group, title in selectors.TABLE_TITLES.items()]
     for metric in APPENDIX_METRICS:
         dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
@@ -298,6 +301,7 @@ def monthly_report_build(*, report_id):
     with transaction.atomic():
         report.html = html
         report.appendix.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.xlsx", ContentFile(appendix), save=False)
+        report.pdf.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.ready = True
         report.save()
     return report

@@ -18,5 +18,6 @@ urlpatterns = [
     path("thong-ke/bao-cao/", views.report_create, name="report-create"),
     path("thong-ke/bao-cao/<int:pk>/", views.report_view, name="report"),
     path("thong-ke/bao-cao/<int:pk>/phu-luc.xlsx", views.report_appendix, name="report-appendix"),
+    path("thong-ke/bao-cao/<int:pk>/bao-cao.pdf", views.report_pdf, name="report-pdf"),
     path("cong-khai/", views.public, name="public"),
 ]

@@ -213,6 +213,15 @@ def report_appendix(request, pk):
     return response
 
 
+@login_required
+def report_pdf(request, pk):
+    _require_monitor(request)
+    report = get_object_or_404(MonthlyReport, pk=pk, ready=True)
+    response = HttpResponse(report.pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{report.month:%Y-%m}.pdf"'
+    return response
+
+
 def public(request):
     """Công khai: per agency online and on-time rates of published months; aggregates only."""
     months = selectors.published_months()

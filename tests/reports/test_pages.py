@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from reports import services
 from reports.models import MonthlyReport, OnlineRateTarget, PublishedMonth
@@ -120,3 +121,22 @@ def test_monthly_report_is_built_by_the_task_with_a_dossier_appendix(client, com
     appendix = load_workbook(io.BytesIO(client.get(f"/thong-ke/bao-cao/{report.pk}/phu-luc.xlsx").content))
     assert len(appendix.sheetnames) == 4 + 3
     assert appendix.worksheets[4].max_row == 1 + 8  # the 8 dossiers received in March
+    pdf = client.get(f"/thong-ke/bao-cao/{report.pk}/bao-cao.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "UBND xã C" in text
+    assert_permission_matrix(client, "get", f"/thong-ke/bao-cao/{report.pk}/bao-cao.pdf",
+                             outsiders=[factories.officer(computed["a"], "leader")], insiders=[monitor])
+
+
+def test_monthly_report_request_queues_the_task_on_commit(client, computed, monitor, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    from reports import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.build_monthly_report, "delay", lambda report_id: queued.append(report_id))
+    client.force_login(monitor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/thong-ke/bao-cao/", {"month": "2025-03"})
+    assert response.status_code == 302
+    report = MonthlyReport.objects.get()
+    assert queued == [report.pk] and not report.ready
