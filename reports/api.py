@@ -46,12 +46,10 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
 
 def _scope_or_404(request, month):
     scope = selectors.report_scope(request.user)
-    if scope is None:
-        return None
+    if scope is None or selectors.is_published(month):
+        return None  # monitors; published months are public (the same figures as /cong-khai/)
     if scope:
         return scope
-    if selectors.is_published(month):
-        return None
     if not request.user.is_authenticated:
         raise NotAuthenticated()
     raise Http404

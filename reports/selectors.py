@@ -118,7 +118,9 @@ def monthly_groups(*, month, group, agency_ids=None):
     levels = dict(Agency.objects.filter(pk__in=names.keys()).values_list("pk", "level")) if group == "agency" else {}
     for item in groups:
         with_rates(item)
-        item["name"] = names.get(item["key"], NO_DISTRICT_NAME if group == "district" else str(item["key"]))
+        item["name"], item["code"] = names.get(
+            item["key"], (NO_DISTRICT_NAME if group == "district" else str(item["key"]), None)
+        )
         if group == "agency":
             item["level"] = levels.get(item["key"])
             item["target_online_rate"] = targets.for_agency(item["key"], item["level"])
@@ -135,14 +137,16 @@ def monthly_groups(*, month, group, agency_ids=None):
 
 
 def _names(group, keys):
+    """{key: (name, code)}: agency identifier, district GSO code, level value, province code."""
     if group == "agency":
-        return dict(Agency.objects.filter(pk__in=keys).values_list("pk", "name"))
+        return {pk: (name, code) for pk, name, code in Agency.objects.filter(pk__in=keys).values_list("pk", "name", "code")}
     if group == "district":
-        return dict(AdministrativeUnit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+        units = AdministrativeUnit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name", "code")
+        return {pk: (name, code) for pk, name, code in units}
     if group == "level":
-        return {value: str(label) for value, label in Level.choices}
+        return {value: (str(label), value) for value, label in Level.choices}
     unit = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=settings.SITE_PROVINCE_CODE).first()
-    return {settings.SITE_PROVINCE_CODE: unit.name if unit else settings.SITE_NAME}
+    return {settings.SITE_PROVINCE_CODE: (unit.name if unit else settings.SITE_NAME, settings.SITE_PROVINCE_CODE)}
 
 
 def month_totals(*, month, agency_ids=None):

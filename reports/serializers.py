@@ -53,6 +53,8 @@ class MonthlyGroupSerializer(serializers.Serializer):
 
     key = serializers.JSONField(help_text=_("Mã nhóm: id cơ quan, id huyện (null = cấp tỉnh), cấp, mã tỉnh."))
     name = serializers.CharField()
+    code = serializers.CharField(allow_null=True, help_text=_("Mã định danh cơ quan, mã GSO huyện, cấp, mã tỉnh."))
+    level = serializers.CharField(required=False, allow_null=True, help_text=_("Cấp của cơ quan (nhóm agency)."))
     received = serializers.IntegerField()
     received_online = serializers.IntegerField(
         help_text=_("Hồ sơ trực tuyến do người dân, doanh nghiệp tự nộp (không gồm hồ sơ cán bộ nộp thay).")

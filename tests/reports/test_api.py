@@ -97,3 +97,18 @@ def test_task_progress_reads_the_result_backend(client, monitor, db):
     response = client.get("/api/v1/reports/tasks/progress-test/")
     assert response.status_code == 200
     assert response.json() == {"task_id": "progress-test", "state": "PROGRESS", "done": 3, "total": 12, "percent": 25}
+
+
+def test_monthly_key_code_lets_clients_match_agencies(client, computed, monitor):
+    client.force_login(monitor)
+    rows = {r["code"]: r for r in client.get(URL, {"month": "2025-03", "group": "agency"}).json()}
+    assert rows[computed["a"].code]["received"] == 7
+    levels = {r["key"]: r for r in client.get(URL, {"month": "2025-03", "group": "level"}).json()}
+    assert levels["commune"]["target_online_rate"] == 20.0 and levels["province"]["on_time_rate"] == 66.7
+
+
+def test_published_month_shows_every_agency_even_to_a_leader(client, computed):
+    PublishedMonth.objects.create(month=date(2025, 3, 1))
+    client.force_login(factories.officer(computed["b"], "leader"))
+    rows = client.get(URL, {"month": "2025-03", "group": "agency"}).json()
+    assert {r["key"] for r in rows} >= {computed["a"].pk, computed["b"].pk}
