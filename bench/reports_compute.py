@@ -4,7 +4,7 @@
         /work/main/.venv/bin/python bench/reports_compute.py [--rows 10000000] [--keep]
 
 1. (Re)creates the throwaway database `motcua_bench_reports` on the server of DATABASE_URL, migrates it.
-2. Fills it with INSERT … SELECT generate_series: 200 agencies (province/district/commune), 60
+2. Fills it with INSERT … SELECT generate_series, in order of receipt as a live table grows: 200 agencies (province/district/commune), 60
    procedures, `--rows` dossiers over 24 months (Jul 2023 – Jun 2025) with a channel mix, assisted
    online, due dates, returns (some late), open dossiers, fees, one document each (10% paper, 15%
    reused) and ratings for 40% of the returned ones; then ANALYZE.
@@ -73,7 +73,7 @@ CROSS JOIN LATERAL (
     SELECT x.*, CASE WHEN x.r2 < 0.5 THEN 'online' WHEN x.r2 < 0.95 THEN 'counter' ELSE 'postal' END AS channel,
         CASE WHEN x.received + interval '20 days' < timestamptz '2025-07-01 00:00+07' OR x.r3 < 0.7
              THEN x.received + x.r4 * interval '18 days' END AS returned
-    FROM (SELECT timestamptz '2023-07-01 00:00+07' + (random() + g * 0) * interval '730 days' AS received,
+    FROM (SELECT timestamptz '2023-07-01 00:00+07' + (g::float8 / %(rows)s) * interval '730 days' + random() * interval '2 hours' AS received,
                  random() AS r2, random() AS r3, random() AS r4, random() AS r5, random() AS r6, random() AS r7,
                  random() AS r8) x
 ) r,
@@ -84,10 +84,10 @@ INSERT INTO dossiers_document (dossier_id, name, file, original_name, content_ty
 SELECT id, 'Tờ khai', '', '', 'application/pdf', 0, '',
     CASE WHEN random() < 0.10 THEN 'paper' WHEN random() < 0.17 THEN 'reused' ELSE 'uploaded' END,
     false, created_at
-FROM dossiers_dossier;
+FROM dossiers_dossier ORDER BY id;
 INSERT INTO dossiers_rating (dossier_id, value, comment, created_at)
 SELECT id, CASE WHEN random() < 0.85 THEN 'satisfied' ELSE 'normal' END, '', returned_at + interval '6 hours'
-FROM dossiers_dossier WHERE returned_at IS NOT NULL AND random() < 0.4;
+FROM dossiers_dossier WHERE returned_at IS NOT NULL AND random() < 0.4 ORDER BY id;
 SET session_replication_role = DEFAULT;
 VACUUM ANALYZE;
 """

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -273,10 +275,14 @@ class Dossier(models.Model):
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
-            # Monthly statistics: dossiers received in a month (all agencies), open at month end.
+            # Monthly statistics: dossiers received in a month (all agencies), and those open at an
+            # instant T (received_at < T <= closed_at, open-ended while not closed), via `@> T`.
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
-            models.Index(fields=["closed_at"], name="dossier_closed_idx"),
-            models.Index(fields=["due_date"], name="dossier_due_idx"),
+            GistIndex(
+                Func(F("received_at"), F("closed_at"), Value("(]"), function="tstzrange",
+                     output_field=DateTimeRangeField()),
+                name="dossier_open_span_idx", condition=Q(received_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

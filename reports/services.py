@@ -67,16 +67,6 @@ in_force AS (
     SELECT id FROM procedures_agency
     WHERE (valid_from IS NULL OR valid_from < %(next)s) AND (valid_until IS NULL OR valid_until >= %(first)s)
 ),
-received_docs AS (
-    SELECT doc.dossier_id,
-           bool_or(doc.source = 'paper') AS has_paper,
-           bool_or(doc.source <> 'result') AS has_document,
-           bool_or(doc.source = 'reused') AS has_reused
-    FROM dossiers_document doc
-    JOIN dossiers_dossier d ON d.id = doc.dossier_id
-    WHERE d.received_at >= %(start_ts)s AND d.received_at < %(next_ts)s
-    GROUP BY doc.dossier_id
-),
 reusable_procedures AS (
     SELECT DISTINCT procedure_id FROM procedures_requireddocument WHERE required AND reusable
 ),
@@ -97,7 +87,13 @@ received AS (
         count(*) FILTER (WHERE d.fee_amount > 0) AS fee_due,
         count(*) FILTER (WHERE d.fee_amount > 0 AND d.fee_paid_online) AS fee_paid_online
     FROM dossiers_dossier d
-    LEFT JOIN received_docs rd ON rd.dossier_id = d.id
+    -- Per dossier, through the document index (a month's dossiers, not the whole document table).
+    LEFT JOIN LATERAL (
+        SELECT bool_or(doc.source = 'paper') AS has_paper,
+               bool_or(doc.source <> 'result') AS has_document,
+               bool_or(doc.source = 'reused') AS has_reused
+        FROM dossiers_document doc WHERE doc.dossier_id = d.id
+    ) rd ON true
     LEFT JOIN reusable_procedures rp ON rp.procedure_id = d.procedure_id
     WHERE d.received_at >= %(start_ts)s AND d.received_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
@@ -119,10 +115,12 @@ completed AS (
     GROUP BY d.receiving_agency_id
 ),
 overdue AS (
+    -- Open at the month's end (received before it, not closed by then): the GiST index on
+    -- tstzrange(received_at, closed_at, '(]') answers "@> end of month" without scanning history.
     SELECT d.receiving_agency_id AS agency_id, count(*) AS overdue_open
     FROM dossiers_dossier d
-    WHERE (d.closed_at IS NULL OR d.closed_at >= %(next_ts)s)
-      AND d.received_at < %(next_ts)s
+    WHERE d.received_at IS NOT NULL
+      AND tstzrange(d.received_at, d.closed_at, '(]') @> %(next_ts)s::timestamptz
       AND d.due_date < %(next)s
       AND (d.returned_at IS NULL OR d.returned_at >= %(next_ts)s)
       AND d.status NOT IN ('draft', 'submitted', 'refused')
