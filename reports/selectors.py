@@ -426,6 +426,10 @@ def report_context(*, month, user, sort="name"):
             "on_time_rate": [r["on_time_rate"] for r in trend_rows],
             "digitization_rate": [r["digitization_rate"] for r in trend_rows],
             "received": [r["received"] for r in trend_rows],
+            "names": {
+                "online_rate": str(_("Tỷ lệ trực tuyến (%)")), "on_time_rate": str(_("Tỷ lệ đúng hạn (%)")),
+                "digitization_rate": str(_("Tỷ lệ số hóa (%)")), "received": str(_("Hồ sơ tiếp nhận")),
+            },
         },
         "province_score": score_766(totals) if totals else None,
         "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from reports.models import COUNT_FIELDS
+from reports.models import COUNT_FIELDS, MonthlyAgencyStat
 
 LOCK_NAMESPACE = zlib.crc32(b"reports.month_compute") & 0x7FFFFFFF
 
@@ -59,8 +59,10 @@ def month_bounds(first):
     return datetime.combine(first, time(), tz), datetime.combine(after, time(), tz)
 
 
-# One statement computes the whole province for one month: four GROUP BY blocks (received, completed,
-# overdue at month end, ratings) joined onto the agencies in force that month.
+# One SELECT computes the whole province for one month: four GROUP BY blocks (received, completed,
+# overdue at month end, ratings) joined onto the agencies in force that month. It is a plain SELECT
+# (the ~hundreds of agency rows are inserted afterwards) because PostgreSQL never runs a
+# data-modifying statement (INSERT … SELECT) with parallel workers.
 COMPUTE_SQL = """
 WITH
 in_force AS (
@@ -135,8 +137,7 @@ rated AS (
     WHERE r.created_at >= %(start_ts)s AND r.created_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
 )
-INSERT INTO reports_monthlyagencystat (month, agency_id, level, district_id, {columns}, computed_at)
-SELECT %(first)s, a.id, a.level, a.district_id,
+SELECT a.id, a.level, a.district_id,
     coalesce(rc.received, 0), coalesce(rc.received_online, 0), coalesce(rc.received_online_partial, 0),
     coalesce(rc.received_online_full, 0), coalesce(rc.received_assisted, 0),
     coalesce(rc.received_counter, 0), coalesce(rc.received_postal, 0),
@@ -144,7 +145,7 @@ SELECT %(first)s, a.id, a.level, a.district_id,
     coalesce(c.processing_days_sum, 0), coalesce(o.overdue_open, 0),
     coalesce(rc.digitized, 0), coalesce(rc.reuse_needed, 0), coalesce(rc.reused, 0),
     coalesce(rc.fee_due, 0), coalesce(rc.fee_paid_online, 0),
-    coalesce(t.ratings, 0), coalesce(t.ratings_satisfied, 0), now()
+    coalesce(t.ratings, 0), coalesce(t.ratings_satisfied, 0)
 FROM procedures_agency a
 LEFT JOIN received rc ON rc.agency_id = a.id
 LEFT JOIN completed c ON c.agency_id = a.id
@@ -152,7 +153,7 @@ LEFT JOIN overdue o ON o.agency_id = a.id
 LEFT JOIN rated t ON t.agency_id = a.id
 WHERE a.id IN (SELECT id FROM in_force)
    OR rc.agency_id IS NOT NULL OR c.agency_id IS NOT NULL OR o.agency_id IS NOT NULL OR t.agency_id IS NOT NULL
-""".replace("{columns}", ", ".join(COUNT_FIELDS))
+"""
 
 DELETE_SQL = "DELETE FROM reports_monthlyagencystat WHERE month = %(first)s"
 
@@ -193,9 +194,15 @@ def month_compute(*, month):
             "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
             "tz": settings.TIME_ZONE, "calendar_from": calendar_from, "ordinals": ordinals,
         }
-        cursor.execute(DELETE_SQL, params)
         cursor.execute(COMPUTE_SQL, params)
-        return cursor.rowcount
+        rows = [
+            MonthlyAgencyStat(month=first, agency_id=agency_id, level=level, district_id=district_id,
+                              **dict(zip(COUNT_FIELDS, counts, strict=True)))
+            for agency_id, level, district_id, *counts in cursor.fetchall()
+        ]
+        cursor.execute(DELETE_SQL, params)
+        MonthlyAgencyStat.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
 
 
 def months_between(start, end):

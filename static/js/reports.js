@@ -13,9 +13,9 @@
         data: {
           labels: data.labels,
           datasets: [
-            { label: "Tỷ lệ trực tuyến (%)", data: data.online_rate, borderColor: "#0b5cad", spanGaps: true },
-            { label: "Tỷ lệ đúng hạn (%)", data: data.on_time_rate, borderColor: "#1a7f37", borderDash: [6, 3], spanGaps: true },
-            { label: "Tỷ lệ số hóa (%)", data: data.digitization_rate, borderColor: "#9a6700", borderDash: [2, 2], spanGaps: true }
+            { label: data.names.online_rate, data: data.online_rate, borderColor: "#0b5cad", spanGaps: true },
+            { label: data.names.on_time_rate, data: data.on_time_rate, borderColor: "#1a7f37", borderDash: [6, 3], spanGaps: true },
+            { label: data.names.digitization_rate, data: data.digitization_rate, borderColor: "#9a6700", borderDash: [2, 2], spanGaps: true }
           ]
         },
         options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 100 } } }
@@ -25,7 +25,7 @@
     if (received) {
       new window.Chart(received, {
         type: "bar",
-        data: { labels: data.labels, datasets: [{ label: "Hồ sơ tiếp nhận", data: data.received, backgroundColor: "#0b5cad" }] },
+        data: { labels: data.labels, datasets: [{ label: data.names.received, data: data.received, backgroundColor: "#0b5cad" }] },
         options: { maintainAspectRatio: false }
       });
     }

@@ -4,7 +4,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import ProgrammingError, connection
+from django.db import DatabaseError, OperationalError, connection
 
 from procedures.selectors import working_calendar
 from reports import selectors, services
@@ -115,8 +115,23 @@ def test_failing_run_leaves_the_previous_rows_intact(structure, march, make, mon
     services.month_compute(month=MARCH)
     before = list(MonthlyAgencyStat.objects.filter(month=MARCH).order_by("agency").values("id", *COUNT_FIELDS))
     make(procedure=structure["plain"], agency=structure["a"], channel="counter", received_at=at("2025-03-20"))
+
+    def fail_after_the_delete(*args, **kwargs):
+        assert not MonthlyAgencyStat.objects.filter(month=MARCH).exists()  # the old rows are gone…
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(MonthlyAgencyStat.objects, "bulk_create", fail_after_the_delete)
+    with pytest.raises(OperationalError):
+        services.month_compute(month=MARCH)
+    after = list(MonthlyAgencyStat.objects.filter(month=MARCH).order_by("agency").values("id", *COUNT_FIELDS))
+    assert after == before  # …and back: the transaction rolled back
+
+
+def test_broken_query_leaves_the_previous_rows_intact(structure, march, monkeypatch):
+    services.month_compute(month=MARCH)
+    before = list(MonthlyAgencyStat.objects.filter(month=MARCH).order_by("agency").values("id", *COUNT_FIELDS))
     monkeypatch.setattr(services, "COMPUTE_SQL", services.COMPUTE_SQL.replace("count(*) AS received,", "1/0,"))
-    with pytest.raises(ProgrammingError):
+    with pytest.raises(DatabaseError):
         services.month_compute(month=MARCH)
     after = list(MonthlyAgencyStat.objects.filter(month=MARCH).order_by("agency").values("id", *COUNT_FIELDS))
     assert after == before
