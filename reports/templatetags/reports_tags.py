@@ -20,7 +20,7 @@ def signed(value):
     """A change in percentage points: '+1,5' / '−2,0'; None → '—'."""
     if value is None:
         return "—"
-    text = number_format(abs(value), 1)
+    text = str(abs(value)) if isinstance(value, int) else number_format(abs(value), 1)
     return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else "0")
 
 

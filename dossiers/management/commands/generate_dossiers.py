@@ -48,13 +48,17 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         calendar = working_calendar()
         today = timezone.localdate()
-        firsts = [today.replace(day=1)]
-        for _i in range(months - 1):
-            firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
         agencies = list(Agency.objects.filter(is_active=True, procedures__isnull=False).distinct()
                         .prefetch_related("procedures__fees", "procedures__documents"))
         if not agencies:
             raise CommandError("Chưa có cơ quan và thủ tục: chạy seed_demo (hoặc nạp danh mục) trước.")
+        # The window ends this month, or — when the loaded structure has ended (e.g. only the
+        # pre-July-2025 agencies are loaded) — with the last month any agency was in force.
+        if all(a.valid_until is not None and a.valid_until < today for a in agencies):
+            today = max(a.valid_until for a in agencies)
+        firsts = [today.replace(day=1)]
+        for _i in range(months - 1):
+            firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
         sequences = defaultdict(int)
         for agency_id, day, last in DossierSequence.objects.filter(
             agency__in=agencies, day__gte=firsts[0]
