@@ -1,3 +1,17 @@
 """API routes (mounted under /api/v1/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from dossiers import api
+
+# Citizen routes: explicit, so officer actions (dossiers/api_desk.py) can add theirs alongside.
+urlpatterns = [
+    path("dossiers/", api.DossierListCreate.as_view(), name="api_dossiers"),
+    path("dossiers/<str:ref>/", api.DossierDetail.as_view(), name="api_dossier"),
+    path("dossiers/<str:ref>/documents/", api.DossierDocuments.as_view(), name="api_dossier_documents"),
+    path("dossiers/<str:ref>/submit/", api.DossierSubmit.as_view(), name="api_dossier_submit"),
+    path("dossiers/<str:ref>/supplement/", api.DossierSupplement.as_view(), name="api_dossier_supplement"),
+    path("dossiers/<str:ref>/withdraw/", api.DossierWithdraw.as_view(), name="api_dossier_withdraw"),
+    path("dossiers/<str:ref>/rating/", api.DossierRating.as_view(), name="api_dossier_rating"),
+    path("dossiers/<str:ref>/payment/", api.DossierPayment.as_view(), name="api_dossier_payment"),
+]

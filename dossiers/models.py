@@ -1,5 +1,7 @@
 """Accounts and roles, dossiers (hồ sơ), their documents, audit events, payments and ratings."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import DateTimeRangeField
@@ -210,6 +212,8 @@ class Dossier(models.Model):
     """Hồ sơ: one application for one procedure, from draft to returned result."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    # Stable, unguessable id used in citizens' URLs and the API: a draft has no code yet.
+    public_id = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False)
     procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers")
     procedure_version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("phiên bản thủ tục"), null=True, blank=True, on_delete=models.PROTECT,
@@ -342,8 +346,6 @@ class DocumentSource(models.TextChoices):
 
 def document_path(instance, filename):
     # Random-looking, non-guessable name; the original name is kept in the row.
-    import uuid
-
     return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dossiers.views import accounts
+from dossiers.views import accounts, citizen
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
@@ -19,4 +19,24 @@ urlpatterns = [
         "tai-khoan/dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # --- citizen side (issue 4) ---
+    path("ho-so/", citizen.my_dossiers, name="my_dossiers"),
+    path("ho-so/kho-giay-to/", citizen.wallet, name="wallet"),
+    path("ho-so/nop/<str:procedure_code>/", citizen.start, name="dossier_start"),
+    path("ho-so/<uuid:public_id>/", citizen.detail, name="dossier_detail"),
+    path("ho-so/<uuid:public_id>/to-khai/", citizen.form_step, name="dossier_form"),
+    path("ho-so/<uuid:public_id>/giay-to/", citizen.documents_step, name="dossier_documents"),
+    path("ho-so/<uuid:public_id>/xem-lai/", citizen.review, name="dossier_review"),
+    path("ho-so/<uuid:public_id>/bien-nhan/", citizen.receipt, name="dossier_receipt"),
+    path("ho-so/<uuid:public_id>/bo-sung/", citizen.supplement, name="dossier_supplement"),
+    path("ho-so/<uuid:public_id>/rut/", citizen.withdraw, name="dossier_withdraw"),
+    path("ho-so/<uuid:public_id>/danh-gia/", citizen.rate, name="dossier_rate"),
+    path("ho-so/<uuid:public_id>/thanh-toan/", citizen.pay, name="dossier_pay"),
+    path("giay-to/<int:document_id>/tai-ve/", citizen.document_download, name="document_download"),
+    path("giay-to/<int:document_id>/xem/", citizen.document_preview, name="document_preview"),
+    path("tra-cuu/", citizen.lookup, name="dossier_lookup"),
+    path("thanh-toan/sandbox/<str:order_id>/", citizen.payment_sandbox, name="payment_sandbox"),
+    path("thanh-toan/ket-qua/", citizen.payment_return, name="payment_return"),
+    path("thanh-toan/thong-bao/", citizen.payment_callback, name="payment_callback"),
+    path("thanh-toan/<str:order_id>/bien-lai/", citizen.payment_receipt, name="payment_receipt"),
 ]

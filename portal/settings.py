@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets served locally (no CDN, CSP 'self')
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -267,6 +268,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của Cổng Dịch vụ công MotCua / MotCua public services API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- security -------------------------------------------------------------------------------------

@@ -46,3 +46,21 @@ def search_procedures(queryset, text):
         .annotate(rank=SearchRank(search_vector(), query))
         .order_by("-rank", "code")
     )
+
+
+# Vietnamese letters with diacritics and their plain forms, for searching small tables (agencies)
+# without the unaccent extension: translate() then lower() is plain SQL.
+_VIETNAMESE = (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+_VIETNAMESE += _VIETNAMESE.upper()
+_PLAIN = "".join(unidecode(letter) for letter in _VIETNAMESE)
+
+
+def unaccented(field_name):
+    """SQL expression: the column unaccented and lower-cased, comparable with `normalize(text)`."""
+    from django.db.models import Func, TextField, Value
+    from django.db.models.functions import Lower
+
+    return Lower(Func(field_name, Value(_VIETNAMESE), Value(_PLAIN), function="translate",
+                      output_field=TextField()))

@@ -1,11 +1,20 @@
 """Read queries of the procedures app, reused by views, API, other apps and tasks."""
 
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from procedures.calendar import WorkingCalendar
-from procedures.models import CalendarException
+from procedures.models import AdministrativeUnit, Agency, CalendarException, Field, OnlineMode, Procedure
+from procedures.search import normalize, search_procedures, unaccented
+
+# How long the filter lists (agencies, fields) of the search form are cached.
+FILTER_CHOICES_SECONDS = 300
+# Above this many agencies a procedure page offers a search instead of listing every office.
+AGENCY_LIST_LIMIT = 30
 
 
 def working_calendar():
@@ -17,3 +26,109 @@ def working_calendar():
         extra_working_days={d: name for d, kind, name in rows if kind == CalendarException.Kind.WORKING_DAY},
         cutoff=time(hour, minute),
     )
+
+
+def due_date_explain(*, received_at, days):
+    """Due date and the explanation of each rule applied (see procedures.calendar)."""
+    return working_calendar().due_date(received_at, days)
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+def procedure_list():
+    """Active procedures, with what a list row shows."""
+    return Procedure.objects.filter(is_active=True).select_related("field")
+
+
+def procedure_text_search(queryset, text):
+    """Procedures whose code or names contain every word typed (as a prefix), accents and case
+    ignored, best matches first: PostgreSQL full-text search on `search_text` (procedures.search)."""
+    return search_procedures(queryset, text)
+
+
+def procedure_detail(*, code):
+    """One active procedure with its fees and documents (raises Procedure.DoesNotExist)."""
+    return (Procedure.objects.filter(is_active=True).select_related("field")
+            .prefetch_related("fees", "documents").get(code=code))
+
+
+def procedure_export_list():
+    return list(Procedure.objects.select_related("field").prefetch_related("fees", "documents", "agencies"))
+
+
+def procedure_agencies(*, procedure, text="", district=None, limit=AGENCY_LIST_LIMIT):
+    """(agencies to show, total count) of the offices where `procedure` can be submitted.
+
+    Commune-level procedures are handled by every commune people's committee; callers show the
+    first `limit` matches of a name search (accent-insensitive) or of a district.
+    """
+    agencies = procedure.agencies.filter(is_active=True).select_related("district").order_by("name")
+    if district is not None:
+        agencies = agencies.filter(Q(district=district) | Q(area=district))
+    if text:
+        agencies = agencies.annotate(plain_name=unaccented("name")).filter(plain_name__contains=normalize(text))
+    return list(agencies[:limit]), agencies.count()
+
+
+def online_submission_open(*, procedure):
+    """Whether the "submit online" button shows: an online service exists and the procedure applies."""
+    return procedure.is_active and procedure.online_mode != OnlineMode.NONE
+
+
+def field_list():
+    return Field.objects.all()
+
+
+def agency_list():
+    return Agency.objects.filter(is_active=True).select_related("area", "district")
+
+
+def agency_filter_choices():
+    """(code, name) of the offices worth listing in a filter: provincial and district agencies.
+
+    Cached for FILTER_CHOICES_SECONDS: the list changes a few times a year and is on every search.
+    """
+    return cache.get_or_set("procedures:agency-filter-choices", lambda: list(
+        Agency.objects.filter(is_active=True).exclude(level="commune").order_by("level", "name")
+        .values_list("code", "name")
+    ), FILTER_CHOICES_SECONDS)
+
+
+def field_choices():
+    """(code, name) of every field (lĩnh vực), cached like agency_filter_choices."""
+    return cache.get_or_set("procedures:field-choices",
+                            lambda: list(Field.objects.values_list("code", "name")), FILTER_CHOICES_SECONDS)
+
+
+def unit_list():
+    return AdministrativeUnit.objects.select_related("parent")
+
+
+def procedure_districts(*, procedure):
+    """Districts where some office handles `procedure` (the chooser's list on its page)."""
+    return AdministrativeUnit.objects.filter(
+        level="district", pk__in=procedure.agencies.filter(is_active=True).values("district")
+    ).order_by("name")
+
+
+# --- catalogue indicators (for reports) -------------------------------------------------------------
+def agency_catalogue_indicators(*, agencies=None):
+    """Agencies annotated with `procedures_total` (active procedures in their remit) and
+    `procedures_online` (of which offering an online service): one GROUP BY query."""
+    active = Q(procedures__is_active=True)
+    return (agencies if agencies is not None else Agency.objects.all()).annotate(
+        procedures_total=Count("procedures", filter=active, distinct=True),
+        procedures_online=Count("procedures", filter=active & ~Q(procedures__online_mode=OnlineMode.NONE),
+                                distinct=True),
+    )
+
+
+def procedures_without_dossiers(*, years=3, today=None):
+    """Active procedures with no dossier submitted or received in the last `years` years (candidates
+    to cut). Reads dossiers through the reverse relation only: procedures never import dossiers."""
+    today = today or timezone.localdate()
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=365 * years), time.min))
+    dossier_model = Procedure._meta.get_field("dossiers").related_model
+    recent = dossier_model.objects.filter(procedure=OuterRef("pk")).filter(
+        Q(submitted_at__gte=since) | Q(received_at__gte=since)
+    )
+    return Procedure.objects.filter(is_active=True).exclude(Exists(recent)).select_related("field")

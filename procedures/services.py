@@ -1,6 +1,7 @@
 """Every write to the catalogue, agencies and calendar: one keyword-only function per use case."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from procedures.divisions import SCHEME_VALIDITY, division_rows
 from procedures.models import AdministrativeUnit, Level, Scheme
@@ -98,6 +99,176 @@ def procedure_version_in_force(*, procedure, day):
             procedure=procedure, effective_from=day, note="v1"
         )
     return version
+
+
+# --- catalogue content: update, seed, import ------------------------------------------------------
+class CatalogueImportError(Exception):
+    """Rows that cannot be imported: `errors` is a list of (line number, reason). Nothing was saved."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"{line}: {reason}" for line, reason in errors))
+
+
+def _procedures_with_content():
+    from procedures.models import Procedure
+
+    return Procedure.objects.select_related("field").prefetch_related("fees", "documents", "agencies")
+
+
+def _write_children(procedure, row):
+    """Replace fee lines; update required documents in place so dossiers' links to them survive."""
+    from procedures.models import FeeLine, RequiredDocument
+
+    procedure.fees.all().delete()
+    FeeLine.objects.bulk_create(
+        [FeeLine(procedure=procedure, position=i, **fee) for i, fee in enumerate(row["fees"])]
+    )
+    existing = list(procedure.documents.order_by("position", "id"))
+    for position, values in enumerate(row["documents"]):
+        if position < len(existing):
+            document = existing[position]
+            for key, value in values.items():
+                setattr(document, key, value)
+            document.position = position
+            document.save()
+        else:
+            RequiredDocument.objects.create(procedure=procedure, position=position, **values)
+    for surplus in existing[len(row["documents"]):]:
+        surplus.delete()
+
+
+def _procedure_write(*, row, fields, agencies_by_kind, effective_from=None, note=""):
+    """Create or update one procedure from a valid row. Returns "created", "updated" or "unchanged".
+
+    A content change publishes a new version; a change of the agencies alone does not (versions
+    freeze what the applicant is asked for, not the map of offices).
+    """
+    from procedures.catalogue import SCALAR_FIELDS, content_of, procedure_row
+    from procedures.models import Procedure
+
+    agency_ids = {a.pk for kind in row["agency_kinds"] for a in agencies_by_kind.get(kind, [])}
+    procedure = _procedures_with_content().filter(code=row["code"]).first()
+    if procedure is None:
+        procedure = Procedure(code=row["code"])
+        outcome = "created"
+    else:
+        current = procedure_row(procedure)
+        same_agencies = {a.pk for a in procedure.agencies.all()} == agency_ids
+        if content_of(current) == content_of(row) and procedure.current_version:
+            if not same_agencies:
+                procedure.agencies.set(agency_ids)
+                return "updated"
+            return "unchanged"
+        outcome = "updated"
+    procedure.field = fields[row["field"]]
+    for name in SCALAR_FIELDS:
+        setattr(procedure, name, row[name])
+    procedure.save()
+    procedure.agencies.set(agency_ids)
+    _write_children(procedure, row)
+    procedure_publish(procedure=procedure, effective_from=effective_from,
+                      note=note or ("v1" if outcome == "created" else ""))
+    return outcome
+
+
+def _lookups():
+    from procedures.models import Agency, Field
+
+    fields = {f.code: f for f in Field.objects.all()}
+    agencies_by_kind = {}
+    for agency in Agency.objects.filter(is_active=True).only("pk", "kind"):
+        agencies_by_kind.setdefault(agency.kind, []).append(agency)
+    return fields, agencies_by_kind
+
+
+@transaction.atomic
+def procedure_update(*, procedure, changes, effective_from=None, note=""):
+    """Edit a procedure (model field names, plus "field" as a code, "fees", "documents", "agency_kinds").
+
+    Validated like an imported row; a content change publishes a new version effective from
+    `effective_from` (default today). Dossiers already submitted keep the version they were given.
+    Raises django ValidationError with the reasons when the edit is invalid.
+    """
+    from django.core.exceptions import ValidationError
+
+    from procedures.catalogue import procedure_row, row_errors
+
+    procedure = _procedures_with_content().get(pk=procedure.pk)
+    row = procedure_row(procedure) | dict(changes)
+    fields, agencies_by_kind = _lookups()
+    errors = row_errors(row, field_codes=fields, agency_kinds=agencies_by_kind)
+    if errors:
+        raise ValidationError(errors)
+    _procedure_write(row=row, fields=fields, agencies_by_kind=agencies_by_kind,
+                     effective_from=effective_from, note=note)
+    procedure.refresh_from_db()
+    return procedure
+
+
+@transaction.atomic
+def catalogue_import(*, rows, effective_from=None, note=""):
+    """Create or update procedures from (line number, row) pairs, all or nothing.
+
+    Every row is checked first; if any is wrong, CatalogueImportError lists each bad line with its
+    reason and nothing is written. Returns counts {"created", "updated", "unchanged"}.
+    """
+    from procedures.catalogue import row_errors
+
+    fields, agencies_by_kind = _lookups()
+    errors, seen = [], {}
+    for line, row in rows:
+        if isinstance(row, str):  # the parser already found the line unreadable
+            errors.append((line, row))
+            continue
+        for reason in row_errors(row, field_codes=fields, agency_kinds=agencies_by_kind):
+            errors.append((line, reason))
+        code = row.get("code")
+        if code in seen:
+            errors.append((line, _("Mã thủ tục %(code)s trùng với dòng %(line)s.") % {"code": code, "line": seen[code]}))
+        seen.setdefault(code, line)
+    if errors:
+        raise CatalogueImportError(errors)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for _line, row in rows:
+        counts[_procedure_write(row=row, fields=fields, agencies_by_kind=agencies_by_kind,
+                                effective_from=effective_from, note=note)] += 1
+    return counts
+
+
+@transaction.atomic
+def catalogue_seed_demo(*, fields=None, procedures=None):
+    """Load the demo fields and procedures (`procedures/demo_data/catalogue.py`). Idempotent by code.
+
+    Procedures are linked to every active agency of the kinds they name; in a city or town, the
+    division that stands in for a rural one (Phòng Quản lý đô thị for Phòng Kinh tế và Hạ tầng …)
+    is linked too. Kinds with no agency yet are left unlinked (run the agency seed first).
+    Returns counts {"fields", "created", "updated", "unchanged"}.
+    """
+    from procedures.catalogue import row_errors, row_from_demo
+    from procedures.demo_data.agencies import urban_equivalent
+    from procedures.models import Field
+
+    if fields is None or procedures is None:
+        from procedures.demo_data import catalogue as demo
+
+        fields = demo.FIELDS if fields is None else fields
+        procedures = demo.PROCEDURES if procedures is None else procedures
+    for item in fields:
+        Field.objects.update_or_create(code=item["code"], defaults={"name": item["name"],
+                                                                    "name_en": item.get("name_en", "")})
+    field_map, agencies_by_kind = _lookups()
+    counts = {"fields": len(fields), "created": 0, "updated": 0, "unchanged": 0}
+    for item in procedures:
+        row = row_from_demo(item)
+        kinds = set(row["agency_kinds"])
+        kinds |= {urban_equivalent(kind, row["field"]) for kind in kinds}
+        row["agency_kinds"] = sorted(kind for kind in kinds if kind in agencies_by_kind)
+        errors = row_errors(row, field_codes=field_map, agency_kinds=agencies_by_kind)
+        if errors:
+            raise ValueError(f"demo procedure {row['code']}: {'; '.join(errors)}")
+        counts[_procedure_write(row=row, fields=field_map, agencies_by_kind=agencies_by_kind)] += 1
+    return counts
 
 
 # --- agencies -------------------------------------------------------------------------------------

@@ -127,4 +127,6 @@ def celery_worker_process(transactional_db, tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.seek(0)
+        print("--- celery worker log (tail) ---\n" + log.read()[-4000:])  # shown by pytest on failure
         log.close()

@@ -42,3 +42,16 @@ def assert_permission_matrix(client, method, url, *, outsiders, insiders, api=No
         responses.append(response)
     client.logout()
     return responses
+
+
+def assert_public(client, method, url, *, users, ok_statuses=(200,), data=None, **extra):
+    """Public pages and read-only endpoints (catalogue, calendar): anonymous and every user get 200."""
+    client.logout()
+    responses = [_call(client, method, url, data, **extra)]
+    for user in users:
+        client.force_login(user)
+        responses.append(_call(client, method, url, data, **extra))
+    client.logout()
+    for response in responses:
+        assert response.status_code in ok_statuses, f"{method} {url}: {response.status_code}"
+    return responses

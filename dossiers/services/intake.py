@@ -12,7 +12,7 @@ from procedures.services import procedure_version_in_force
 
 __all__ = [
     "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
-    "dossier_due_explanation",
+    "dossier_due_explanation", "dossier_start_clock",
 ]
 
 
@@ -91,13 +91,20 @@ def dossier_submit(*, dossier, actor, ip_address=None, now=None):
                                change=change)
 
 
-def _start_clock(locked, now):
-    """(Re)start the legal clock at `now`: the full committed time, counted by the calendar."""
+def dossier_start_clock(locked, now):
+    """(Re)start the legal clock at `now`: the full committed time, counted by the calendar.
+
+    Used on receipt and when a supplement completes the dossier (DESIGN: the full time restarts);
+    clears `clock_paused_at`. Call on the locked row inside a transition's `change`.
+    """
     result = working_calendar().due_date(now, locked.processing_days or 0)
     locked.clock_started_at = now
     locked.clock_paused_at = None
     locked.due_date = result.due_date
     return result
+
+
+_start_clock = dossier_start_clock  # former private name, kept for callers written against it
 
 
 def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, now=None):
@@ -106,7 +113,7 @@ def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, n
 
     def change(locked):
         locked.received_at = now
-        _start_clock(locked, now)
+        dossier_start_clock(locked, now)
 
     return lifecycle.apply(dossier=dossier, action=lifecycle.Action.RECEIVE, actor=actor,
                            expected_version=expected_version, ip_address=ip_address, change=change)

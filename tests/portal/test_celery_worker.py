@@ -11,7 +11,7 @@ from tests import factories
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
 
 
-def _wait_for(predicate, timeout=30):
+def _wait_for(predicate, timeout=90):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -44,5 +44,5 @@ def test_submission_notifies_the_applicant_once_through_a_real_worker(celery_wor
     # A redelivered task (same key) sends nothing more.
     from dossiers.tasks import send_outbox_message
 
-    assert send_outbox_message.delay(messages.get(kind="sms").key).get(timeout=20) is False
+    assert send_outbox_message.delay(messages.get(kind="sms").key).get(timeout=90) is False
     assert SmsMessage.objects.filter(phone=citizen.phone).count() == 1

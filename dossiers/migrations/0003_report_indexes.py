@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0001_initial'),
+        ('dossiers', '0002_dossier_public_id'),
         ('procedures', '0001_initial'),
     ]
 

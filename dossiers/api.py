@@ -1,0 +1,224 @@
+"""Citizen API (/api/v1/dossiers/…): create and fill a draft, attach files, submit, follow, withdraw, rate, pay.
+
+A dossier is addressed by `{ref}`: its `id` (a UUID, the only handle a draft has) or, once submitted,
+its code. Only the applicant's own dossiers are reachable for changes (others: 404); reading also
+works for officers who can see the dossier. Errors: 400 with translated messages for bad input or an
+incomplete dossier, 404 for dossiers you cannot see, 409 for lifecycle conflicts.
+Officer actions live in `dossiers/api_desk.py`; every route here is explicit so both fit.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dossiers import citizen_selectors as selectors
+from dossiers import lifecycle, serializers, services, uploads
+from dossiers.models import Document
+from procedures.models import Agency, Procedure
+
+CONFLICTS = (lifecycle.TransitionNotAllowed, lifecycle.DossierChanged, services.AlreadyRated)
+ERRORS = {400: OpenApiResponse(description="Dữ liệu không hợp lệ (thông báo đã dịch)"),
+          404: OpenApiResponse(description="Không có hồ sơ này, hoặc không phải hồ sơ của bạn"),
+          409: OpenApiResponse(description="Trạng thái hồ sơ không cho phép thao tác này")}
+
+REF = OpenApiParameter("ref", OpenApiTypes.STR, OpenApiParameter.PATH,
+                       description="`id` của hồ sơ (UUID, dùng được cả cho bản nháp) hoặc mã hồ sơ đã nộp "
+                                   "(ví dụ 000.00.42.H01-261122-0001)")
+
+
+def _error(exc):
+    """Map service errors to responses (400 / 409) with the translated message."""
+    if isinstance(exc, CONFLICTS):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, services.IncompleteDossier):
+        return Response({"detail": str(exc.message), "problems": [str(p) for p in exc.problems]},
+                        status=status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class CitizenAPIView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def readable(self, ref):
+        try:
+            return selectors.dossier_by_reference(user=self.request.user, reference=ref)
+        except ObjectDoesNotExist as exc:
+            raise Http404 from exc
+
+    def own(self, ref):
+        dossier = self.readable(ref)
+        if dossier.applicant_id != self.request.user.pk:
+            raise Http404
+        return dossier
+
+    def detail(self, dossier, code=status.HTTP_200_OK):
+        dossier = selectors.dossier_detail(user=self.request.user, public_id=dossier.public_id)
+        return Response(serializers.DossierDetailSerializer(dossier).data, status=code)
+
+
+class DossierListCreate(ListAPIView, CitizenAPIView):
+    serializer_class = serializers.DossierSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.my_dossiers(user=self.request.user)
+
+    @extend_schema(summary="Hồ sơ của tôi", responses=serializers.DossierSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="Tạo bản nháp hồ sơ", request=serializers.DossierCreateInput,
+                   responses={201: serializers.DossierDetailSerializer, **ERRORS})
+    def post(self, request):
+        data = serializers.DossierCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        procedure = get_object_or_404(Procedure, code=data.validated_data["procedure"])
+        agency = get_object_or_404(Agency, code=data.validated_data["agency"])
+        try:
+            dossier = services.dossier_start_online(procedure=procedure, agency=agency, applicant=request.user)
+            errors = services.dossier_save_form(dossier=dossier, actor=request.user,
+                                                data=data.validated_data["form_data"])
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        if errors:
+            response = self.detail(dossier, status.HTTP_400_BAD_REQUEST)
+            response.data = {"detail": "form_data", "form_errors": errors, "dossier": response.data}
+            return response
+        return self.detail(dossier, status.HTTP_201_CREATED)
+
+
+class DossierDetail(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Chi tiết hồ sơ (kèm lịch sử xử lý)", responses={200: serializers.DossierDetailSerializer,
+                                                                            404: ERRORS[404]})
+    def get(self, request, ref):
+        return self.detail(self.readable(ref))
+
+    @extend_schema(parameters=[REF],
+        summary="Lưu dữ liệu tờ khai của bản nháp",
+        description="Lưu các trường gửi lên (kể cả trường sai, để không mất dữ liệu); trả 400 kèm `form_errors` "
+                    "nếu có trường không hợp lệ. Trường không gửi giữ nguyên.",
+        request=serializers.FormDataInput, responses={200: serializers.DossierDetailSerializer, **ERRORS},
+    )
+    def patch(self, request, ref):
+        dossier = self.own(ref)
+        data = serializers.FormDataInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            errors = services.dossier_save_form(dossier=dossier, actor=request.user,
+                                                data=data.validated_data["form_data"])
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        if errors:
+            return Response({"detail": "form_data", "form_errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return self.detail(dossier)
+
+
+class DossierDocuments(CitizenAPIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(parameters=[REF], summary="Đính kèm giấy tờ (tải lên, hoặc dùng lại từ kho dữ liệu)",
+                   request={"multipart/form-data": serializers.DocumentInput},
+                   responses={201: serializers.DocumentSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        data = serializers.DocumentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        requirement = None
+        if data.validated_data.get("required_document"):
+            requirement = get_object_or_404(dossier.procedure.documents, pk=data.validated_data["required_document"])
+        try:
+            if data.validated_data.get("reuse_document"):
+                source = get_object_or_404(Document, pk=data.validated_data["reuse_document"],
+                                           dossier__applicant=request.user)
+                document = services.document_reuse(dossier=dossier, actor=request.user, source=source,
+                                                   required_document=requirement)
+            else:
+                document = services.document_upload(dossier=dossier, actor=request.user,
+                                                    uploaded=data.validated_data["file"], required_document=requirement)
+        except uploads.UploadRefused as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        return Response(serializers.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DossierSubmit(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Nộp hồ sơ", request=None, responses={200: serializers.DossierDetailSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        try:
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user,
+                                                     ip_address=request.META.get("REMOTE_ADDR"))
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        return self.detail(dossier)
+
+
+class DossierSupplement(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Gửi hồ sơ bổ sung (sau khi đã tải lên giấy tờ bổ sung)",
+                   request=serializers.CommentInput, responses={200: serializers.DossierDetailSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        data = serializers.CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            dossier = services.dossier_supplement(dossier=dossier, actor=request.user,
+                                                  comment=data.validated_data["comment"],
+                                                  ip_address=request.META.get("REMOTE_ADDR"))
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        return self.detail(dossier)
+
+
+class DossierWithdraw(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Rút hồ sơ", request=serializers.ReasonInput,
+                   responses={200: serializers.DossierDetailSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        data = serializers.ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            dossier = services.dossier_withdraw(dossier=dossier, actor=request.user,
+                                                reason=data.validated_data["reason"],
+                                                expected_version=data.validated_data["version"],
+                                                ip_address=request.META.get("REMOTE_ADDR"))
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        return self.detail(dossier)
+
+
+class DossierRating(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Đánh giá mức độ hài lòng (một lần)", request=serializers.RatingInput,
+                   responses={201: serializers.RatingSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        data = serializers.RatingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            rating = services.dossier_rate(dossier=dossier, actor=request.user, **data.validated_data)
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        return Response(serializers.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class DossierPayment(CitizenAPIView):
+    @extend_schema(parameters=[REF], summary="Bắt đầu nộp phí trực tuyến", description="Trả về `redirect_url`: trang thanh toán.",
+                   request=None, responses={201: serializers.PaymentStartSerializer, **ERRORS})
+    def post(self, request, ref):
+        dossier = self.own(ref)
+        try:
+            payment, url = services.payment_start(dossier=dossier, actor=request.user,
+                                                  return_url=request.build_absolute_uri(reverse("payment_return")))
+        except lifecycle.LifecycleError as exc:
+            return _error(exc)
+        payment.redirect_url = request.build_absolute_uri(url)
+        return Response(serializers.PaymentStartSerializer(payment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,110 @@
+"""Read queries of the citizen side: my dossiers, the wallet, agencies to choose, the public look-up."""
+
+from django.db.models import Prefetch, Q
+
+from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Status
+from procedures.models import Agency
+
+
+def my_dossiers(*, user):
+    """The citizen's own dossiers, newest first, with what the list shows (constant query count)."""
+    return (
+        Dossier.objects.visible_to(user).filter(applicant=user)
+        .select_related("procedure", "receiving_agency")
+        .order_by("-created_at")
+    )
+
+
+def dossier_for_citizen(*, user, public_id):
+    """One dossier of the applicant (for pages that change it)."""
+    return Dossier.objects.visible_to(user).filter(applicant=user).select_related("procedure").get(public_id=public_id)
+
+
+def dossier_detail(*, user, public_id):
+    """One dossier anyone entitled may read (applicant, the agency's officers), with events and files."""
+    return (
+        Dossier.objects.visible_to(user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("documents", queryset=Document.objects.select_related("required_document")),
+            "payments",
+        )
+        .get(public_id=public_id)
+    )
+
+
+def dossier_by_reference(*, user, reference):
+    """API look-up: a UUID (public_id, works for drafts) or a dossier code."""
+    queryset = Dossier.objects.visible_to(user).select_related("procedure", "receiving_agency")
+    try:
+        import uuid
+
+        return queryset.get(public_id=uuid.UUID(str(reference)))
+    except ValueError:
+        return queryset.get(code=reference)
+
+
+def document_for(*, user, document_id):
+    """A document whose dossier the user may see (download and preview)."""
+    return Document.objects.select_related("dossier").get(
+        pk=document_id, dossier__in=Dossier.objects.visible_to(user)
+    )
+
+
+def wallet_documents(*, user):
+    """Kho dữ liệu: files the citizen uploaded in submitted dossiers and results they received.
+
+    One entry per distinct file content (sha256), newest first.
+    """
+    rows = (
+        Document.objects.filter(dossier__applicant=user)
+        .filter(
+            (Q(source=DocumentSource.UPLOADED) & ~Q(dossier__status=Status.DRAFT))
+            | Q(source=DocumentSource.RESULT, dossier__status=Status.RETURNED)
+        )
+        .exclude(file="")
+        .select_related("dossier", "dossier__procedure")
+        .order_by("-created_at")
+    )
+    seen, wallet = set(), []
+    for document in rows:
+        if document.sha256 in seen:
+            continue
+        seen.add(document.sha256)
+        wallet.append(document)
+    return wallet
+
+
+def agencies_for(*, procedure, user):
+    """Agencies handling the procedure, the citizen's own first (their commune's, then their district's).
+
+    Returns (agencies, suggested agency or None).
+    """
+    agencies = list(procedure.agencies.filter(is_active=True).select_related("area").order_by("level", "name"))
+    unit = getattr(user, "address_unit", None)
+    suggested = None
+    if unit is not None:
+        district = unit.district
+        ranked = [a for a in agencies if a.area_id == unit.pk]
+        ranked += [a for a in agencies if district is not None and a.area_id == district.pk and a not in ranked]
+        suggested = ranked[0] if ranked else None
+    return agencies, suggested
+
+
+def public_lookup(*, code, phone):
+    """Status only, for the public look-up page: the dossier with this code and applicant phone."""
+    if not code or not phone:
+        return None
+    return (
+        Dossier.objects.exclude(status=Status.DRAFT)
+        .filter(code=code.strip(), applicant_phone=phone.strip())
+        .only("code", "status", "due_date", "submitted_at", "received_at", "returned_at", "procedure__name",
+              "receiving_agency__name")
+        .select_related("procedure", "receiving_agency")
+        .first()
+    )
+
+
+def agency_by_code(code):
+    return Agency.objects.get(code=code)

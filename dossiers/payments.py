@@ -1,0 +1,95 @@
+"""Fee payment providers (cổng thanh toán) behind one interface, and the sandbox bank.
+
+A provider turns a pending Payment into the URL where the citizen pays, and turns the bank's
+notification (the browser's return or the server-to-server callback) into a verified `Notification`.
+Signatures are checked here; what a verified notification does to the dossier is the service's
+(`dossiers.services.payment_confirm`). Real gateways (VNPay, the national payment platform) plug in
+as other subclasses named by the PAYMENT_PROVIDER setting.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+
+class InvalidSignature(Exception):
+    """The notification was not signed by the provider (or was altered)."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    order_id: str
+    amount: int
+    success: bool
+    reference: str
+    raw: dict
+
+
+class PaymentProvider:
+    """Interface every gateway implements."""
+
+    name = ""
+
+    def create_payment(self, payment, *, return_url):
+        """URL to send the citizen to so they can pay `payment` (amount in đồng)."""
+        raise NotImplementedError
+
+    def verify(self, params):
+        """Raise InvalidSignature unless `params` carry the provider's valid signature."""
+        raise NotImplementedError
+
+    def parse(self, params):
+        """A verified notification as a Notification."""
+        raise NotImplementedError
+
+
+def sign(params, secret):
+    """HMAC-SHA256 (hex) of the parameters sorted by name as `k=v&k=v`, signature excluded."""
+    message = "&".join(f"{key}={params[key]}" for key in sorted(params) if key != "signature")
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+class SandboxProvider(PaymentProvider):
+    """A simulated bank: a page on this site with "Pay" and "Cancel", then a signed notification."""
+
+    name = "sandbox"
+    fields = ("order_id", "amount", "result", "reference")
+
+    @property
+    def secret(self):
+        return settings.PAYMENT_SANDBOX_SECRET
+
+    def create_payment(self, payment, *, return_url):
+        return reverse("payment_sandbox", args=[payment.order_id])
+
+    def notification(self, payment, *, success, reference):
+        """What the sandbox bank sends back, signed (used by the sandbox page and by tests)."""
+        params = {"order_id": payment.order_id, "amount": str(payment.amount),
+                  "result": "success" if success else "cancelled", "reference": reference}
+        params["signature"] = sign(params, self.secret)
+        return params
+
+    def verify(self, params):
+        given = str(params.get("signature", ""))
+        if not all(key in params for key in self.fields):
+            raise InvalidSignature("missing fields")
+        expected = sign({key: params[key] for key in self.fields}, self.secret)
+        if not hmac.compare_digest(given, expected):
+            raise InvalidSignature("bad signature")
+
+    def parse(self, params):
+        try:
+            amount = int(params["amount"])
+        except (TypeError, ValueError) as exc:
+            raise InvalidSignature("bad amount") from exc
+        return Notification(order_id=str(params["order_id"]), amount=amount, success=params["result"] == "success",
+                            reference=str(params["reference"])[:100],
+                            raw={key: str(params[key]) for key in (*self.fields, "signature")})
+
+
+def provider():
+    return import_string(settings.PAYMENT_PROVIDER)()

@@ -1,0 +1,283 @@
+"""What a citizen does with their own dossiers online: fill, attach, submit, supplement, pay, withdraw, rate.
+
+Every function takes the acting account, checks it is the applicant, locks the dossier row where a
+concurrent change could matter, and leaves status changes to `lifecycle.apply()`.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import lifecycle, payments, uploads
+from dossiers.models import Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.services.intake import dossier_create_draft, dossier_start_clock, dossier_submit
+from dossiers.validation import check_complete, form_for, json_value
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "IncompleteDossier", "AlreadyRated", "PaymentRefused",
+    "dossier_start_online", "dossier_save_form", "document_upload", "document_reuse", "document_remove",
+    "dossier_submit_online", "dossier_supplement", "dossier_withdraw", "dossier_rate",
+    "payment_start", "payment_confirm",
+]
+
+
+class IncompleteDossier(lifecycle.LifecycleError):
+    """The dossier cannot be submitted yet; `problems` lists why."""
+
+    def __init__(self, problems):
+        super().__init__(" ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class AlreadyRated(lifecycle.LifecycleError):
+    pass
+
+
+class PaymentRefused(lifecycle.LifecycleError):
+    pass
+
+
+def _locked_own(dossier, actor):
+    """The dossier row, locked, after checking `actor` is its applicant."""
+    locked = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    if actor is None or locked.applicant_id != actor.pk:
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+    return locked
+
+
+def _ensure_editable(locked, *, documents=False):
+    """Drafts are editable; a dossier waiting for a supplement accepts new documents only."""
+    if locked.status == Status.DRAFT:
+        return
+    if documents and locked.status == Status.SUPPLEMENT_REQUESTED:
+        return
+    raise lifecycle.TransitionNotAllowed(
+        _("Hồ sơ đang ở trạng thái “%(status)s”, không thể sửa.") % {"status": locked.get_status_display()}
+    )
+
+
+def dossier_start_online(*, procedure, agency, applicant):
+    """A citizen's online draft; contact details come from their account."""
+    return dossier_create_draft(procedure=procedure, agency=agency, applicant=applicant)
+
+
+@transaction.atomic
+def dossier_save_form(*, dossier, actor, data):
+    """Save form values into the draft, valid or not, so nothing typed is lost.
+
+    Valid values are stored cleaned (dates ISO, numbers), invalid ones as typed. Returns
+    {field: [messages]} for the fields present in `data` that are not valid (missing keys are not
+    checked: a draft may be filled in several calls; submission checks everything).
+    """
+    locked = _locked_own(dossier, actor)
+    _ensure_editable(locked)
+    known = {spec.get("name") for spec in locked.procedure.form_schema if isinstance(spec, dict)}
+    given = {key: value for key, value in data.items() if key in known}
+    merged = {**locked.form_data, **given}
+    form = form_for(locked, merged)
+    form.is_valid()
+    for key, value in given.items():
+        merged[key] = json_value(form.cleaned_data[key]) if key in form.cleaned_data else value
+    locked.form_data = merged
+    locked.save(update_fields=["form_data", "updated_at"])
+    dossier.form_data = merged
+    return {key: list(errors) for key, errors in form.errors.items() if key in given}
+
+
+def _dossier_bytes(dossier):
+    return dossier.documents.aggregate(total=Sum("size"))["total"] or 0
+
+
+@transaction.atomic
+def document_upload(*, dossier, actor, uploaded, required_document=None):
+    """Attach an uploaded file (checked by content and size) to a draft or a supplement.
+
+    Raises uploads.UploadRefused with a message for the citizen; nothing else of the draft changes.
+    """
+    locked = _locked_own(dossier, actor)
+    _ensure_editable(locked, documents=True)
+    if required_document is not None and required_document.procedure_id != locked.procedure_id:
+        raise uploads.UploadRefused(_("Thành phần hồ sơ không thuộc thủ tục này."))
+    checked = uploads.check_upload(uploaded, kinds=uploads.accepted_kinds(required_document),
+                                   dossier_bytes_used=_dossier_bytes(locked))
+    document = Document(
+        dossier=locked, required_document=required_document,
+        name=required_document.name if required_document else checked.name,
+        original_name=checked.name, content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        source=DocumentSource.UPLOADED, uploaded_by=actor, is_supplement=locked.status != Status.DRAFT,
+    )
+    document.file.save(checked.name, uploaded, save=False)
+    # The file is written before the row: if the transaction rolls back, remove the orphan.
+    stored_name, storage = document.file.name, document.file.storage
+    try:
+        document.save()
+    except Exception:
+        storage.delete(stored_name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_reuse(*, dossier, actor, source, required_document=None):
+    """One click from the wallet: a new document row pointing at the same stored file (no copy)."""
+    locked = _locked_own(dossier, actor)
+    _ensure_editable(locked, documents=True)
+    original = source.reused_from or source if source.source == DocumentSource.REUSED else source
+    if original.dossier.applicant_id != actor.pk or not original.file:
+        raise PermissionDenied(_("Giấy tờ này không thuộc kho dữ liệu của bạn."))
+    if required_document is not None:
+        if required_document.procedure_id != locked.procedure_id:
+            raise uploads.UploadRefused(_("Thành phần hồ sơ không thuộc thủ tục này."))
+        if not required_document.reusable:
+            raise uploads.UploadRefused(_("Giấy tờ “%(name)s” không được dùng lại từ kho dữ liệu.")
+                                        % {"name": required_document.name})
+        kinds = uploads.accepted_kinds(required_document)
+        if uploads.KIND_OF_MIME.get(original.content_type) not in kinds:
+            raise uploads.UploadRefused(_("Giấy tờ đã chọn không đúng định dạng. Định dạng được chấp nhận: %(kinds)s.")
+                                        % {"kinds": uploads.kinds_label(kinds)})
+    if _dossier_bytes(locked) + original.size > settings.UPLOAD_MAX_DOSSIER_BYTES:
+        raise uploads.UploadRefused(_("Tổng dung lượng giấy tờ của hồ sơ vượt quá giới hạn."))
+    return Document.objects.create(
+        dossier=locked, required_document=required_document,
+        name=required_document.name if required_document else original.name,
+        file=original.file.name, original_name=original.original_name, content_type=original.content_type,
+        size=original.size, sha256=original.sha256, source=DocumentSource.REUSED, reused_from=original,
+        uploaded_by=actor, is_supplement=locked.status != Status.DRAFT,
+    )
+
+
+@transaction.atomic
+def document_remove(*, dossier, actor, document):
+    """Remove a document from a draft (or a supplement not yet sent). Shared files stay."""
+    locked = _locked_own(dossier, actor)
+    _ensure_editable(locked, documents=True)
+    document = locked.documents.select_for_update().get(pk=document.pk)
+    if locked.status != Status.DRAFT and not document.is_supplement:
+        raise lifecycle.TransitionNotAllowed(_("Chỉ có thể gỡ giấy tờ bổ sung chưa gửi."))
+    name = document.file.name
+    storage = document.file.storage
+    document.delete()
+    if name and document.source == DocumentSource.UPLOADED and not Document.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def dossier_submit_online(*, dossier, actor, ip_address=None, now=None):
+    """Check the draft is complete, then submit it (code, version, online mode, fee)."""
+    with transaction.atomic():
+        locked = _locked_own(dossier, actor)
+        if locked.status == Status.DRAFT:
+            problems = check_complete(locked)
+            if problems:
+                raise IncompleteDossier(problems)
+        return dossier_submit(dossier=locked, actor=actor, ip_address=ip_address, now=now)
+
+
+def dossier_supplement(*, dossier, actor, comment="", ip_address=None, now=None):
+    """Send the supplement: the dossier is complete again and the full legal time restarts now."""
+    now = now or timezone.now()
+
+    def change(locked):
+        if not locked.documents.filter(is_supplement=True, created_at__gte=_last_request_at(locked)).exists():
+            raise IncompleteDossier([_("Vui lòng tải lên giấy tờ bổ sung trước khi gửi.")])
+        if locked.clock_paused_at is not None:
+            paused = timezone.localdate(now) - timezone.localdate(locked.clock_paused_at)
+            locked.paused_days += max(paused.days, 0)
+        dossier_start_clock(locked, now)
+
+    return lifecycle.apply(dossier=dossier, action=lifecycle.Action.SUPPLEMENT, actor=actor, reason=comment,
+                           ip_address=ip_address, change=change)
+
+
+def _last_request_at(dossier):
+    event = dossier.events.filter(action=lifecycle.Action.REQUEST_SUPPLEMENT).order_by("-created_at").first()
+    return event.created_at if event else dossier.created_at
+
+
+def dossier_withdraw(*, dossier, actor, reason, expected_version=None, ip_address=None):
+    """The applicant withdraws an open dossier, giving a reason."""
+    return lifecycle.apply(dossier=dossier, action=lifecycle.Action.WITHDRAW, actor=actor, reason=reason,
+                           expected_version=expected_version, ip_address=ip_address)
+
+
+@transaction.atomic
+def dossier_rate(*, dossier, actor, value, comment=""):
+    """Rate the service once, after the result is returned."""
+    locked = _locked_own(dossier, actor)
+    if locked.status != Status.RETURNED:
+        raise lifecycle.TransitionNotAllowed(_("Chỉ đánh giá được hồ sơ đã trả kết quả."))
+    if Rating.objects.filter(dossier=locked).exists():
+        raise AlreadyRated(_("Hồ sơ này đã được đánh giá."))
+    rating = Rating.objects.create(dossier=locked, value=Rating.Value(value), comment=(comment or "").strip())
+    lifecycle.record(dossier=locked, action="rate", actor=actor, data={"value": rating.value})
+    return rating
+
+
+# --- payment ----------------------------------------------------------------------------------------
+PAYABLE = {Status.SUBMITTED, *Status.open_statuses()}
+
+
+@transaction.atomic
+def payment_start(*, dossier, actor, return_url=""):
+    """A pending payment of the dossier's fee; returns (payment, URL where the citizen pays)."""
+    locked = _locked_own(dossier, actor)
+    if locked.status not in PAYABLE or locked.fee_amount <= 0:
+        raise PaymentRefused(_("Hồ sơ này hiện không có khoản phí cần nộp."))
+    if locked.fee_paid_at is not None:
+        raise PaymentRefused(_("Phí, lệ phí của hồ sơ này đã được nộp."))
+    gateway = payments.provider()
+    payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
+                                     amount=locked.fee_amount)
+    return payment, gateway.create_payment(payment, return_url=return_url)
+
+
+def payment_confirm(*, params, provider=None):
+    """Apply a bank notification. Idempotent: the same notification twice records one payment.
+
+    Raises payments.InvalidSignature (logged) for unsigned or altered notifications and
+    Payment.DoesNotExist for unknown orders. A verified payment marks the fee paid online; if the
+    dossier is waiting for payment it moves on (`Action.PAY`, actor SYSTEM). Returns the Payment.
+    """
+    gateway = provider or payments.provider()
+    try:
+        gateway.verify(params)
+        notification = gateway.parse(params)
+    except payments.InvalidSignature:
+        logger.warning("payment notification refused (invalid signature) for order %r", params.get("order_id"))
+        raise
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(order_id=notification.order_id, provider=gateway.name)
+        if payment.state != Payment.State.PENDING:
+            return payment
+        if notification.amount != payment.amount:
+            logger.warning("payment %s: amount %s does not match %s", payment.order_id, notification.amount,
+                           payment.amount)
+            raise payments.InvalidSignature("amount mismatch")
+        now = timezone.now()
+        payment.raw, payment.reference = notification.raw, notification.reference
+        if not notification.success:
+            payment.state = Payment.State.FAILED
+            payment.save(update_fields=["state", "raw", "reference"])
+            return payment
+        payment.state, payment.paid_at = Payment.State.PAID, now
+        payment.save(update_fields=["state", "raw", "reference", "paid_at"])
+        dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
+
+        def mark_paid(locked):
+            locked.fee_paid_online, locked.fee_paid_at = True, now
+
+        data = {"order_id": payment.order_id, "amount": payment.amount, "reference": payment.reference}
+        if dossier.status == Status.AWAITING_PAYMENT:
+            lifecycle.apply(dossier=dossier, action=lifecycle.Action.PAY, actor=None, data=data, change=mark_paid)
+        else:
+            mark_paid(dossier)
+            dossier.save(update_fields=["fee_paid_online", "fee_paid_at", "updated_at"])
+            lifecycle.record(dossier=dossier, action=lifecycle.Action.PAY, actor=None, data=data)
+        return payment

@@ -1,0 +1,121 @@
+"""Checking uploaded files: kind by content (magic bytes), size limits, safe names, sha256.
+
+Nothing here trusts the browser: neither the extension nor the declared content type is used. A file
+is accepted only if its first bytes say it is one of the kinds the required document accepts.
+"""
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from procedures.models import DocumentKind
+
+# Sniffed MIME type -> catalogue kind.
+KIND_OF_MIME = {
+    "application/pdf": DocumentKind.PDF,
+    "image/jpeg": DocumentKind.JPG,
+    "image/png": DocumentKind.PNG,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": DocumentKind.DOCX,
+}
+EXTENSION_OF_KIND = {DocumentKind.PDF: "pdf", DocumentKind.JPG: "jpg", DocumentKind.PNG: "png",
+                     DocumentKind.DOCX: "docx"}
+DEFAULT_KINDS = (DocumentKind.PDF, DocumentKind.JPG, DocumentKind.PNG)
+PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
+_UNSAFE = re.compile(r'[<>:"/\\|?*]+')
+
+
+class UploadRefused(Exception):
+    """The file cannot be accepted; `message` says why, in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content_type: str
+    kind: str
+    size: int
+    sha256: str
+
+
+def safe_filename(name, *, kind=None):
+    """A file name safe to store and to put in Content-Disposition.
+
+    Drops any directory part (both separators, so `..\\..\\x` and `../../x` lose their path),
+    control and format characters and characters Windows forbids; keeps Vietnamese letters.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    stem, ext = os.path.splitext(name)
+    if kind is not None:
+        ext = "." + EXTENSION_OF_KIND[kind]
+    stem = stem[:150] or "tep"
+    return f"{stem}{ext.lower()}"
+
+
+def accepted_kinds(required_document):
+    kinds = list(required_document.kinds) if required_document is not None and required_document.kinds else []
+    return kinds or list(DEFAULT_KINDS)
+
+
+def kinds_label(kinds):
+    return ", ".join(DocumentKind(k).label for k in kinds)
+
+
+def sniff(uploaded):
+    """The catalogue kind and MIME type read from the file's first bytes, or (None, "")."""
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    guess = filetype.guess(head)
+    if guess is None:
+        return None, ""
+    kind = KIND_OF_MIME.get(guess.mime)
+    return kind, guess.mime if kind else ""
+
+
+def check_upload(uploaded, *, kinds, dossier_bytes_used):
+    """Check one uploaded file; returns a CheckedFile or raises UploadRefused."""
+    size = uploaded.size
+    if size == 0:
+        raise UploadRefused(_("Tệp “%(name)s” rỗng.") % {"name": safe_filename(uploaded.name)})
+    if size > settings.UPLOAD_MAX_FILE_BYTES:
+        raise UploadRefused(
+            _("Tệp “%(name)s” quá lớn (%(size)s MB); mỗi tệp tối đa %(limit)s MB.")
+            % {"name": safe_filename(uploaded.name), "size": _megabytes(size),
+               "limit": _megabytes(settings.UPLOAD_MAX_FILE_BYTES)}
+        )
+    if dossier_bytes_used + size > settings.UPLOAD_MAX_DOSSIER_BYTES:
+        raise UploadRefused(
+            _("Tổng dung lượng giấy tờ của hồ sơ vượt quá %(limit)s MB. Vui lòng nén hoặc giảm độ phân giải tệp.")
+            % {"limit": _megabytes(settings.UPLOAD_MAX_DOSSIER_BYTES)}
+        )
+    kind, mime = sniff(uploaded)
+    if kind is None or kind not in kinds:
+        raise UploadRefused(
+            _("Tệp “%(name)s” không đúng định dạng. Định dạng được chấp nhận: %(kinds)s.")
+            % {"name": safe_filename(uploaded.name), "kinds": kinds_label(kinds)}
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return CheckedFile(name=safe_filename(uploaded.name, kind=kind), content_type=mime, kind=kind, size=size,
+                       sha256=digest.hexdigest())
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")

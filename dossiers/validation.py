@@ -1,0 +1,52 @@
+"""Is a dossier ready to submit? The form against the procedure's schema, and the required documents.
+
+Used by the citizen services before `dossier_submit`, and by pages to list what is still missing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from dossiers.models import DocumentSource
+from procedures.form_schema import build_form_class
+
+
+def json_value(value):
+    """A cleaned form value as JSON (dates ISO, numbers as int or string) that the form reads back."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value.normalize())
+    return value
+
+
+def form_for(dossier, data=None):
+    """The procedure's form bound to `data` (default: the draft's saved values)."""
+    form_class = build_form_class(dossier.procedure.form_schema)
+    return form_class(data=dossier.form_data if data is None else data)
+
+
+def form_errors(dossier):
+    """{field name: [messages]} for the saved form data; empty when valid."""
+    form = form_for(dossier)
+    return {} if form.is_valid() else {name: list(errors) for name, errors in form.errors.items()}
+
+
+def missing_documents(dossier):
+    """Required documents with no digital file yet."""
+    provided = {
+        d.required_document_id for d in dossier.documents.all() if d.source != DocumentSource.PAPER and d.file
+    }
+    return [r for r in dossier.procedure.documents.all() if r.required and r.pk not in provided]
+
+
+def check_complete(dossier):
+    """Problems that stop submission, as Vietnamese sentences; an empty list means ready."""
+    problems = []
+    errors = form_errors(dossier)
+    if errors:
+        problems.append(_("Tờ khai còn %(n)d trường chưa hợp lệ.") % {"n": len(errors)})
+    for requirement in missing_documents(dossier):
+        problems.append(_("Thiếu giấy tờ bắt buộc: %(name)s.") % {"name": requirement.name})
+    return problems

@@ -1,0 +1,493 @@
+"""Citizen pages: the submission wizard, my dossiers, documents, supplement, payment, withdraw, rating,
+the wallet and the public look-up. Thin: each view validates input, calls one service or selector."""
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossiers import citizen_selectors as selectors
+from dossiers import lifecycle, payments, services, uploads
+from dossiers.auth import normalize_phone
+from dossiers.models import Channel, Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.services.intake import dossier_fee
+from dossiers.validation import check_complete, form_errors, form_for, missing_documents
+from procedures.form_schema import build_form_class
+from procedures.models import Procedure
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_LIMIT_PER_MINUTE = 20
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _own(request, public_id):
+    try:
+        return selectors.dossier_for_citizen(user=request.user, public_id=public_id)
+    except Dossier.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def dossier_fee_online(procedure):
+    return dossier_fee(procedure=procedure, channel=Channel.ONLINE)
+
+
+def _draft(request, public_id):
+    dossier = _own(request, public_id)
+    if dossier.status != Status.DRAFT:
+        messages.info(request, _("Hồ sơ đã nộp, không thể sửa."))
+        return None, redirect("dossier_detail", dossier.public_id)
+    return dossier, None
+
+
+# --- forms --------------------------------------------------------------------------------------------
+class AgencyChoiceForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Cơ quan tiếp nhận"),
+                                    widget=forms.RadioSelect, empty_label=None,
+                                    error_messages={"required": gettext_lazy("Vui lòng chọn cơ quan tiếp nhận.")})
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = procedure.agencies.filter(is_active=True)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("Vui lòng nêu lý do.")})
+    # The version the page showed: withdrawing a dossier that changed meanwhile is refused (DossierChanged).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RatingForm(forms.Form):
+    value = forms.ChoiceField(label=gettext_lazy("Mức độ hài lòng"), choices=Rating.Value.choices,
+                              widget=forms.RadioSelect,
+                              error_messages={"required": gettext_lazy("Vui lòng chọn mức độ hài lòng.")})
+    comment = forms.CharField(label=gettext_lazy("Góp ý (không bắt buộc)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SupplementForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("Ghi chú cho cán bộ (không bắt buộc)"), required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=60)
+    phone = forms.CharField(label=gettext_lazy("Số điện thoại người nộp"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+
+
+# --- my dossiers and wallet -------------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_dossiers(request):
+    return render(request, "dossiers/my_dossiers.html", {"dossiers": selectors.my_dossiers(user=request.user)[:200]})
+
+
+@login_required
+@require_GET
+def wallet(request):
+    return render(request, "dossiers/wallet.html", {"documents": selectors.wallet_documents(user=request.user)})
+
+
+# --- the wizard -----------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, procedure_code):
+    """Step 1: choose the receiving agency (prefilled from the citizen's address); POST creates the draft."""
+    procedure = get_object_or_404(Procedure, code=procedure_code, is_active=True)
+    agencies, suggested = selectors.agencies_for(procedure=procedure, user=request.user)
+    if not agencies:
+        raise Http404
+    if suggested is None and len(agencies) == 1:
+        suggested = agencies[0]
+    form = AgencyChoiceForm(request.POST if request.method == "POST" else None, procedure=procedure,
+                            initial={"agency": suggested.pk if suggested else None})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.dossier_start_online(procedure=procedure, agency=form.cleaned_data["agency"],
+                                                    applicant=request.user)
+        except lifecycle.LifecycleError as error:
+            messages.error(request, error.message)
+            status = 400
+        else:
+            return redirect("dossier_form", dossier.public_id)
+    elif request.method == "POST":
+        status = 400
+    context = {"procedure": procedure, "form": form, "suggested": suggested, "fee": dossier_fee_online(procedure),
+               "step": 1}
+    return render(request, "dossiers/start.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_step(request, public_id):
+    """Step 2: the procedure's form. Saved on every POST, even with errors."""
+    dossier, leave = _draft(request, public_id)
+    if leave:
+        return leave
+    if request.method == "POST":
+        errors = services.dossier_save_form(dossier=dossier, actor=request.user, data=request.POST.dict())
+        form = form_for(dossier, request.POST)
+        if not errors:
+            if "save" in request.POST:
+                messages.success(request, _("Đã lưu bản nháp."))
+                return redirect("dossier_form", dossier.public_id)
+            return redirect("dossier_documents", dossier.public_id)
+        form.is_valid()
+        return render(request, "dossiers/form_step.html", {"dossier": dossier, "form": form, "step": 2}, status=400)
+    form = build_form_class(dossier.procedure.form_schema)(initial=dossier.form_data)
+    return render(request, "dossiers/form_step.html", {"dossier": dossier, "form": form, "step": 2})
+
+
+def _document_rows(dossier, wallet, errors):
+    documents = list(dossier.documents.all())
+    rows = []
+    for requirement in dossier.procedure.documents.all():
+        kinds = uploads.accepted_kinds(requirement)
+        rows.append({
+            "requirement": requirement, "kinds": uploads.kinds_label(kinds),
+            "documents": [d for d in documents if d.required_document_id == requirement.pk],
+            "wallet": [w for w in wallet if uploads.KIND_OF_MIME.get(w.content_type) in kinds]
+            if requirement.reusable else [],
+            "errors": errors.get(requirement.pk, []),
+        })
+    return rows
+
+
+def _handle_documents_post(request, dossier):
+    """Apply removals, reuses and uploads from one POST; returns {requirement id: [messages]}."""
+    errors = {}
+    requirements = {r.pk: r for r in dossier.procedure.documents.all()}
+    if request.POST.get("remove"):
+        document = get_object_or_404(dossier.documents, pk=request.POST["remove"])
+        services.document_remove(dossier=dossier, actor=request.user, document=document)
+    if request.POST.get("reuse"):
+        requirement_id, _sep, document_id = request.POST["reuse"].partition(":")
+        requirement = requirements.get(int(requirement_id)) if requirement_id.isdigit() else None
+        source = get_object_or_404(Document, pk=document_id if document_id.isdigit() else 0,
+                                   dossier__applicant=request.user)
+        try:
+            services.document_reuse(dossier=dossier, actor=request.user, source=source, required_document=requirement)
+        except uploads.UploadRefused as refusal:
+            errors.setdefault(requirement.pk if requirement else 0, []).append(refusal.message)
+    for requirement_id, requirement in requirements.items():
+        for uploaded in request.FILES.getlist(f"file_{requirement_id}"):
+            try:
+                services.document_upload(dossier=dossier, actor=request.user, uploaded=uploaded,
+                                         required_document=requirement)
+            except uploads.UploadRefused as refusal:
+                errors.setdefault(requirement_id, []).append(refusal.message)
+    return errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents_step(request, public_id):
+    """Step 3: one upload (or one-click reuse) per required document. A refused file keeps the rest."""
+    dossier, leave = _draft(request, public_id)
+    if leave:
+        return leave
+    errors = {}
+    if request.method == "POST":
+        errors = _handle_documents_post(request, dossier)
+        if not errors:
+            if "next" in request.POST:
+                return redirect("dossier_review", dossier.public_id)
+            return redirect("dossier_documents", dossier.public_id)
+    wallet = selectors.wallet_documents(user=request.user)
+    context = {"dossier": dossier, "rows": _document_rows(dossier, wallet, errors), "step": 3,
+               "has_errors": bool(errors)}
+    return render(request, "dossiers/documents_step.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, public_id):
+    """Step 4: everything at a glance, what is missing, and the submit button."""
+    dossier, leave = _draft(request, public_id)
+    if leave:
+        return leave
+    if request.method == "POST":
+        try:
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user, ip_address=_client_ip(request))
+        except services.IncompleteDossier as error:
+            for problem in error.problems:
+                messages.error(request, problem)
+        except lifecycle.LifecycleError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("dossier_receipt", dossier.public_id)
+    form = form_for(dossier)
+    form.is_valid()
+    context = {"dossier": dossier, "form": form, "form_errors": form_errors(dossier),
+               "missing": missing_documents(dossier), "problems": check_complete(dossier),
+               "documents": dossier.documents.select_related("required_document"), "step": 4,
+               "fee": dossier_fee_online(dossier.procedure)}
+    return render(request, "dossiers/review.html", context)
+
+
+# --- after submission -------------------------------------------------------------------------------------
+def _detail(request, public_id):
+    try:
+        return selectors.dossier_detail(user=request.user, public_id=public_id)
+    except Dossier.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def receipt(request, public_id):
+    dossier = _detail(request, public_id)
+    if dossier.status == Status.DRAFT:
+        raise Http404
+    return render(request, "dossiers/receipt.html", {"dossier": dossier})
+
+
+@login_required
+@require_GET
+def detail(request, public_id):
+    dossier = _detail(request, public_id)
+    is_applicant = dossier.applicant_id == request.user.pk
+    actions = set(lifecycle.allowed_actions(request.user, dossier)) if is_applicant else set()
+    supplement_request = None
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        supplement_request = [e for e in dossier.events.all() if e.action == lifecycle.Action.REQUEST_SUPPLEMENT][-1:]
+    results = [d for d in dossier.documents.all() if d.source == DocumentSource.RESULT]
+    context = {
+        "dossier": dossier, "is_applicant": is_applicant,
+        "can_withdraw": lifecycle.Action.WITHDRAW in actions,
+        "can_supplement": lifecycle.Action.SUPPLEMENT in actions,
+        "supplement_request": supplement_request[0] if supplement_request else None,
+        "can_pay": is_applicant and dossier.fee_amount > 0 and dossier.fee_paid_at is None
+        and dossier.status in services.citizen.PAYABLE,
+        "can_rate": is_applicant and dossier.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists(),
+        "results": results if dossier.status == Status.RETURNED or not is_applicant else [],
+        "rating_form": RatingForm(),
+        "events": dossier.events.all(),
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplement(request, public_id):
+    """What the desk asked for, uploads, then resubmit (the legal time restarts in full)."""
+    dossier = _own(request, public_id)
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        messages.info(request, _("Hồ sơ hiện không cần bổ sung."))
+        return redirect("dossier_detail", dossier.public_id)
+    request_event = dossier.events.filter(action=lifecycle.Action.REQUEST_SUPPLEMENT).order_by("-created_at").first()
+    form = SupplementForm(request.POST if request.method == "POST" else None)
+    errors = []
+    if request.method == "POST":
+        for uploaded in request.FILES.getlist("files"):
+            try:
+                services.document_upload(dossier=dossier, actor=request.user, uploaded=uploaded)
+            except uploads.UploadRefused as refusal:
+                errors.append(refusal.message)
+        if request.POST.get("remove"):
+            document = get_object_or_404(dossier.documents, pk=request.POST["remove"], is_supplement=True)
+            services.document_remove(dossier=dossier, actor=request.user, document=document)
+        if not errors and "send" in request.POST and form.is_valid():
+            try:
+                services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"],
+                                            ip_address=_client_ip(request))
+            except lifecycle.LifecycleError as error:
+                errors.append(error.message)
+            else:
+                messages.success(request, _("Đã gửi hồ sơ bổ sung. Thời hạn giải quyết được tính lại từ hôm nay."))
+                return redirect("dossier_detail", dossier.public_id)
+        elif not errors:
+            return redirect("dossier_supplement", dossier.public_id)
+    since = request_event.created_at if request_event else dossier.created_at
+    context = {"dossier": dossier, "request_event": request_event, "form": form, "errors": errors,
+               "new_documents": dossier.documents.filter(is_supplement=True, created_at__gte=since)}
+    return render(request, "dossiers/supplement.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, public_id):
+    dossier = _own(request, public_id)
+    form = ReasonForm(request.POST if request.method == "POST" else None, initial={"version": dossier.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
+                                      expected_version=form.cleaned_data["version"], ip_address=_client_ip(request))
+        except lifecycle.LifecycleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã rút hồ sơ."))
+        return redirect("dossier_detail", dossier.public_id)
+    return render(request, "dossiers/withdraw.html", {"dossier": dossier, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def rate(request, public_id):
+    dossier = _own(request, public_id)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chọn mức độ hài lòng."))
+    else:
+        try:
+            services.dossier_rate(dossier=dossier, actor=request.user, value=form.cleaned_data["value"],
+                                  comment=form.cleaned_data["comment"])
+        except lifecycle.LifecycleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Cảm ơn Ông/Bà đã đánh giá."))
+    return redirect("dossier_detail", dossier.public_id)
+
+
+# --- files ----------------------------------------------------------------------------------------------------
+def _document(request, document_id):
+    try:
+        return selectors.document_for(user=request.user, document_id=document_id)
+    except Document.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _file_response(document, *, attachment):
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=attachment,
+                            filename=uploads.safe_filename(document.original_name or document.name),
+                            content_type=document.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request, document_id):
+    return _file_response(_document(request, document_id), attachment=True)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def document_preview(request, document_id):
+    """Inline view for PDFs and images only (anything else downloads)."""
+    document = _document(request, document_id)
+    return _file_response(document, attachment=document.content_type not in uploads.PREVIEWABLE)
+
+
+# --- public look-up ---------------------------------------------------------------------------------------------
+def _over_limit(request):
+    key = f"lookup:{_client_ip(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > LOOKUP_LIMIT_PER_MINUTE
+    except ValueError:
+        return False
+
+
+@require_GET
+def lookup(request):
+    """Status only, by dossier code and the applicant's phone; no login, no personal data."""
+    # A link from a notification carries only the code: prefill it, search once the phone is given.
+    searching = "code" in request.GET and "phone" in request.GET
+    form = LookupForm(request.GET if searching else None, initial={"code": request.GET.get("code", "")})
+    context = {"form": form, "searched": False, "dossier": None}
+    if searching:
+        if _over_limit(request):
+            return render(request, "dossiers/rate_limited.html", status=429)
+        if form.is_valid():
+            context["searched"] = True
+            context["dossier"] = selectors.public_lookup(code=form.cleaned_data["code"],
+                                                         phone=normalize_phone(form.cleaned_data["phone"]))
+    return render(request, "dossiers/lookup.html", context)
+
+
+# --- payment ---------------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def pay(request, public_id):
+    dossier = _own(request, public_id)
+    try:
+        _payment, url = services.payment_start(dossier=dossier, actor=request.user,
+                                               return_url=request.build_absolute_uri(reverse("payment_return")))
+    except lifecycle.LifecycleError as error:
+        messages.error(request, error.message)
+        return redirect("dossier_detail", dossier.public_id)
+    return redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+def payment_sandbox(request, order_id):
+    """The simulated bank (sandbox only): "Thanh toán" or "Hủy", then a signed notification."""
+    gateway = payments.provider()
+    if not isinstance(gateway, payments.SandboxProvider):
+        raise Http404
+    payment = get_object_or_404(Payment, order_id=order_id, provider=gateway.name)
+    if request.method == "POST":
+        success = request.POST.get("result") == "pay"
+        params = gateway.notification(payment, success=success, reference=f"SBX{payment.pk:08d}")
+        return redirect(f"{reverse('payment_return')}?{_urlencode(params)}")
+    return render(request, "dossiers/payment_sandbox.html", {"payment": payment})
+
+
+def _urlencode(params):
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+def _confirm(params):
+    try:
+        return services.payment_confirm(params=params)
+    except payments.InvalidSignature:
+        return None
+    except Payment.DoesNotExist:
+        logger.warning("payment notification for an unknown order %r refused", params.get("order_id"))
+        return None
+
+
+@require_GET
+def payment_return(request):
+    """Where the bank sends the citizen back: verify, apply (idempotent), show the receipt."""
+    payment = _confirm(request.GET.dict())
+    if payment is None:
+        return render(request, "dossiers/payment_invalid.html", status=400)
+    return redirect("payment_receipt", payment.order_id)
+
+
+@csrf_exempt  # server-to-server notification from the bank; authenticated by its HMAC signature
+@require_POST
+def payment_callback(request):
+    payment = _confirm(request.POST.dict())
+    if payment is None:
+        return HttpResponseBadRequest("invalid notification")
+    return render(request, "dossiers/payment_ack.txt", {"payment": payment}, content_type="text/plain")
+
+
+@login_required
+@require_GET
+def payment_receipt(request, order_id):
+    try:
+        payment = Payment.objects.select_related("dossier", "dossier__procedure").get(
+            order_id=order_id, dossier__in=Dossier.objects.visible_to(request.user))
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "dossiers/payment_receipt.html", {"payment": payment, "dossier": payment.dossier})

@@ -1,0 +1,89 @@
+"""Read-only catalogue API (anonymous allowed) and the due-date calculator."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from procedures import selectors
+from procedures.filters import AgencyFilter, ProcedureFilter, UnitFilter
+from procedures.models import Procedure
+from procedures.serializers import (
+    AgencySerializer,
+    DueDateQuerySerializer,
+    DueDateSerializer,
+    FieldSerializer,
+    ProcedureDetailSerializer,
+    ProcedureListSerializer,
+    UnitSerializer,
+)
+
+
+class ReadOnlyPublic:
+    permission_classes = [AllowAny]
+
+
+class ProcedureListApi(ReadOnlyPublic, generics.ListAPIView):
+    """Search the catalogue: words accent-insensitive (`q`), filters by field, level, agency, online mode."""
+
+    serializer_class = ProcedureListSerializer
+    filterset_class = ProcedureFilter
+
+    def get_queryset(self):
+        return selectors.procedure_list().order_by("code")
+
+
+class ProcedureDetailApi(ReadOnlyPublic, generics.RetrieveAPIView):
+    serializer_class = ProcedureDetailSerializer
+    lookup_field = "code"
+
+    def get_object(self):
+        try:
+            return selectors.procedure_detail(code=self.kwargs["code"])
+        except Procedure.DoesNotExist as error:
+            raise Http404 from error
+
+
+class FieldListApi(ReadOnlyPublic, generics.ListAPIView):
+    serializer_class = FieldSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.field_list()
+
+
+class AgencyListApi(ReadOnlyPublic, generics.ListAPIView):
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+
+    def get_queryset(self):
+        return selectors.agency_list()
+
+
+class UnitListApi(ReadOnlyPublic, generics.ListAPIView):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+
+    def get_queryset(self):
+        return selectors.unit_list()
+
+
+class DueDateApi(ReadOnlyPublic, APIView):
+    """Due date from a receipt time and a number of working days, with the rule behind each day."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("received_at", OpenApiTypes.DATETIME, required=True,
+                             description="ISO 8601, e.g. 2026-02-13T10:00+07:00"),
+            OpenApiParameter("days", OpenApiTypes.INT, required=True, description="0–365 working days"),
+        ],
+        responses=DueDateSerializer,
+    )
+    def get(self, request):
+        query = DueDateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = selectors.due_date_explain(**query.validated_data)
+        return Response(DueDateSerializer(result).data)

@@ -1,0 +1,174 @@
+"""Application form schemas (biểu mẫu điện tử): checking their structure and turning them into forms.
+
+A schema is a JSON list of fields::
+
+    [{"name": "full_name", "label": "Họ và tên", "type": "text", "required": true, "help": "..."},
+     {"name": "gender", "label": "Giới tính", "type": "choice", "required": true,
+      "choices": [["nam", "Nam"], ["nu", "Nữ"]]}]
+
+`choices` items are strings (value = label), [value, label] pairs or {"value", "label"} objects.
+
+Contract used by other apps (the citizen wizard): `validate_schema(schema) -> list[str]` (empty when
+valid) and `build_form_class(schema) -> forms.Form subclass` whose `cleaned_data` holds JSON-safe
+values (dates as ISO strings, numbers as int or str of a Decimal).
+"""
+
+import re
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
+_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices"}
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+_ID_NUMBER = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^0\d{9}$")
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def _choice_pairs(choices):
+    """[(value, label)] from ["Nam", …], [["nam", "Nam"], …] or [{"value": "nam", "label": "Nam"}, …];
+    None if malformed or empty."""
+    if not isinstance(choices, list) or not choices:
+        return None
+    pairs = []
+    for choice in choices:
+        if isinstance(choice, str) and choice.strip():
+            pairs.append((choice, choice))
+        elif (isinstance(choice, list | tuple) and len(choice) == 2
+              and all(isinstance(part, str) and part.strip() for part in choice)):
+            pairs.append((choice[0], choice[1]))
+        elif isinstance(choice, dict) and isinstance(choice.get("value"), str) and choice["value"].strip():
+            pairs.append((choice["value"], str(choice.get("label") or choice["value"])))
+        else:
+            return None
+    return pairs
+
+
+def validate_schema(schema):
+    """Every structural problem of `schema`, as Vietnamese sentences naming the field; [] if valid."""
+    if not isinstance(schema, list):
+        return [_("Biểu mẫu phải là một danh sách (JSON array) các trường.")]
+    errors = []
+    seen = set()
+    for index, item in enumerate(schema, start=1):
+        where = _("Trường thứ %(n)s") % {"n": index}
+        if not isinstance(item, dict):
+            errors.append(_("%(where)s phải là một đối tượng JSON.") % {"where": where})
+            continue
+        name = item.get("name")
+        if isinstance(name, str) and name:
+            where = _("Trường thứ %(n)s (%(name)s)") % {"n": index, "name": name}
+        unknown = sorted(set(item) - _ALLOWED_KEYS)
+        if unknown:
+            errors.append(_("%(where)s có khóa không hợp lệ: %(keys)s.") % {"where": where, "keys": ", ".join(unknown)})
+        if not isinstance(name, str) or not _NAME.match(name):
+            errors.append(_("%(where)s: tên (name) phải gồm chữ thường không dấu, số, dấu gạch dưới và "
+                            "bắt đầu bằng chữ.") % {"where": where})
+        elif name in seen:
+            errors.append(_("%(where)s: tên (name) bị trùng.") % {"where": where})
+        else:
+            seen.add(name)
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip():
+            errors.append(_("%(where)s: thiếu nhãn (label).") % {"where": where})
+        field_type = item.get("type")
+        if field_type not in FIELD_TYPES:
+            errors.append(_("%(where)s: kiểu (type) phải là một trong %(types)s.")
+                          % {"where": where, "types": ", ".join(FIELD_TYPES)})
+        if "required" in item and not isinstance(item["required"], bool):
+            errors.append(_("%(where)s: required phải là true hoặc false.") % {"where": where})
+        if "help" in item and not isinstance(item["help"], str):
+            errors.append(_("%(where)s: hướng dẫn (help) phải là chuỗi.") % {"where": where})
+        choices = item.get("choices")
+        if field_type == "choice":
+            pairs = _choice_pairs(choices)
+            if not pairs:
+                errors.append(_("%(where)s: kiểu choice cần danh sách lựa chọn (choices) không rỗng, mỗi lựa chọn "
+                                "là một chuỗi hoặc cặp [giá trị, nhãn].") % {"where": where})
+            elif len({value for value, _label in pairs}) != len(pairs):
+                errors.append(_("%(where)s: danh sách lựa chọn có giá trị trùng.") % {"where": where})
+        elif choices not in (None, []):
+            errors.append(_("%(where)s: chỉ kiểu choice mới có choices.") % {"where": where})
+    return errors
+
+
+class VietnameseDateField(forms.CharField):
+    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd); cleaned to an ISO string so it stores as JSON."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(value, fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise forms.ValidationError(_("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."), code="invalid")
+
+
+class JsonNumberField(forms.DecimalField):
+    """A number, kept as int when whole and as a string otherwise (JSON-safe, exact)."""
+
+    def clean(self, value):
+        number = super().clean(value)
+        if number is None:
+            return None
+        return int(number) if number == number.to_integral_value() else str(number)
+
+
+class DigitsField(forms.RegexField):
+    """ID and phone numbers: spaces and dots typed between digits are dropped before the check."""
+
+    def to_python(self, value):
+        return re.sub(r"[\s.]", "", super().to_python(value) or "")
+
+
+_INVALID_MESSAGES = {
+    "number": gettext_lazy("Vui lòng nhập một số."),
+    "choice": gettext_lazy("Lựa chọn không hợp lệ."),
+    "id_number": gettext_lazy("Số định danh cá nhân gồm 12 chữ số."),
+    "phone": gettext_lazy("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."),
+}
+
+
+def _form_field(spec):
+    field_type = spec["type"]
+    required = spec.get("required", False)
+    messages = {"required": _("Vui lòng nhập “%(label)s”.") % {"label": spec["label"]}}
+    if field_type in _INVALID_MESSAGES:
+        messages["invalid_choice" if field_type == "choice" else "invalid"] = _INVALID_MESSAGES[field_type]
+    common = {"label": spec["label"], "required": required, "help_text": spec.get("help", ""),
+              "error_messages": messages}
+    if field_type == "number":
+        return JsonNumberField(**common)
+    if field_type == "date":
+        # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
+        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if field_type == "choice":
+        empty = [] if required else [("", "---------")]
+        return forms.ChoiceField(choices=empty + _choice_pairs(spec["choices"]), **common)
+    if field_type == "id_number":
+        return DigitsField(regex=_ID_NUMBER, widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                           "autocomplete": "off"}), **common)
+    if field_type == "phone":
+        return DigitsField(regex=_PHONE, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
+                                                                       "autocomplete": "tel"}), **common)
+    if field_type == "textarea":
+        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if field_type == "address":
+        return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+                               **common)
+    return forms.CharField(max_length=500, **common)
+
+
+def build_form_class(schema):
+    """A Django form class for a valid schema (raises ValueError listing the problems otherwise)."""
+    errors = validate_schema(schema)
+    if errors:
+        raise ValueError("; ".join(errors))
+    fields = {spec["name"]: _form_field(spec) for spec in schema}
+    return type("ProcedureApplicationForm", (forms.Form,), fields)

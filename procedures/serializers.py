@@ -1,0 +1,92 @@
+"""API representations of the catalogue (read only) and the due-date calculator's input."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from procedures.calendar import MAX_DAYS
+from procedures.models import AdministrativeUnit, Agency, FeeLine, Field, Procedure, RequiredDocument
+
+
+class FieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["code", "name", "name_en"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "scheme", "level", "code", "name", "division_type", "parent", "valid_from", "valid_until"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    district_name = serializers.CharField(source="district.name", read_only=True, default=None)
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "name_en", "short_name", "kind", "level", "area", "area_name", "district",
+                  "district_name", "desk_address", "phone", "email"]
+
+
+class ProcedureListSerializer(serializers.ModelSerializer):
+    field = FieldSerializer(read_only=True)
+
+    class Meta:
+        model = Procedure
+        fields = ["code", "name", "name_en", "field", "level", "online_mode", "processing_days",
+                  "online_processing_days", "online_only", "current_version"]
+
+
+class FeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FeeLine
+        fields = ["name", "amount", "waived_online"]
+
+
+class RequiredDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequiredDocument
+        fields = ["id", "name", "required", "copies", "kinds", "template_name", "reusable"]
+
+
+class ProcedureDetailSerializer(ProcedureListSerializer):
+    fees = FeeSerializer(many=True, read_only=True)
+    documents = RequiredDocumentSerializer(many=True, read_only=True)
+    agencies_url = serializers.SerializerMethodField(
+        help_text=_("Danh sách cơ quan giải quyết (có thể rất dài với thủ tục cấp xã).")
+    )
+
+    class Meta(ProcedureListSerializer.Meta):
+        fields = [*ProcedureListSerializer.Meta.fields, "steps", "description", "result_type", "legal_basis",
+                  "form_schema", "online_only_weekdays", "tags", "fees", "documents", "agencies_url"]
+
+    def get_agencies_url(self, procedure) -> str:
+        return f"/api/v1/agencies/?procedure={procedure.code}"
+
+
+class DueDateQuerySerializer(serializers.Serializer):
+    received_at = serializers.DateTimeField(
+        help_text=_("Thời điểm tiếp nhận, ISO 8601 (giờ Việt Nam nếu không ghi múi giờ)"),
+        error_messages={"invalid": _("Thời điểm không hợp lệ, dùng định dạng ISO 8601, ví dụ 2026-02-13T10:00.")},
+    )
+    days = serializers.IntegerField(
+        min_value=0, max_value=MAX_DAYS, help_text=_("Số ngày làm việc"),
+        error_messages={"invalid": _("Số ngày phải là số nguyên."),
+                        "min_value": _("Số ngày không được âm."),
+                        "max_value": _("Số ngày không được lớn hơn %(limit)s.") % {"limit": MAX_DAYS}},
+    )
+
+
+class ExplanationStepSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    code = serializers.CharField()
+    text = serializers.CharField()
+    text_en = serializers.CharField()
+
+
+class DueDateSerializer(serializers.Serializer):
+    due_date = serializers.DateField()
+    start_date = serializers.DateField()
+    explanation = ExplanationStepSerializer(many=True)

@@ -1,0 +1,66 @@
+"""Public catalogue pages: search, procedure page, template download, due-date calculator."""
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from procedures import selectors
+from procedures.filters import ProcedurePageFilter
+from procedures.forms import AgencyChooserForm, DueDateForm
+from procedures.models import Procedure, RequiredDocument
+
+PAGE_SIZE = 20
+WEEKDAYS = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
+
+
+def procedure_list(request):
+    filterset = ProcedurePageFilter(request.GET or None, queryset=selectors.procedure_list().order_by("code"))
+    valid = filterset.is_valid() if request.GET else True
+    page = None
+    if valid:
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "procedures/list.html", {
+        "filterset": filterset, "form": filterset.form, "page": page, "query": params.urlencode(),
+        "searched": bool(request.GET),
+    }, status=200 if valid else 400)
+
+
+def procedure_detail(request, code):
+    try:
+        procedure = selectors.procedure_detail(code=code)
+    except Procedure.DoesNotExist as error:
+        raise Http404 from error
+    chooser = AgencyChooserForm(request.GET or None, districts=selectors.procedure_districts(procedure=procedure))
+    criteria = chooser.cleaned_data if chooser.is_valid() else {}
+    agencies, agency_count = selectors.procedure_agencies(
+        procedure=procedure, text=criteria.get("noi_nop", ""), district=criteria.get("huyen"),
+    )
+    return render(request, "procedures/detail.html", {
+        "procedure": procedure, "agencies": agencies, "agency_count": agency_count, "chooser": chooser,
+        "many_agencies": agency_count > selectors.AGENCY_LIST_LIMIT or bool(criteria.get("noi_nop") or criteria.get("huyen")),
+        "online_open": selectors.online_submission_open(procedure=procedure),
+        "steps": [line for line in procedure.steps.splitlines() if line.strip()],
+        "legal_basis": [line for line in procedure.legal_basis.splitlines() if line.strip()],
+        "online_only_days": [WEEKDAYS[day] for day in sorted(procedure.online_only_weekdays) if 0 <= day <= 6],
+    })
+
+
+def procedure_template(request, code, document_id):
+    """Download the blank form (mẫu đơn, tờ khai) of a required document, when one was uploaded."""
+    document = get_object_or_404(RequiredDocument, pk=document_id, procedure__code=code, procedure__is_active=True)
+    if not document.template:
+        raise Http404
+    return FileResponse(document.template.open("rb"), as_attachment=True,
+                        filename=document.template_name or document.template.name.rsplit("/", 1)[-1])
+
+
+def due_date(request):
+    form = DueDateForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = selectors.due_date_explain(received_at=form.received_at(), days=form.cleaned_data["days"])
+    return render(request, "procedures/due_date.html", {"form": form, "result": result},
+                  status=400 if form.is_bound and not form.is_valid() else 200)

@@ -1,0 +1,41 @@
+"""A three-procedure catalogue in the demo data format (procedures/demo_data/catalogue.py)."""
+
+FIELDS = [
+    {"code": "HT", "name": "Hộ tịch", "name_en": "Civil status"},
+    {"code": "CT", "name": "Chứng thực", "name_en": "Authentication"},
+    {"code": "DN", "name": "Thành lập và hoạt động doanh nghiệp", "name_en": "Enterprises"},
+]
+
+PROCEDURES = [
+    {"code": "1.001193", "name": "Đăng ký khai sinh", "name_en": "Birth registration", "field": "HT",
+     "level": "commune", "agencies": ["UBND_XA"], "online_mode": "full", "processing_days": 1,
+     "online_processing_days": 1, "fees": [{"name": "Lệ phí đăng ký khai sinh", "amount": 0, "waived_online": False}],
+     "documents": [{"name": "Tờ khai đăng ký khai sinh", "required": True, "copies": 1, "kinds": ["pdf", "jpg"],
+                    "template": "to-khai-khai-sinh.docx", "reusable": False},
+                   {"name": "Giấy chứng sinh", "required": True, "copies": 1, "kinds": ["pdf"], "template": None,
+                    "reusable": False}],
+     "form": [{"name": "child_full_name", "label": "Họ và tên trẻ", "type": "text", "required": True, "help": ""},
+              {"name": "child_sex", "label": "Giới tính", "type": "choice", "required": True, "help": "",
+               "choices": [["nam", "Nam"], ["nu", "Nữ"]]}],
+     "result_type": "Giấy khai sinh", "legal_basis": "Luật Hộ tịch 2014\nNghị định 123/2015/NĐ-CP",
+     "steps": "Bước 1: Nộp tờ khai.\nBước 2: Nhận kết quả.", "online_only": False, "online_only_weekdays": [],
+     "tags": ["ho-tich"], "description_en": "Birth registration."},
+    {"code": "2.000815", "name": "Chứng thực bản sao từ bản chính giấy tờ", "name_en": "Certified copies",
+     "field": "CT", "level": "commune", "agencies": ["UBND_XA", "P_TUPHAP"], "online_mode": "none",
+     "processing_days": 1, "online_processing_days": None,
+     "fees": [{"name": "Phí chứng thực", "amount": 2000, "waived_online": False}],
+     "documents": [], "form": [], "result_type": "Bản sao có chứng thực", "legal_basis": "Nghị định 23/2015/NĐ-CP",
+     "steps": ["Xuất trình bản chính.", "Nhận bản sao."], "online_only": False, "online_only_weekdays": [],
+     "tags": [], "description_en": ""},
+    {"code": "2.001610", "name": "Đăng ký thành lập doanh nghiệp tư nhân", "name_en": "Sole proprietorship",
+     "field": "DN", "level": "province", "agencies": ["SO_KHDT"], "online_mode": "full", "processing_days": 3,
+     "online_processing_days": 2,
+     "fees": [{"name": "Lệ phí đăng ký doanh nghiệp", "amount": 1000000, "waived_online": True}],
+     "documents": [{"name": "Giấy đề nghị đăng ký doanh nghiệp", "required": True, "copies": 1, "kinds": ["pdf"],
+                    "template": "giay-de-nghi.docx", "reusable": False}],
+     "form": [{"name": "owner_id_number", "label": "Số định danh chủ doanh nghiệp", "type": "id_number",
+               "required": True, "help": "12 chữ số"}],
+     "result_type": "Giấy chứng nhận đăng ký doanh nghiệp", "legal_basis": "Luật Doanh nghiệp 2020",
+     "steps": "Nộp hồ sơ.", "online_only": True, "online_only_weekdays": [], "tags": ["doanh-nghiep"],
+     "description_en": ""},
+]

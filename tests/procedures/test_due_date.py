@@ -1,0 +1,81 @@
+"""Due dates through the API and the page, across Tết 2026, Hùng Kings' day, weekends, the 15:00
+cut-off and a day off entered by an administrator."""
+
+from datetime import date
+
+import pytest
+
+from procedures.models import CalendarException
+
+URL = "/api/v1/calendar/due-date/"
+
+
+def due(client, received_at, days):
+    response = client.get(URL, {"received_at": received_at, "days": days})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_across_tet_2026(client, db):
+    # Fri 13/02 10:00; Sat-Sun 14-15, Tết Mon 16 - Fri 20, Sat-Sun 21-22 skipped; 5 days -> Fri 27/02.
+    data = due(client, "2026-02-13T10:00:00+07:00", 5)
+    assert data["due_date"] == "2026-02-27"
+    skipped = [s for s in data["explanation"] if s["code"] == "skipped_rest_day"]
+    assert any(s["date"] == "2026-02-16" and "Tết" in s["text"] for s in skipped)
+    assert {"date", "code", "text", "text_en"} <= set(data["explanation"][0])
+
+
+def test_across_hung_kings_day_2026(client, db):
+    # Hùng Kings' day 10/3 lunar = Sun 26/04/2026, substitute day off Mon 27/04.
+    # Fri 24/04 09:00 + 1 day: Sat 25, Sun 26, Mon 27 off -> Tue 28/04.
+    data = due(client, "2026-04-24T09:00", 1)
+    assert data["due_date"] == "2026-04-28"
+    assert any("Hùng Vương" in s["text"] for s in data["explanation"])
+
+
+def test_across_a_weekend(client, db):
+    assert due(client, "2026-03-06T09:00", 1)["due_date"] == "2026-03-09"  # Fri -> Mon
+
+
+def test_after_the_cutoff_counts_from_the_next_working_day(client, db):
+    assert due(client, "2026-03-09T14:59", 1)["due_date"] == "2026-03-10"
+    late = due(client, "2026-03-09T15:00", 1)
+    assert late["due_date"] == "2026-03-11"
+    assert any(s["code"] == "after_cutoff" for s in late["explanation"])
+
+
+def test_a_day_off_added_by_an_administrator_is_skipped(client, db):
+    assert due(client, "2026-03-09T09:00", 1)["due_date"] == "2026-03-10"
+    CalendarException.objects.create(date=date(2026, 3, 10), kind=CalendarException.Kind.DAY_OFF,
+                                     name="Nghỉ bầu cử (thử nghiệm)")
+    data = due(client, "2026-03-09T09:00", 1)
+    assert data["due_date"] == "2026-03-11"
+    assert any("Nghỉ bầu cử" in s["text"] for s in data["explanation"])
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"received_at": "2026-03-09T09:00", "days": -1}, "days"),
+    ({"received_at": "2026-03-09T09:00", "days": 366}, "days"),
+    ({"received_at": "2026-03-09T09:00", "days": "mười"}, "days"),
+    ({"received_at": "09/03/2026 giờ hành chính", "days": 3}, "received_at"),
+    ({"days": 3}, "received_at"),
+])
+def test_bad_due_date_requests_are_400_naming_the_field(client, db, params, field):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_due_date_page_shows_the_date_and_the_explanation(client, db):
+    response = client.get("/lich-lam-viec/han-giai-quyet/",
+                          {"received_date": "13/02/2026", "received_time": "10:00", "days": 5})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "27/02/2026" in html and "Tết Nguyên Đán" in html
+
+
+def test_due_date_page_rejects_bad_input_with_a_message(client, db):
+    response = client.get("/lich-lam-viec/han-giai-quyet/", {"received_date": "2026-13-45", "days": 400})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "dd/mm/yyyy" in html and "365" in html
