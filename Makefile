@@ -34,6 +34,15 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(RUN) $(PY) manage.py makemigrations --check --dry-run
 
+## make backup: pg_dump of the database + tar of the stored files into var/backups/<timestamp>/.
+backup: install
+	$(RUN) $(PY) scripts/backup.py backup
+
+## make restore BACKUP=var/backups/<timestamp>: DROP the database and restore it and the files (asks first).
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 2; }
+	$(RUN) $(PY) scripts/backup.py restore $(BACKUP)
+
 services-stop:
 	$(PY) -m portal.embedded stop
 

@@ -7,6 +7,7 @@ never sends twice.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,6 +35,8 @@ class SandboxSmsBackend(SmsBackend):
     """Records messages in the database (visible in the admin) instead of sending them."""
 
     def send(self, phone, text):
+        if settings.SMS_SANDBOX_DELAY_SECONDS:  # a slow gateway, for fault tests
+            time.sleep(settings.SMS_SANDBOX_DELAY_SECONDS)
         SmsMessage.objects.create(phone=phone, text=text)
         logger.info("sandbox SMS to %s: %s", phone[:3] + "****" + phone[-3:], text)
 
@@ -66,17 +69,28 @@ def queue_messages(messages):
     transaction.on_commit(lambda: dispatch(keys))
 
 
-def dispatch(keys):
-    """Best effort: enqueue one send task per message. A broker error leaves them to the relay."""
+def _publish(keys):
+    """Enqueue one send task per key, without retrying (settings bound the broker timeouts to ~1 s).
+    Returns how many were handed over before the broker failed, if it did."""
     from dossiers.tasks import send_outbox_message
 
+    published = 0
     try:
         for key in keys:
             send_outbox_message.apply_async(args=[key], retry=False)
+            published += 1
     except Exception as exc:  # noqa: BLE001 - the broker may be down; the outbox keeps the promise
-        logger.warning("broker unavailable, %d notification(s) left to the relay: %s", len(keys), exc)
-        return
-    OutboxMessage.objects.filter(key__in=keys, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+        logger.warning("broker unavailable, %d notification(s) left to the relay: %s", len(keys) - published, exc)
+    return published
+
+
+def dispatch(keys):
+    """Best effort, on commit: hand the messages to Celery. A broker error leaves them to the relay."""
+    published = _publish(keys)
+    if published:
+        OutboxMessage.objects.filter(key__in=keys[:published], dispatched_at__isnull=True).update(
+            dispatched_at=timezone.now()
+        )
 
 
 # --- sending --------------------------------------------------------------------------------------
@@ -140,3 +154,14 @@ def outbox_take_pending(*, limit=500, stale_after_seconds=600):
         )
         OutboxMessage.objects.filter(key__in=keys).update(dispatched_at=now)
     return keys
+
+
+def outbox_relay(*, limit=500):
+    """Claim pending messages and hand them to Celery; what the broker refuses goes back unclaimed, so
+    the next run (every minute) tries again instead of waiting for the claim to go stale. Returns the
+    number handed over."""
+    keys = outbox_take_pending(limit=limit)
+    published = _publish(keys)
+    if published < len(keys):
+        OutboxMessage.objects.filter(key__in=keys[published:], sent_at__isnull=True).update(dispatched_at=None)
+    return published

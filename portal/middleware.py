@@ -12,7 +12,33 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def is_database_unavailable(exception):
+    return isinstance(exception, DATABASE_ERRORS)
+
+
+def database_unavailable_response(request):
+    """503 for a lost database: the static Vietnamese page (no template context: it must not need the
+    database) or, under /api/, JSON. Broken connections are dropped so the next request reconnects."""
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau. / Service temporarily unavailable."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
+    """Turns a database error raised by a view into a 503. Errors raised by other middleware (loading or
+    saving the session, axes) never reach process_exception; `portal.views.error_500` catches those."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -20,20 +46,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_database_unavailable(exception):
             return None
         logger.warning("database unavailable: %s", exception)
-        # Drop broken connections so the next request reconnects without restarting the process.
-        for conn in connections.all(initialized_only=True):
-            conn.close_if_unusable_or_obsolete()
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau. / Service temporarily unavailable."},
-                status=503,
-            )
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "10"
+        return database_unavailable_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sets the Permissions-Policy header from settings.PERMISSIONS_POLICY on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
         return response
 
 

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -118,7 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, except that Redis down is a cache miss, not a 500 (portal/cache.py).
+        "BACKEND": "portal.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "motcua",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -158,7 +160,8 @@ USE_TZ = True
 
 # --- static and stored files ----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the static files that whitenoise serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (citizens' documents, results) live outside the web root and are only served
 # through permission-checking views. S3-compatible storage when S3_BUCKET is set.
@@ -198,6 +201,9 @@ UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 102
 UPLOAD_MAX_DOSSIER_BYTES = env.int("UPLOAD_MAX_DOSSIER_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Antivirus for uploads: dossiers.antivirus.NoScanner (no-op) or .ClamScanner (clamscan + CLAMAV_DATABASE_DIR).
+ANTIVIRUS_BACKEND = env.str("ANTIVIRUS_BACKEND", default="dossiers.antivirus.NoScanner")
+CLAMAV_DATABASE_DIR = env.str("CLAMAV_DATABASE_DIR", default="/var/lib/clamav")
 
 # --- e-mail and SMS -------------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587/?tls=True in production; console by default.
@@ -205,6 +211,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MotCua <no-reply@motcua.local>")
 # Dotted path of the SMS gateway class; the sandbox one logs messages to the database.
 SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsBackend")
+# Seconds the sandbox gateway takes per message (0 in use; fault tests make sends slow to kill them midway).
+SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me")
@@ -233,7 +241,28 @@ CELERY_TASK_TRACK_STARTED = True
 # exceed the longest task (hard time limit below).
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1500)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Redis down must never hang a request: publishing fails within ~1 s (the outbox keeps the promise and
+# the relay below hands the messages over later), for the broker and the result store alike.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for tasks whose worker died (unacknowledged past the visibility timeout):
+    # every interval x throttle seconds (kombu's defaults: 10 x 10).
+    "unacked_restore_interval": env.float("CELERY_UNACKED_RESTORE_INTERVAL", default=10.0),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    # Connecting inside a publish: one attempt, no retry loop.
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Subscribing to a task's result: give up after one quick retry instead of 20 one-second retries.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
 CELERY_RESULT_EXPIRES = timedelta(days=2)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Monthly statistics: the month in progress every night, the month just ended on the 1st.
@@ -249,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -304,13 +337,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Sent as the Permissions-Policy header on every response (portal.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self)"
+# Registrations allowed per client IP per hour (portal.ratelimit; fails open when Redis is down).
+REGISTER_RATE_LIMIT_PER_HOUR = env.int("REGISTER_RATE_LIMIT_PER_HOUR", default=10)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal ID numbers (CCCD) and phone numbers never reach the log output in clear.
+    "filters": {"mask_personal_ids": {"()": "portal.logging.MaskPersonalIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_ids"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

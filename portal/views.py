@@ -1,6 +1,13 @@
 """Site-wide pages: home and error handlers."""
 
+import logging
+import sys
+
 from django.shortcuts import render
+
+from portal.middleware import database_unavailable_response, is_database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -16,4 +23,10 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
+    # Called while Django handles the exception: a lost database (even one raised by the session or
+    # auth middleware, outside any view) is a 503 "try again", not an error of ours.
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        logger.warning("database unavailable: %s", exception)
+        return database_unavailable_response(request)
     return render(request, "500.html", status=500)

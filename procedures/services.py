@@ -303,7 +303,8 @@ def agencies_seed_demo(*, province_code="42"):
     districts = units.filter(level=Level.DISTRICT, parent=province).order_by("code")
     for fallback_index, district in enumerate(districts):
         index = data.DISTRICT_INDEX_BY_GSO.get(district.code, fallback_index)
-        urban = district.division_type in ("thành phố", "thị xã")
+        # The package types every district-level unit "huyện"; the city and towns are told by name.
+        urban = district.name.startswith(("Thành phố", "Thị xã"))
         committee = upsert(
             code=data.agency_code("UBND_HUYEN", index), name=f"Ủy ban nhân dân {district.name}",
             name_en=f"People's Committee of {district.name}", short_name=f"UBND {district.name}",

@@ -7,6 +7,23 @@ import pytest
 from tests import factories
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make `--dist loadgroup` group again: pytest-xdist 3.8 tags grouped tests by assigning
+    `item._nodeid`, which pytest 9 no longer reads (the node id lives in `item._id`), so the
+    `xdist_group("celery")` tests were spread over both processes and purged each other's queue."""
+    if getattr(config.option, "loadgroup", False) is not True:
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets its own cache namespace (rate limits start empty).
@@ -76,57 +93,21 @@ def celery_worker_process(transactional_db, tmp_path):
 
     Tests using it must be marked `@pytest.mark.xdist_group("celery")` (make test runs with
     --dist loadgroup), so one worker at a time consumes the shared queue, which is purged first.
-    Yields the worker's node name.
+    Yields the worker's node name. (tests/processes.py starts workers with other settings.)
     """
-    import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
     from django.conf import settings as django_settings
     from django.db import connection
 
     from portal.celery import app
+    from tests.processes import database_url, start_celery_worker, stop_process, tail_log
 
     app.control.purge()
-    db = connection.settings_dict
-    options = db.get("OPTIONS", {})
-    host = options.get("host") or db["HOST"]
-    url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}" if host.startswith("/") else (
-        f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": django_settings.REDIS_URL, "DB_CONN_MAX_AGE": "0",
-           "EMAIL_URL": "consolemail://"}
-    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "--pool", "solo", "--hostname", name,
-         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    node = name.replace("%h", __import__("socket").gethostname())
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        if any(node in reply for reply in app.control.ping(timeout=0.5) or []):
-            break
-    else:
-        process.kill()
-        log.seek(0)
-        pytest.fail("celery worker did not answer:\n" + log.read()[-3000:])
-    if process.poll() is not None:
-        log.seek(0)
-        pytest.fail("celery worker exited:\n" + log.read()[-3000:])
-    try:
-        yield node
-    finally:
-        process.terminate()
+    with open(tmp_path / "worker.log", "w+") as log:
+        process, node = start_celery_worker(
+            log, DATABASE_URL=database_url(connection.settings_dict), REDIS_URL=django_settings.REDIS_URL
+        )
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.seek(0)
-        print("--- celery worker log (tail) ---\n" + log.read()[-4000:])  # shown by pytest on failure
-        log.close()
+            yield node
+        finally:
+            stop_process(process)
+            print("--- celery worker log (tail) ---\n" + tail_log(log))  # shown by pytest on failure

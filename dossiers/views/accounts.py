@@ -1,5 +1,6 @@
 """Registration, login, logout and password reset."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,12 +11,17 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers import services
 from dossiers.forms import LoginForm, RegistrationForm
+from portal import ratelimit
 
 
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST" and not ratelimit.hit(
+        f"register:{ratelimit.client_ip(request)}", limit=settings.REGISTER_RATE_LIMIT_PER_HOUR, window_seconds=3600
+    ):
+        return render(request, "429.html", status=429)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.account_register(

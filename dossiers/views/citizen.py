@@ -6,7 +6,6 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,16 +22,13 @@ from dossiers.auth import normalize_phone
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Payment, Rating, Status
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents
+from portal import ratelimit
 from procedures.form_schema import build_form_class
 from procedures.models import Procedure
 
 logger = logging.getLogger(__name__)
 
 LOOKUP_LIMIT_PER_MINUTE = 20
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _own(request, public_id):
@@ -225,7 +221,7 @@ def review(request, public_id):
         return leave
     if request.method == "POST":
         try:
-            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user, ip_address=_client_ip(request))
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user, ip_address=ratelimit.client_ip(request) or None)
         except services.IncompleteDossier as error:
             for problem in error.problems:
                 messages.error(request, problem)
@@ -307,7 +303,7 @@ def supplement(request, public_id):
         if not errors and "send" in request.POST and form.is_valid():
             try:
                 services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"],
-                                            ip_address=_client_ip(request))
+                                            ip_address=ratelimit.client_ip(request) or None)
             except lifecycle.LifecycleError as error:
                 errors.append(error.message)
             else:
@@ -329,7 +325,7 @@ def withdraw(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      expected_version=form.cleaned_data["version"], ip_address=_client_ip(request))
+                                      expected_version=form.cleaned_data["version"], ip_address=ratelimit.client_ip(request) or None)
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
         else:
@@ -394,15 +390,6 @@ def document_preview(request, document_id):
 
 
 # --- public look-up ---------------------------------------------------------------------------------------------
-def _over_limit(request):
-    key = f"lookup:{_client_ip(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > LOOKUP_LIMIT_PER_MINUTE
-    except ValueError:
-        return False
-
-
 @require_GET
 def lookup(request):
     """Status only, by dossier code and the applicant's phone; no login, no personal data."""
@@ -411,7 +398,7 @@ def lookup(request):
     form = LookupForm(request.GET if searching else None, initial={"code": request.GET.get("code", "")})
     context = {"form": form, "searched": False, "dossier": None}
     if searching:
-        if _over_limit(request):
+        if not ratelimit.hit(f"lookup:{ratelimit.client_ip(request)}", LOOKUP_LIMIT_PER_MINUTE, 60):
             return render(request, "dossiers/rate_limited.html", status=429)
         if form.is_valid():
             context["searched"] = True

@@ -1,23 +1,13 @@
 """With a real worker process: health is all green, and notifications leave through the outbox."""
 
-import time
-
 import pytest
 
 from dossiers import services
 from dossiers.models import OutboxMessage, SmsMessage
 from tests import factories
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
-
-
-def _wait_for(predicate, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_healthz_is_green_with_a_worker(client, celery_worker_process):
@@ -37,7 +27,7 @@ def test_submission_notifies_the_applicant_once_through_a_real_worker(celery_wor
 
     messages = OutboxMessage.objects.filter(key__startswith=f"event:{dossier.events.get().pk}:")
     assert sorted(messages.values_list("kind", flat=True)) == ["email", "sms"]
-    assert _wait_for(lambda: not messages.filter(sent_at__isnull=True).exists()), list(messages.values())
+    assert wait_for(lambda: not messages.filter(sent_at__isnull=True).exists(), timeout=90), list(messages.values())
     sms = SmsMessage.objects.get(phone=citizen.phone)
     assert dossier.code in sms.text
 

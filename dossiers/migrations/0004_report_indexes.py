@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_dossier_public_id'),
+        ('dossiers', '0003_merge_20261122_2006'),
         ('procedures', '0001_initial'),
     ]
 

@@ -1,0 +1,49 @@
+"""The Django cache on Redis, failing open: an unreachable Redis is a cache miss, never a 500.
+
+Everything cached here (filter lists, rate-limit counters) can be recomputed or skipped, so during a
+Redis outage pages keep working from the database: reads return the default, writes do nothing, and
+`incr` raises ValueError as for a missing key (so rate limits built on add()+incr() let the request
+through). Each failure logs a warning; /healthz reports the outage.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _fail_open(name, fallback):
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable, %s skipped: %s", name, exc)
+            return fallback(*args, **kwargs)
+
+    return wrapper
+
+
+def _missing_key(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found (cache unavailable)")
+
+
+class FailOpenRedisCache(RedisCache):
+    get = _fail_open("get", lambda key, default=None, version=None: default)
+    get_many = _fail_open("get_many", lambda *a, **k: {})
+    has_key = _fail_open("has_key", lambda *a, **k: False)
+    add = _fail_open("add", lambda *a, **k: False)
+    set = _fail_open("set", lambda *a, **k: None)
+    set_many = _fail_open("set_many", lambda *a, **k: [])
+    touch = _fail_open("touch", lambda *a, **k: False)
+    delete = _fail_open("delete", lambda *a, **k: False)
+    delete_many = _fail_open("delete_many", lambda *a, **k: None)
+    incr = _fail_open("incr", _missing_key)

@@ -1,0 +1,66 @@
+"""portal.ratelimit and the fail-open cache: limits count on Redis; a Redis outage lets everyone through
+and breaks no page that uses the cache."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from dossiers.models import User
+from portal import ratelimit
+
+REDIS_DOWN = "redis://127.0.0.1:1/0"
+
+
+def _down(settings):
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": REDIS_DOWN}}
+
+
+def test_hit_allows_up_to_the_limit_per_key():
+    assert [ratelimit.hit("lookup:1.2.3.4", limit=3, window_seconds=60) for _ in range(5)] == [
+        True, True, True, False, False]
+    assert ratelimit.hit("lookup:5.6.7.8", limit=3, window_seconds=60) is True
+
+
+def test_hit_fails_open_and_warns_when_redis_is_down(settings, caplog):
+    _down(settings)
+    with caplog.at_level(logging.WARNING):
+        assert all(ratelimit.hit("lookup:1.2.3.4", limit=1, window_seconds=60) for _ in range(3))
+    assert "cache unavailable" in caplog.text and "1.2.3.4" not in caplog.text
+
+
+def _registration(n):
+    return {"full_name": f"Người Thử {n}", "phone": f"0913{n:06d}", "email": "", "id_number": "", "address": "",
+            "password1": "Ha-Tinh-2026-an-toan", "password2": "Ha-Tinh-2026-an-toan"}
+
+
+@pytest.mark.django_db
+def test_registration_is_limited_per_ip_with_a_vietnamese_429_page(client, settings):
+    settings.REGISTER_RATE_LIMIT_PER_HOUR = 2
+    for n in range(2):
+        assert client.post(reverse("register"), _registration(n)).status_code == 302
+        client.logout()
+    response = client.post(reverse("register"), _registration(2))
+    assert response.status_code == 429
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert User.objects.count() == 2
+    # Another address is not affected.
+    assert client.post(reverse("register"), _registration(3), REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@pytest.mark.django_db
+def test_registration_still_works_when_redis_is_down(client, settings):
+    _down(settings)
+    settings.REGISTER_RATE_LIMIT_PER_HOUR = 1
+    for n in range(2):
+        assert client.post(reverse("register"), _registration(n)).status_code == 302
+        client.logout()
+    assert User.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_pages_using_the_cache_still_answer_when_redis_is_down(client, settings, procedure):
+    _down(settings)
+    assert client.get(reverse("procedure_list")).status_code == 200  # cached filter lists
+    response = client.get(reverse("dossier_lookup"), {"code": "000.00.00.H42-260101-0001", "phone": "0912345678"})
+    assert response.status_code == 200  # rate-limited public look-up

@@ -1,0 +1,120 @@
+"""Real processes for fault tests: Celery workers and a gunicorn web server on the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def database_url(settings_dict):
+    """A DATABASE_URL for a child process, from a Django connection's settings (TCP or unix socket)."""
+    options = settings_dict.get("OPTIONS", {})
+    host = options.get("host") or settings_dict["HOST"]
+    user, name = settings_dict["USER"], settings_dict["NAME"]
+    if host.startswith("/"):
+        return f"postgres://{user}@/{name}?host={host}"
+    return f"postgres://{user}@{host}:{settings_dict['PORT'] or 5432}/{name}"
+
+
+def wait_for(predicate, timeout, interval=0.2):
+    """Poll `predicate` until it is true (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def tail_log(log):
+    log.flush()
+    log.seek(0)
+    return log.read()[-3000:]
+
+
+def start_celery_worker(log, **env):
+    """Start `celery worker --pool solo` with the current environment plus `env`; return (process, node name)
+    once it answers a ping. `log` is an open text file (w+) for its output."""
+    from portal.celery import app
+
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    environment = {**os.environ, "DB_CONN_MAX_AGE": "0", "EMAIL_URL": "consolemail://", **env}
+    process = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--pool", "solo", "--hostname", name,
+         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+    )
+    node = name.replace("%h", socket.gethostname())
+    deadline = time.monotonic() + 60  # a loaded 2-core machine
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(node in reply for reply in app.control.ping(timeout=0.5) or []):
+            return process, node
+    process.kill()
+    pytest.fail("celery worker did not answer:\n" + tail_log(log))
+
+
+def stop_process(process, timeout=20):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_web_server(port, log, **env):
+    """Start gunicorn (1 worker, 2 threads) on 127.0.0.1:`port`; return the process once it answers."""
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
+         "--timeout", "30", "--graceful-timeout", "2", "--no-control-socket"],
+        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            http("GET", f"http://127.0.0.1:{port}/healthz", timeout=2)  # any answer (503, 301) means up
+            return process
+        except OSError:
+            time.sleep(0.1)
+    stop_process(process)
+    pytest.fail("web server did not answer:\n" + tail_log(log))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def http(method, url, data=None, headers=None, timeout=10):
+    """One request without following redirects: (status, headers, body text). Never raises on 4xx/5xx."""
+    opener = urllib.request.build_opener(NoRedirect)
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def cookies(headers):
+    """name -> (value, attributes in lower case) of every Set-Cookie header."""
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        first, *attributes = [part.strip() for part in header.split(";")]
+        name, _, value = first.partition("=")
+        found[name] = (value, [a.lower() for a in attributes])
+    return found
