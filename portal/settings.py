@@ -265,22 +265,16 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 }
 CELERY_RESULT_EXPIRES = timedelta(days=2)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Monthly statistics: the month in progress every night, the month just ended on the 1st.
-CELERY_BEAT_SCHEDULE = {
-    "reports-current-month-nightly": {
-        "task": "reports.compute_current_month",
-        "schedule": crontab(hour=1, minute=30),
-    },
-    "reports-close-previous-month": {
-        "task": "reports.close_previous_month",
-        "schedule": crontab(hour=2, minute=30, day_of_month=1),
-    },
-}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    # Monthly statistics: the month in progress every night, the month just ended on the 1st.
+    "reports-current-month-nightly": {"task": "reports.compute_current_month", "schedule": crontab(hour=1, minute=30)},
+    "reports-close-previous-month": {
+        "task": "reports.close_previous_month", "schedule": crontab(hour=2, minute=30, day_of_month=1),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
