@@ -47,6 +47,8 @@ EXCLUDED = {
     "healthz": "liveness probe for the load balancer, no data (tests/portal/test_health.py)",
 }
 
+# The only POST endpoint without CSRF protection: the bank's server-to-server notification (HMAC-signed).
+CSRF_EXEMPT = {"payment_callback"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -69,10 +71,10 @@ MATRIX = {
     # --- portal / accounts -------------------------------------------------------------------------
     "home": {"kind": "public"},
     # A signed-in user is sent on from the sign-in and registration pages.
-    "register": {"kind": "public", "ok": (200, 302)},
-    "login": {"kind": "public", "ok": (200, 302)},
+    "register": {"kind": "public", "ok": (200, 302), "also": [("post", "public")]},
+    "login": {"kind": "public", "ok": (200, 302), "also": [("post", "public")]},
     "logout": {"kind": "public", "method": "post", "ok": (302,)},
-    "password_reset": {"kind": "public"},
+    "password_reset": {"kind": "public", "also": [("post", "public")]},
     "password_reset_done": {"kind": "public"},
     "password_reset_confirm": {"kind": "public", "kwargs": lambda w: {"uidb64": "MQ", "token": "sai-ma"}},
     "password_reset_complete": {"kind": "public"},
@@ -98,7 +100,8 @@ MATRIX = {
     "document_preview": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "dossier_lookup": {"kind": "public"},
     # The simulated bank: public like the bank's own page (reachable only with the unguessable order id).
-    "payment_sandbox": {"kind": "public", "kwargs": lambda w: {"order_id": w["payment"].order_id}},
+    "payment_sandbox": {"kind": "public", "kwargs": lambda w: {"order_id": w["payment"].order_id},
+                        "also": [("post", "public")]},
     # Signed by the bank (HMAC): no session; unsigned input is refused with 400.
     "payment_return": {"kind": "public", "ok": (400,)},
     "payment_callback": {"kind": "public", "method": "post", "ok": (400,)},
@@ -211,8 +214,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _build_world():
     """A citizen's dossier submitted online at agency A (fee paid through the sandbox bank), received,
-    processed and returned with a result; a draft of the same citizen; officers of A and B; a monitor;
-    a statistics target and a built monthly report."""
+    processed and returned with a result; a second dossier submitted and waiting at A; a draft of that
+    citizen and one of another citizen; officers of A and B; a monitor; a statistics target and a ready
+    monthly report (its files stored in a throwaway directory)."""
     agency_a, agency_b = factories.AgencyFactory(), factories.AgencyFactory()
     citizen, other_citizen = factories.UserFactory(), factories.UserFactory()
     procedure = factories.ProcedureFactory(agencies=[agency_a], with_fees=50_000)
@@ -240,7 +244,8 @@ def _build_world():
     report.pdf.save("bao-cao.pdf", io.BytesIO(pdf_bytes()), save=True)
     return {
         "agency_a": agency_a, "agency_b": agency_b, "procedure": procedure, "template": template,
-        "dossier": dossier, "draft": draft, "other_draft": other_draft, "waiting": waiting, "document": document, "payment": payment,
+        "dossier": dossier, "draft": draft, "other_draft": other_draft, "waiting": waiting,
+        "document": document, "payment": payment,
         "citizen": citizen, "other_citizen": other_citizen,
         "desk_a": desk_a, "specialist_a": factories.officer(agency_a, Role.SPECIALIST),
         "leader_a": factories.officer(agency_a, Role.LEADER),
@@ -342,3 +347,25 @@ def test_bulk_actions_ignore_dossiers_of_another_agency(db, client, world):
     assert client.post(api, {"version": waiting.version}).status_code == 404
     client.force_login(world["desk_a"])
     assert client.post(api, {"version": waiting.version}).status_code == 200
+
+
+WRITES = [(route, method, kind) for route, method, kind in CHECKS if method in ("post", "patch")]
+
+
+@pytest.mark.parametrize(("route", "method", "kind"), WRITES, ids=[f"{r}-{m}" for r, m, _k in WRITES])
+def test_every_write_needs_the_csrf_token(db, world, route, method, kind):
+    """A forged cross-site POST (the user's session cookie, no CSRF token) is refused on every write."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    user = _cast(world)[kind][1][0]
+    client.force_login(user)
+    url = reverse(route, kwargs=MATRIX[route].get("kwargs", lambda w: {})(world))
+    if method == "patch":
+        response = client.patch(url, "{}", content_type="application/json")
+    else:
+        response = client.post(url, {})
+    if route in CSRF_EXEMPT:
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403, f"{user} {method} {url} without a CSRF token: {response.status_code}"
