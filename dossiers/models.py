@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Case, F, Func, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -293,10 +293,13 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
             # Monthly statistics: dossiers received in a month (all agencies), and those open at an
             # instant T (received_at < T <= closed_at, open-ended while not closed), via `@> T`.
+            # A closed_at before received_at (backdated data) gives an empty range, not an error
+            # that would make the dossier's save fail.
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             GistIndex(
-                Func(F("received_at"), F("closed_at"), Value("(]"), function="tstzrange",
-                     output_field=DateTimeRangeField()),
+                Func(F("received_at"),
+                     Case(When(closed_at__lt=F("received_at"), then=F("received_at")), default=F("closed_at")),
+                     Value("(]"), function="tstzrange", output_field=DateTimeRangeField()),
                 name="dossier_open_span_idx", condition=Q(received_at__isnull=False),
             ),
         ]

@@ -290,7 +290,9 @@ def agencies_seed_demo(*, province_code="42"):
 
     def upsert(*, code, parent=None, **values):
         agency, created = Agency.objects.update_or_create(
-            code=code, defaults={**values, "parent": parent, "valid_until": SCHEME_VALIDITY[Scheme.THREE_TIER][1]}
+            # Open-ended: the demo keeps its three-tier desks working today. A real site loads its
+            # post-July-2025 agencies with valid_from and successor links, and ends these.
+            code=code, defaults={**values, "parent": parent, "valid_until": None}
         )
         counts["created" if created else "updated"] += 1
         return agency

@@ -118,11 +118,12 @@ completed AS (
 ),
 overdue AS (
     -- Open at the month's end (received before it, not closed by then): the GiST index on
-    -- tstzrange(received_at, closed_at, '(]') answers "@> end of month" without scanning history.
+    -- tstzrange(received_at, closed_at, '(]') (dossier_open_span_idx) answers "@> end of month" without scanning history.
     SELECT d.receiving_agency_id AS agency_id, count(*) AS overdue_open
     FROM dossiers_dossier d
     WHERE d.received_at IS NOT NULL
-      AND tstzrange(d.received_at, d.closed_at, '(]') @> %(next_ts)s::timestamptz
+      AND tstzrange(d.received_at, CASE WHEN d.closed_at < d.received_at THEN d.received_at ELSE d.closed_at END,
+                    '(]') @> %(next_ts)s::timestamptz
       AND d.due_date < %(next)s
       AND (d.returned_at IS NULL OR d.returned_at >= %(next_ts)s)
       AND d.status NOT IN ('draft', 'submitted', 'refused')

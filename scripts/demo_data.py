@@ -18,7 +18,7 @@ from dossiers.models import Dossier  # noqa: E402
 
 commands = get_commands()
 months = os.environ.get("DEMO_MONTHS", "24")
-per_month = os.environ.get("DEMO_PER_MONTH", "3000")
+per_month = os.environ.get("DEMO_PER_MONTH", "1000")
 if "generate_dossiers" in commands and not Dossier.objects.exclude(status="draft").exists():
     call_command("generate_dossiers", "--months", months, "--per-month", per_month)
 if "compute_statistics" in commands:

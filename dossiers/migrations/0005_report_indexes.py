@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=django.contrib.postgres.indexes.GistIndex(models.Func(models.F('received_at'), models.F('closed_at'), models.Value('(]'), function='tstzrange', output_field=django.contrib.postgres.fields.ranges.DateTimeRangeField()), condition=models.Q(('received_at__isnull', False)), name='dossier_open_span_idx'),
+            index=django.contrib.postgres.indexes.GistIndex(models.Func(models.F('received_at'), models.Case(models.When(closed_at__lt=models.F('received_at'), then=models.F('received_at')), default=models.F('closed_at')), models.Value('(]'), function='tstzrange', output_field=django.contrib.postgres.fields.ranges.DateTimeRangeField()), condition=models.Q(('received_at__isnull', False)), name='dossier_open_span_idx'),
         ),
         migrations.AddIndex(
             model_name='rating',
