@@ -310,8 +310,25 @@ def report(stats, failures, args, load_before, load_after):
     print(f"goal: zero errors and p95 < {GOAL_P95_MS} ms at 50 concurrent users -> {verdict}")
 
 
+def notifications(since):
+    """Outbox rows written during the run: (created, sent by the Celery worker, with an error)."""
+    from django.db.models import Count, Q
+
+    from dossiers.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(created_at__gte=since).aggregate(
+        created=Count("id"), sent=Count("id", filter=Q(sent_at__isnull=False)),
+        failed=Count("id", filter=~Q(last_error="")))
+
+
 def loadavg():
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def main():
@@ -338,10 +355,13 @@ def main():
         print(f"submitting {config['procedure']} at {config['agency']} "
               f"({len(config['documents'])} required document(s)); {len(config['tokens'])} citizens")
         processes = start_servers(logdir)
-        load_before = loadavg()
+        load_before, since = loadavg(), timezone_now()
         stats, failures = run_locust(args, config_path, logdir)
         load_after = loadavg()
         report(stats, failures, args, load_before, load_after)
+        time.sleep(5)  # let the worker drain the last notifications
+        print("notifications during the run (outbox): {created} created, {sent} sent, {failed} with an error"
+              .format(**notifications(since)))
     finally:
         stop(*processes)
         if not args.keep:
