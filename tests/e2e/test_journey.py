@@ -1,0 +1,27 @@
+"""The whole journey in a real browser: citizen, one-stop desk, leader, provincial monitor."""
+
+import pytest
+
+from dossiers.models import Dossier, Status
+from tests import factories
+from tests.e2e import journey
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("private_media")]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_citizen_finds_submits_and_pays_for_a_birth_registration(new_page, viewport, tmp_path, transactional_db):
+    agency = factories.AgencyFactory(name="UBND phường Trần Phú")
+    journey.birth_registration(agency)
+    pdf = tmp_path / "to-khai-khai-sinh.pdf"
+    pdf.write_bytes(journey.pdf_bytes())
+    page = new_page(viewport)
+    journey.register(page, name="Trần Thị Bình", email="binh@example.vn", phone="0912345678")
+    code = journey.find_and_submit(page, pdf_path=pdf)
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.status == Status.SUBMITTED and dossier.applicant.email == "binh@example.vn"
+    journey.pay_in_sandbox(page, code=code)
+    dossier.refresh_from_db()
+    assert dossier.fee_paid_at is not None
+    assert page.js_errors == []
