@@ -96,3 +96,29 @@ def pay_in_sandbox(page, *, code):
     expect(page.locator("main")).to_contain_text(code)
     page.get_by_role("link", name="Về hồ sơ").click()
     expect(page.locator("main")).to_contain_text("đã nộp")
+
+
+def supplement(page, *, code, asked, pdf_path):
+    open_main_menu(page)
+    page.get_by_role("link", name="Hồ sơ của tôi").click()
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("main")).to_contain_text(asked)
+    page.get_by_role("link", name="Bổ sung hồ sơ").click()
+    page.get_by_label("Tải lên giấy tờ bổ sung").set_input_files(str(pdf_path))
+    page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
+    expect(page.get_by_text("Đã gửi hồ sơ bổ sung.")).to_be_visible()
+
+
+def download_result_and_rate(page, *, code, result_name):
+    open_main_menu(page)
+    page.get_by_role("link", name="Hồ sơ của tôi").click()
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("main")).to_contain_text("Đã trả kết quả")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=result_name).click()
+    content = open(download.value.path(), "rb").read()
+    page.get_by_label("Hài lòng", exact=True).check()
+    page.get_by_label("Góp ý (không bắt buộc)").fill("Nhanh, đúng hẹn.")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    expect(page.get_by_text("Cảm ơn Ông/Bà đã đánh giá.")).to_be_visible()
+    return content

@@ -7,19 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import pages
-from tests.e2e.conftest import DESKTOP, SCREENSHOTS
+from tests.e2e.conftest import DESKTOP, ROOT, SCREENSHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("private_media")]
 
 SCREENSHOT_PAGES = {"catalogue", "procedure", "wizard-form", "my-dossiers", "dossier"}
-
-
-def visit_as(new_page, role, users, live_server, language):
-    page = new_page(DESKTOP, language=language)
-    page.context.set_extra_http_headers({})
-    if role:
-        page.context.add_cookies([pages.session_cookie(users[role], live_server)])
-    return page
 
 
 def test_main_pages_pass_axe_and_the_html_checker_in_both_languages(browser, live_server, transactional_db, tmp_path):
@@ -51,6 +43,8 @@ def test_main_pages_pass_axe_and_the_html_checker_in_both_languages(browser, liv
             page.close()
         for context in contexts.values():
             context.close()
+    # The static error pages (served without the database) are checked as they are.
+    html_files += [ROOT / "templates" / "500.html", ROOT / "templates" / "503.html"]
     assert violations == {}, "\n".join(f"{page}: {found}" for page, found in violations.items())
     errors = pages.run_vnu(html_files)
     assert errors == [], "\n".join(map(str, errors))
