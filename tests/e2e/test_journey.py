@@ -11,7 +11,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("private_media")]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_citizen_finds_submits_and_pays_for_a_birth_registration(new_page, viewport, tmp_path, transactional_db):
+def test_whole_journey_from_registration_to_rating(new_page, viewport, tmp_path, transactional_db):
+    """Citizen in the browser; the one-stop desk and the leader act through the desk services."""
+    from tests.dossiers.citizen_helpers import desk_receive, desk_request_supplement, desk_return_result
+
     agency = factories.AgencyFactory(name="UBND phường Trần Phú")
     journey.birth_registration(agency)
     pdf = tmp_path / "to-khai-khai-sinh.pdf"
@@ -22,25 +25,10 @@ def test_citizen_finds_submits_and_pays_for_a_birth_registration(new_page, viewp
     dossier = Dossier.objects.get(code=code)
     assert dossier.status == Status.SUBMITTED and dossier.applicant.email == "binh@example.vn"
     journey.pay_in_sandbox(page, code=code)
+
     dossier.refresh_from_db()
     assert dossier.fee_paid_at is not None
-    assert page.js_errors == []
-
-
-def test_whole_journey_from_registration_to_rating_on_a_desktop(new_page, tmp_path, transactional_db):
-    """Citizen in the browser; the one-stop desk and the leader act through the desk services."""
-    from tests.dossiers.citizen_helpers import desk_receive, desk_request_supplement, desk_return_result
-
-    agency = factories.AgencyFactory(name="UBND phường Trần Phú")
-    journey.birth_registration(agency)
-    pdf = tmp_path / "to-khai-khai-sinh.pdf"
-    pdf.write_bytes(journey.pdf_bytes())
-    page = new_page(DESKTOP)
-    journey.register(page, name="Trần Thị Bình", email="binh@example.vn", phone="0912345678")
-    code = journey.find_and_submit(page, pdf_path=pdf)
-    journey.pay_in_sandbox(page, code=code)
-
-    dossier, officer = desk_receive(Dossier.objects.get(code=code))
+    dossier, officer = desk_receive(dossier)
     desk_request_supplement(dossier, officer, comment="Bổ sung bản sao giấy chứng sinh")
     journey.supplement(page, code=code, asked="Bổ sung bản sao giấy chứng sinh", pdf_path=pdf)
     dossier.refresh_from_db()
