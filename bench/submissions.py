@@ -56,8 +56,16 @@ print("SETUP", ",".join(tokens), docs[0].pk, docs[1].pk)
 
 
 def pdf_200kb():
-    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-    return body + b"%" + os.urandom(100 * 1024).hex().encode()[: 200 * 1024 - len(body) - 8] + b"\n%%EOF\n"
+    """A well-formed one-page PDF (the upload checks parse it whole), padded with a comment to 200 KB."""
+    out = bytearray(b"%PDF-1.4\n%" + os.urandom(100 * 1024).hex().encode()[: 200 * 1024 - 400] + b"\n")
+    offsets = []
+    for number, body in enumerate([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"], start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
 
 
 def multipart(fields, file_bytes, boundary):

@@ -1,8 +1,8 @@
 """API routes (mounted under /api/v1/)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from dossiers import api
+from dossiers import api, api_desk
 
 # Citizen routes: explicit, so officer actions (dossiers/api_desk.py) can add theirs alongside.
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("dossiers/<str:ref>/withdraw/", api.DossierWithdraw.as_view(), name="api_dossier_withdraw"),
     path("dossiers/<str:ref>/rating/", api.DossierRating.as_view(), name="api_dossier_rating"),
     path("dossiers/<str:ref>/payment/", api.DossierPayment.as_view(), name="api_dossier_payment"),
+    # Officer actions (dossiers/api_desk.py): explicit action names, so they never shadow the routes above.
+    re_path(rf"^dossiers/(?P<code>[^/]+)/(?P<action>{api_desk.ACTION_PATTERN})/$",
+            api_desk.DossierActionView.as_view(), name="api-desk-action"),
+    path("desk/queue/", api_desk.QueueView.as_view(), name="api-desk-queue"),
 ]

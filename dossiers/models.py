@@ -273,6 +273,18 @@ class Dossier(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["handling_agency", "status", "due_date", "id"], name="dossier_queue_idx"),
+            # The desk's "awaiting reception" queue is ordered by submission time.
+            models.Index(fields=["handling_agency", "status", "submitted_at", "id"], name="dossier_intake_queue_idx"),
+            # Desk search by the applicant's phone or ID number.
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_idnum_idx"),
+            # Desk tab counts: every column they read, so one index-only scan per agency.
+            models.Index(fields=["handling_agency", "status", "due_date"], name="dossier_desk_counts_idx",
+                         include=["assignee", "receiving_agency", "applicant", "id"]),
+            # "Due soon" and "overdue" tabs: running dossiers in due-date order, whatever their status.
+            models.Index(fields=["handling_agency", "due_date", "id"], name="dossier_running_due_idx",
+                         condition=Q(status__in=["received", "processing", "awaiting_payment", "awaiting_approval",
+                                                 "processed"])),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),

@@ -93,6 +93,10 @@ def dispatch(keys):
         )
 
 
+# E-mail kinds, each with its template notifications/<kind>.txt (first line: subject).
+EMAIL_KINDS = ("email", "digest")
+
+
 # --- sending --------------------------------------------------------------------------------------
 def render_message(message):
     """Subject and body, Vietnamese first then English, from templates/notifications/."""
@@ -104,8 +108,9 @@ def render_message(message):
                 status_label=str(Status(message.payload["status"]).label) if message.payload.get("status") else "",
             )
             parts[language] = render_to_string(f"notifications/{message.kind}.txt", context).strip()
-    subject = parts["vi"].splitlines()[0] if message.kind == "email" else ""
-    if message.kind == "email":
+    is_email = message.kind in EMAIL_KINDS
+    subject = parts["vi"].splitlines()[0] if is_email else ""
+    if is_email:
         body = parts["vi"].split("\n", 1)[-1].strip() + "\n\n---\n" + parts["en"].split("\n", 1)[-1].strip()
     else:
         body = parts["vi"]
@@ -123,7 +128,7 @@ def outbox_send(*, key):
         message.attempts += 1
         subject, body = render_message(message)
         try:
-            if message.kind == "email":
+            if message.kind in EMAIL_KINDS:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.payload["to"]])
             elif message.kind == "sms":
                 sms_backend().send(message.payload["to"], body)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from dossiers.models import Document, Dossier, DossierEvent, Payment, Rating
 from dossiers.templatetags.citizen import plain_words
+from procedures.models import OnlineMode
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -78,6 +79,8 @@ class DossierSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="receiving_agency.code", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    # Declared so the schema admits "" (paper dossiers have no online level); found by API fuzzing.
+    online_mode = serializers.ChoiceField(choices=OnlineMode.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Dossier

@@ -17,3 +17,16 @@ def relay_outbox():
     """Hand over messages that never reached a worker (broker outage, lost task). Runs every minute
     (settings.CELERY_BEAT_SCHEDULE); two runs at once never take the same message (SKIP LOCKED)."""
     return notifications.outbox_relay()
+
+
+@shared_task(acks_late=True)
+def watch_overdue(day=None):
+    """Each working morning: digest of due-soon and overdue dossiers to each agency's leaders.
+
+    Idempotent: one outbox message per (agency, leader, day), so a second run queues nothing new.
+    """
+    from datetime import date
+
+    from dossiers.services.desk import dossiers_watch_overdue
+
+    return dossiers_watch_overdue(day=date.fromisoformat(day) if day else None)

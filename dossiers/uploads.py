@@ -1,10 +1,13 @@
 """Checking uploaded files: kind by content (magic bytes), size limits, safe names, sha256.
 
 Nothing here trusts the browser: neither the extension nor the declared content type is used. A file
-is accepted only if its first bytes say it is one of the kinds the required document accepts.
+is accepted only if its first bytes say it is one of the kinds the required document accepts, the whole
+content is that kind and nothing active (dossiers/filecheck.py), and the antivirus finds nothing
+(dossiers/antivirus.py). All checks run before anything is written to storage.
 """
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -14,7 +17,10 @@ import filetype
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from dossiers import antivirus, filecheck
 from procedures.models import DocumentKind
+
+logger = logging.getLogger(__name__)
 
 # Sniffed MIME type -> catalogue kind.
 KIND_OF_MIME = {
@@ -108,13 +114,29 @@ def check_upload(uploaded, *, kinds, dossier_bytes_used):
             _("Tệp “%(name)s” không đúng định dạng. Định dạng được chấp nhận: %(kinds)s.")
             % {"name": safe_filename(uploaded.name), "kinds": kinds_label(kinds)}
         )
-    digest = hashlib.sha256()
     uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
+    data = b"".join(uploaded.chunks())  # at most UPLOAD_MAX_FILE_BYTES
     uploaded.seek(0)
-    return CheckedFile(name=safe_filename(uploaded.name, kind=kind), content_type=mime, kind=kind, size=size,
-                       sha256=digest.hexdigest())
+    name = safe_filename(uploaded.name, kind=kind)
+    try:
+        filecheck.inspect(data, kind)
+    except filecheck.ContentRefused as refusal:
+        raise UploadRefused(_("Tệp “%(name)s”: %(reason)s") % {"name": name, "reason": refusal.message}) from None
+    _scan_for_viruses(data, name)
+    return CheckedFile(name=name, content_type=mime, kind=kind, size=size, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _scan_for_viruses(data, name):
+    try:
+        threat = antivirus.scanner().scan(data)
+    except antivirus.ScanFailed:
+        logger.exception("antivirus scan failed for an upload")
+        raise UploadRefused(_("Chưa kiểm tra được virus cho tệp “%(name)s”. Vui lòng thử lại sau ít phút.")
+                            % {"name": name}) from None
+    if threat:
+        logger.warning("upload refused: antivirus found %s", threat)
+        raise UploadRefused(_("Tệp “%(name)s” bị phát hiện có mã độc (%(threat)s) nên không được chấp nhận.")
+                            % {"name": name, "threat": threat})
 
 
 def _megabytes(size):

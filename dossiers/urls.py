@@ -1,7 +1,7 @@
 """HTML pages of the dossiers app."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dossiers.views import accounts, audit, citizen
 
@@ -40,4 +40,5 @@ urlpatterns = [
     path("thanh-toan/ket-qua/", citizen.payment_return, name="payment_return"),
     path("thanh-toan/thong-bao/", citizen.payment_callback, name="payment_callback"),
     path("thanh-toan/<str:order_id>/bien-lai/", citizen.payment_receipt, name="payment_receipt"),
+    path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +205,9 @@ UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 102
 UPLOAD_MAX_DOSSIER_BYTES = env.int("UPLOAD_MAX_DOSSIER_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Antivirus for uploads: dossiers.antivirus.NoScanner (no-op) or .ClamScanner (clamscan + CLAMAV_DATABASE_DIR).
+ANTIVIRUS_BACKEND = env.str("ANTIVIRUS_BACKEND", default="dossiers.antivirus.NoScanner")
+CLAMAV_DATABASE_DIR = env.str("CLAMAV_DATABASE_DIR", default="/var/lib/clamav")
 
 # --- e-mail and SMS -------------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587/?tls=True in production; console by default.
@@ -266,6 +270,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    # Every morning at 06:30; the task itself skips rest days (working-day calendar).
+    "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
 }
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class AgencySerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
-    district_name = serializers.CharField(source="district.name", read_only=True, default=None)
+    district_name = serializers.CharField(source="district.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Agency

@@ -12,3 +12,9 @@ def vnd(amount):
         return f"{int(amount):,} đ".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

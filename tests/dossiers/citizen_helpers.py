@@ -13,9 +13,28 @@ from dossiers.models import Document, DocumentSource
 from tests import factories
 
 
-def pdf_bytes(size=2048):
-    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-    return body + b"%" + b"x" * max(size - len(body) - 7, 0) + b"\n%%EOF\n"
+def pdf_bytes(size=2048, *, extra_objects=(), catalog_extra=b"", tail=b""):
+    """A valid one-page PDF of about `size` bytes (padded with a comment), with a real xref table.
+
+    `extra_objects` are bodies of further objects numbered from 4; `catalog_extra` goes into the
+    catalog dictionary; `tail` is appended after %%EOF.
+    """
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+              b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", *extra_objects]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    def finish(padding):
+        xref = len(out) + len(padding)
+        table = b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+        table += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        return (bytes(out) + padding + table + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                % (len(bodies) + 1, xref))
+    bare = finish(b"")
+    padding = b"%" + b"x" * max(size - len(bare) - 2, 0) + b"\n" if size > len(bare) + 2 else b""
+    return finish(padding) + tail
 
 
 def png_bytes():

@@ -178,10 +178,10 @@ def test_public_lookup_shows_status_only_and_is_rate_limited(client, citizen):
     html = response.content.decode()
     assert response.status_code == 200 and "Mới đăng ký" in html
     assert citizen.full_name not in html and citizen.email not in html
-    wrong = client.get(reverse("dossier_lookup"), {"code": dossier.code, "phone": "0900000000"})
+    wrong = client.get(reverse("dossier_lookup"), {"code": dossier.code, "phone": "0911111119"})
     assert "Không tìm thấy hồ sơ" in wrong.content.decode()
     for _ in range(18):
-        client.get(reverse("dossier_lookup"), {"code": dossier.code, "phone": "0900000000"})
+        client.get(reverse("dossier_lookup"), {"code": dossier.code, "phone": "0911111119"})
     assert client.get(reverse("dossier_lookup"), {"code": dossier.code, "phone": citizen.phone}).status_code == 429
 
 

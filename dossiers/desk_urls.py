@@ -1,0 +1,16 @@
+"""Pages of the one-stop desk, mounted at /mot-cua/ under the `desk` namespace."""
+
+from django.urls import path
+
+from dossiers.views import desk
+
+urlpatterns = [
+    path("", desk.queue, name="queue"),
+    path("hang-loat/", desk.bulk, name="bulk"),
+    path("tiep-nhan/", desk.intake, name="intake"),
+    path("ho-so/<str:code>/", desk.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<slug:action>/", desk.dossier_action, name="action"),
+    path("ho-so/<str:code>/giay-to/<int:pk>/", desk.document_file, name="document"),
+    path("ho-so/<str:code>/in/<slug:kind>/", desk.print_document, name="print"),
+    path("ho-so/<str:code>/in/<slug:kind>.pdf", desk.print_document, {"fmt": "pdf"}, name="print_pdf"),
+]

@@ -1,0 +1,161 @@
+"""Forms of the one-stop desk: one small input form per officer action, shared by pages and API."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Channel, User
+from procedures.models import Agency
+
+
+class VersionForm(forms.Form):
+    """Every action carries the dossier version the page showed (optimistic concurrency)."""
+
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class OptionalNoteForm(VersionForm):
+    reason = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)
+
+
+class SupplementRequestForm(VersionForm):
+    missing = forms.CharField(
+        label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    reason = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
+
+    def clean_missing(self):
+        lines = [line.strip() for line in self.cleaned_data["missing"].splitlines() if line.strip()]
+        if not lines:
+            raise forms.ValidationError(_("Vui lòng liệt kê giấy tờ cần bổ sung."))
+        return lines
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ModelChoiceField(label=_("Chuyên viên xử lý"), queryset=User.objects.none())
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            from dossiers.selectors import agency_specialists
+
+            self.fields["assignee"].queryset = agency_specialists(agency=dossier.handling_agency)
+
+
+class TransferForm(VersionForm):
+    to_agency = forms.ModelChoiceField(label=_("Cơ quan nhận liên thông"),
+                                       queryset=Agency.objects.filter(is_active=True))
+    reason = forms.CharField(label=_("Nội dung liên thông"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
+                pk=dossier.handling_agency_id).order_by("name")
+
+
+class PaymentRequestForm(VersionForm):
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, max_value=10**12)
+
+
+class LateLetterForm(VersionForm):
+    new_due_date = forms.DateField(label=_("Ngày hẹn trả mới"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                   widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    reason = forms.CharField(label=_("Lý do trễ hạn"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ResultUploadForm(VersionForm):
+    file = forms.FileField(label=_("Tệp kết quả (PDF, JPG, PNG)"))
+    name = forms.CharField(label=_("Tên kết quả"), required=False, max_length=300)
+    signed = forms.BooleanField(label=_("Đã ký số"), required=False,
+                                help_text=_("Đánh dấu tạm thời; việc kiểm tra chữ ký số sẽ bổ sung sau."))
+
+
+# action slug -> input form (the service that runs it is in services.desk.DESK_ACTIONS)
+ACTION_FORMS = {
+    "receive": VersionForm,
+    "refuse": ReasonForm,
+    "request_supplement": SupplementRequestForm,
+    "complete_supplement": VersionForm,
+    "assign": AssignForm,
+    "transfer": TransferForm,
+    "request_payment": PaymentRequestForm,
+    "record_payment": VersionForm,
+    "submit_for_approval": OptionalNoteForm,
+    "approve": OptionalNoteForm,
+    "send_back": ReasonForm,
+    "upload_result": ResultUploadForm,
+    "late_letter": LateLetterForm,
+    "return_result": VersionForm,
+    "stop": ReasonForm,
+}
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo mã hồ sơ, họ tên, số định danh, điện thoại"), required=False,
+                        max_length=100)
+    procedure = forms.IntegerField(label=_("Thủ tục"), required=False, widget=forms.Select)
+    field = forms.IntegerField(label=_("Lĩnh vực"), required=False, widget=forms.Select)
+    channel = forms.ChoiceField(label=_("Kênh nộp"), required=False, choices=[("", _("Tất cả"))] + Channel.choices)
+    date_from = forms.DateField(label=_("Nộp từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                              widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    applicant = forms.CharField(label=_("Người nộp"), required=False, max_length=100)
+
+    def __init__(self, *args, procedures=(), fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].widget.choices = [("", _("Tất cả"))] + [(p.pk, str(p)) for p in procedures]
+        self.fields["field"].widget.choices = [("", _("Tất cả"))] + [(f.pk, f.name) for f in fields]
+
+
+class IntakeStartForm(forms.Form):
+    procedure = forms.ModelChoiceField(label=_("Thủ tục"), queryset=None)
+    agency = forms.ModelChoiceField(label=_("Cơ quan tiếp nhận"), queryset=None)
+    channel = forms.ChoiceField(label=_("Hình thức"), choices=[
+        ("counter", _("Trực tiếp tại Bộ phận Một cửa")), ("postal", _("Qua dịch vụ bưu chính")),
+        ("assisted", _("Nộp trực tuyến thay công dân")),
+    ])
+
+    def __init__(self, *args, procedures, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+        self.fields["agency"].queryset = agencies
+
+
+class ApplicantForm(forms.Form):
+    applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=200)
+    applicant_id_number = forms.RegexField(label=_("Số định danh cá nhân"), regex=r"^\d{12}$", required=False,
+                                           error_messages={"invalid": _("Số định danh cá nhân gồm 12 chữ số.")})
+    applicant_phone = forms.RegexField(label=_("Số điện thoại"), regex=r"^0\d{9,10}$", required=False,
+                                       error_messages={"invalid": _("Số điện thoại không hợp lệ.")})
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=[("receive", _("Tiếp nhận")), ("assign", _("Phân công"))])
+    codes = forms.MultipleChoiceField(choices=(), error_messages={"required": _("Chọn ít nhất một hồ sơ.")})
+    assignee = forms.ModelChoiceField(label=_("Chuyên viên"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, specialists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = specialists
+        # Codes are checked against what the officer may see by the service's selector, not here.
+        self.fields["codes"].choices = [(c, c) for c in (self.data.getlist("codes") if self.data else [])]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Chọn chuyên viên được phân công."))
+        return data

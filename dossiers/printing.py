@@ -1,0 +1,99 @@
+"""Printable documents of the one-stop desk (national forms): HTML print views and their PDF.
+
+The PDF is rendered from the same template by xhtml2pdf (pure pip: reportlab), with a Unicode font
+so Vietnamese diacritics print. The QR code is an inline data: PNG (CSP allows img data:) that
+links to the public look-up page.
+"""
+
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Status
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    slug: str
+    title: str
+    template: str
+    event_action: str | None  # the event whose reason/details the document carries
+
+    def available_for(self, dossier):
+        if self.slug == "tiep-nhan":
+            return dossier.received_at is not None
+        if self.slug == "xin-loi":
+            return dossier.late_letter_at is not None
+        if self.slug == "kiem-soat":
+            return dossier.status != Status.SUBMITTED or dossier.received_at is not None
+        return any(e.action == self.event_action for e in dossier.events.all())
+
+
+DOCUMENTS = {
+    d.slug: d for d in [
+        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", "receive"),
+        PrintDocument("bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "print/supplement.html",
+                      "request_supplement"),
+        PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", "refuse"),
+        PrintDocument("xin-loi", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "print/apology.html",
+                      "late_letter"),
+        PrintDocument("dung", _("Thông báo dừng xử lý hồ sơ"), "print/stop.html", "stop"),
+        PrintDocument("kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "print/control_sheet.html",
+                      None),
+    ]
+}
+
+
+def lookup_url(dossier):
+    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?code={dossier.code}"
+
+
+def qr_data_uri(text):
+    """A PNG QR code as a data: URI."""
+    image = qrcode.make(text, box_size=4, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def document_context(*, dossier, document):
+    events = list(dossier.events.all())
+    event = None
+    if document.event_action:
+        event = next((e for e in reversed(events) if e.action == document.event_action), None)
+    return {
+        "dossier": dossier, "agency": dossier.handling_agency, "receiving_agency": dossier.receiving_agency,
+        "document": document, "event": event, "events": events, "lookup_url": lookup_url(dossier),
+        "qr": qr_data_uri(lookup_url(dossier)),
+    }
+
+
+# DejaVu ships with most Linux distributions; the PDF falls back to Helvetica (no diacritics) without it.
+FONT_CANDIDATES = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+]
+
+
+def pdf_font_path():
+    return next((str(p) for p in FONT_CANDIDATES if p.exists()), None)
+
+
+def render_pdf(*, dossier, document, request=None):
+    """PDF bytes of one printable document."""
+    from xhtml2pdf import pisa
+
+    context = document_context(dossier=dossier, document=document)
+    context.update(pdf=True, pdf_font=pdf_font_path())
+    html = render_to_string(document.template, context, request=request)
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise RuntimeError(f"PDF rendering failed for {document.slug} of {dossier.code}")
+    return out.getvalue()

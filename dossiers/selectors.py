@@ -1,0 +1,249 @@
+"""Read queries of the dossiers app (desk queues, the officer's dossier page), reused by pages, API and tasks."""
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.auth import normalize_phone
+from dossiers.models import Dossier, Role, Status
+from procedures.selectors import working_calendar
+
+# Statuses whose clock runs (due soon / overdue); a supplement request stops it.
+RUNNING = [s for s in Status.open_statuses() if s != Status.SUPPLEMENT_REQUESTED]
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One desk queue: which dossiers, and the (non-null) column it is ordered and paged by."""
+
+    slug: str
+    label: str
+    order_field: str
+
+
+TABS = [
+    Tab("moi", _("Chờ tiếp nhận"), "submitted_at"),
+    Tab("da-tiep-nhan", _("Đã tiếp nhận"), "due_date"),
+    Tab("cua-toi", _("Tôi đang xử lý"), "due_date"),
+    Tab("dang-xu-ly", _("Đang xử lý (cơ quan)"), "due_date"),
+    Tab("cho-bo-sung", _("Chờ bổ sung"), "clock_paused_at"),
+    Tab("cho-nop-phi", _("Chờ nộp phí"), "due_date"),
+    Tab("cho-phe-duyet", _("Chờ phê duyệt"), "due_date"),
+    Tab("cho-tra", _("Chờ trả kết quả"), "due_date"),
+    Tab("sap-den-han", _("Sắp đến hạn (2 ngày)"), "due_date"),
+    Tab("qua-han", _("Quá hạn"), "due_date"),
+]
+TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
+DEFAULT_TAB_FOR_ROLE = {Role.DESK_OFFICER: "moi", Role.SPECIALIST: "cua-toi", Role.LEADER: "cho-phe-duyet"}
+
+
+def officer_agency_ids(officer):
+    """Agencies where `officer` works (monitors excluded: they watch, they do not process)."""
+    return sorted({m.agency_id for m in officer.memberships.all() if m.role != Role.MONITOR})
+
+
+def default_tab(officer):
+    roles = {m.role for m in officer.memberships.all()}
+    for role in (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER):
+        if role in roles:
+            return DEFAULT_TAB_FOR_ROLE[role]
+    return TABS[0].slug
+
+
+def _tab_conditions(officer, today, calendar=None):
+    """Q per tab, on dossiers already limited to the officer's agencies."""
+    soon = (calendar or working_calendar()).add_working_days(today, 2)
+    running = Q(status__in=RUNNING)
+    return {
+        "moi": Q(status=Status.SUBMITTED),
+        "da-tiep-nhan": Q(status=Status.RECEIVED),
+        "cua-toi": Q(status=Status.PROCESSING, assignee=officer),
+        "dang-xu-ly": Q(status=Status.PROCESSING),
+        "cho-bo-sung": Q(status=Status.SUPPLEMENT_REQUESTED),
+        "cho-nop-phi": Q(status=Status.AWAITING_PAYMENT),
+        "cho-phe-duyet": Q(status=Status.AWAITING_APPROVAL),
+        "cho-tra": Q(status=Status.PROCESSED),
+        "sap-den-han": running & Q(due_date__gte=today, due_date__lte=soon),
+        "qua-han": running & Q(due_date__lt=today),
+    }
+
+
+def _desk_base(officer):
+    """Dossiers now handled by the officer's agencies (a transferred-away dossier leaves the queues)."""
+    return Dossier.objects.visible_to(officer).filter(handling_agency_id__in=officer_agency_ids(officer))
+
+
+def queue_counts(*, officer, today=None, calendar=None):
+    """Number of dossiers in every tab, in ONE query (conditional aggregation).
+
+    Pass the `calendar` already loaded for the request to save its query.
+    """
+    today = today or timezone.localdate()
+    conditions = _tab_conditions(officer, today, calendar)
+    # Served by an index-only scan of dossier_desk_counts_idx (it covers every column used here).
+    return _desk_base(officer).filter(status__in=[Status.SUBMITTED, *Status.open_statuses()]).aggregate(
+        **{slug: Count("id", filter=q) for slug, q in conditions.items()})
+
+
+# --- keyset cursor --------------------------------------------------------------------------------
+def encode_cursor(value, pk):
+    raw = f"{value.isoformat()}|{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    """(value, pk) or None for a malformed cursor (then the first page is shown)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text, pk = raw.rsplit("|", 1)
+        value = parse_datetime(text) if "T" in text else parse_date(text)
+        if value is None:
+            return None
+        return value, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+# filter name -> ORM lookup; dates are local days turned into datetime bounds (index-friendly).
+FILTER_LOOKUPS = {
+    "procedure": "procedure_id", "field": "procedure__field_id", "channel": "channel",
+    "date_from": "submitted_at__gte", "date_to": "submitted_at__lt", "applicant": "applicant_name__icontains",
+}
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _search(q):
+    """What the officer typed: a dossier code, an ID or phone number (digits), else part of a name.
+
+    Each kind is one indexed equality (code, applicant_id_number, applicant_phone); only a name
+    falls back to a substring match within the tab.
+    """
+    digits = normalize_phone(q)
+    if any(ch.isalpha() for ch in q) and "-" not in q:
+        return Q(applicant_name__icontains=q)
+    if "-" in q or "." in q:
+        return Q(code=q) | Q(code=q.upper())
+    match = Q(applicant_id_number=q)
+    if len(digits) >= 9:
+        match |= Q(applicant_phone=digits)
+    return match
+
+
+def _apply_filters(queryset, filters):
+    filters = dict(filters or {})
+    if filters.get("date_from"):
+        filters["date_from"] = _day_start(filters["date_from"])
+    if filters.get("date_to"):
+        filters["date_to"] = _day_start(filters["date_to"] + timedelta(days=1))
+    lookups = {FILTER_LOOKUPS[name]: value for name, value in filters.items() if name in FILTER_LOOKUPS and value}
+    queryset = queryset.filter(**lookups)
+    q = (filters.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(_search(q))
+    return queryset
+
+
+@dataclass
+class QueuePage:
+    tab: Tab
+    rows: list
+    next_cursor: str | None
+
+
+def dossier_queue(*, officer, tab, filters=None, after=None, limit=50, today=None, calendar=None):
+    """One page of a desk queue, oldest deadline first, keyset-paged on (order field, id).
+
+    One query whatever `limit` (the page with its joins; memberships prefetched, calendar given): no
+    OFFSET, so page 1,000 costs what page 1 costs.
+    """
+    today = today or timezone.localdate()
+    tab = TABS_BY_SLUG[tab] if isinstance(tab, str) else tab
+    key = tab.order_field
+    queryset = _desk_base(officer).filter(_tab_conditions(officer, today, calendar)[tab.slug])
+    queryset = _apply_filters(queryset, filters)
+    cursor = decode_cursor(after) if after else None
+    if cursor is not None:
+        value, pk = cursor
+        # (key, id) > (value, pk), written so the index gets a range condition (key >= value) to start at.
+        queryset = queryset.filter(Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(pk__gt=pk)))
+    rows = list(
+        queryset.select_related("procedure", "procedure__field", "handling_agency", "assignee")
+        .order_by(key, "pk")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, key), last.pk)
+    return QueuePage(tab, rows, next_cursor)
+
+
+# --- the officer's dossier page -------------------------------------------------------------------
+def desk_dossier(*, officer, code):
+    """The dossier with what its page shows, or Dossier.DoesNotExist if the officer may not see it."""
+    return (
+        Dossier.objects.visible_to(officer).exclude(status=Status.DRAFT)
+        .select_related("procedure", "procedure__field", "receiving_agency", "handling_agency", "assignee",
+                        "applicant")
+        .prefetch_related("documents", "events__actor", "events__agency")
+        .get(code=code)
+    )
+
+
+STEP_EARLY, STEP_ON_TIME, STEP_LATE = "early", "on_time", "late"
+STEP_LABELS = {STEP_EARLY: _("Sớm hạn"), STEP_ON_TIME: _("Đúng hạn"), STEP_LATE: _("Trễ hạn")}
+
+
+def step_status(*, dossier, today=None):
+    """Early / on time / late, in working days against the due date (None before receipt).
+
+    A finished dossier is judged on its completion day; an open one on today.
+    """
+    if dossier.due_date is None:
+        return None
+    end = dossier.completed_at or dossier.returned_at
+    day = timezone.localdate(end) if isinstance(end, datetime) else (today or timezone.localdate())
+    margin = working_calendar().working_days_between(day, dossier.due_date)
+    if margin > 0:
+        status = STEP_EARLY
+    elif margin == 0 and day <= dossier.due_date:
+        status = STEP_ON_TIME
+    else:
+        status = STEP_LATE
+    return {"status": status, "label": STEP_LABELS[status], "margin_days": margin, "judged_on": day}
+
+
+def agency_specialists(*, agency):
+    from dossiers.models import User
+
+    return User.objects.filter(memberships__agency=agency, memberships__role=Role.SPECIALIST).order_by("full_name")
+
+
+def overdue_digest(*, agency_id, today=None):
+    """Open dossiers of one agency due within 2 working days or overdue (the leader's morning digest)."""
+    today = today or timezone.localdate()
+    soon = working_calendar().add_working_days(today, 2)
+    rows = (
+        Dossier.objects.filter(handling_agency_id=agency_id, status__in=RUNNING, due_date__lte=soon)
+        .order_by("due_date", "pk").values_list("code", "due_date", "applicant_name")
+    )
+    overdue = [(c, d.isoformat(), n) for c, d, n in rows if d < today]
+    due_soon = [(c, d.isoformat(), n) for c, d, n in rows if d >= today]
+    return {"overdue": overdue, "due_soon": due_soon}
+
+
+
+def specialists_of(*, agency_ids):
+    """Specialists of the given agencies (assignment choices)."""
+    from dossiers.models import User
+
+    return (User.objects.filter(memberships__agency_id__in=agency_ids, memberships__role=Role.SPECIALIST)
+            .distinct().order_by("full_name"))

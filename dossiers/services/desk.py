@@ -1,0 +1,415 @@
+"""The one-stop desk (Bộ phận Một cửa): every officer action on a dossier, one function per use case.
+
+Each status change goes through `lifecycle.apply()` (row lock, version check, role check, audit event,
+notification on commit); the functions here only validate their own input and set the action's fields
+in `change(locked)`. `store_document` is the desk's small upload validator (scans and results); the
+citizen stream has its own in `dossiers/uploads.py` and the two are to be unified.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import lifecycle, uploads
+from dossiers.lifecycle import Action, LifecycleError
+from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
+from dossiers.services.intake import (
+    dossier_create_draft,
+    dossier_receive,
+    dossier_start_clock,
+    dossier_submit,
+)
+from procedures.selectors import working_calendar
+
+__all__ = [
+    "store_document", "dossier_refuse", "dossier_request_supplement", "dossier_complete_supplement",
+    "dossier_assign", "dossier_transfer", "dossier_request_payment", "dossier_record_payment",
+    "dossier_submit_for_approval", "dossier_approve", "dossier_send_back", "dossier_upload_result",
+    "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
+    "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
+    "desk_available_actions", "DESK_ACTIONS",
+]
+
+
+
+class CounterClosed(LifecycleError):
+    """The procedure is accepted online only today: the officer should submit online on the citizen's behalf."""
+
+
+def _require_role(actor, dossier, roles):
+    if not (actor.roles_in(dossier.handling_agency) & set(roles)):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+
+
+# --- files ----------------------------------------------------------------------------------------
+def store_document(*, dossier, uploaded_file, name, source, actor, required_document=None):
+    """Save a scan, a result or an officer's upload after the same checks as a citizen's upload.
+
+    `uploaded_file=None` records a paper-only document (source=paper, no file). The content is
+    checked by `dossiers.uploads.check_upload` (type by content, whole-file checks, antivirus, size
+    limits); a refusal raises LifecycleError with the reason.
+    """
+    if uploaded_file is None:
+        return Document.objects.create(dossier=dossier, name=name, source=DocumentSource.PAPER,
+                                       required_document=required_document, uploaded_by=actor)
+    used = dossier.documents.aggregate(total=Sum("size"))["total"] or 0
+    try:
+        checked = uploads.check_upload(uploaded_file, kinds=uploads.accepted_kinds(required_document),
+                                       dossier_bytes_used=used)
+    except uploads.UploadRefused as refusal:
+        raise LifecycleError(refusal.message) from None
+    document = Document(
+        dossier=dossier, name=name, original_name=checked.name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, source=source, required_document=required_document,
+        uploaded_by=actor,
+    )
+    document.file.save(checked.name, uploaded_file, save=False)
+    document.save()
+    return document
+
+
+# --- transitions ----------------------------------------------------------------------------------
+def _apply(dossier, action, actor, *, reason="", expected_version=None, ip_address=None, data=None, change=None):
+    return lifecycle.apply(dossier=dossier, action=action, actor=actor, reason=reason,
+                           expected_version=expected_version, ip_address=ip_address, data=data, change=change)
+
+
+def dossier_refuse(*, dossier, actor, reason, expected_version=None, ip_address=None):
+    """Refuse to receive an online dossier (không tiếp nhận); the reason goes on the refusal notice."""
+    return _apply(dossier, Action.REFUSE, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address)
+
+
+def dossier_request_supplement(*, dossier, actor, missing, reason="", expected_version=None, ip_address=None,
+                               now=None):
+    """Ask for missing papers: the clock stops until the dossier is complete."""
+    missing = [line.strip() for line in missing if line and line.strip()]
+    if not missing:
+        raise LifecycleError(_("Vui lòng liệt kê giấy tờ cần bổ sung."))
+    now = now or timezone.now()
+    reason = reason.strip() or "; ".join(missing)
+
+    def change(locked):
+        locked.clock_paused_at = now
+
+    return _apply(dossier, Action.REQUEST_SUPPLEMENT, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address, data={"missing": missing}, change=change)
+
+
+def dossier_complete_supplement(*, dossier, actor, expected_version=None, ip_address=None, now=None):
+    """The desk records that the papers asked for arrived: the full period restarts (DESIGN.md)."""
+    now = now or timezone.now()
+
+    def change(locked):
+        # Same count as the citizen's own supplement (services.citizen.dossier_supplement): calendar days.
+        if locked.clock_paused_at is not None:
+            paused = timezone.localdate(now) - timezone.localdate(locked.clock_paused_at)
+            locked.paused_days += max(paused.days, 0)
+        dossier_start_clock(locked, now)
+
+    return _apply(dossier, Action.SUPPLEMENT, actor, expected_version=expected_version, ip_address=ip_address,
+                  change=change)
+
+
+def dossier_assign(*, dossier, actor, assignee, expected_version=None, ip_address=None):
+    """Hand the dossier to a specialist of the agency handling it."""
+
+    def change(locked):
+        if Role.SPECIALIST not in assignee.roles_in(locked.handling_agency):
+            raise LifecycleError(_("Người được phân công không phải chuyên viên của cơ quan đang xử lý hồ sơ."))
+        locked.assignee = assignee
+
+    return _apply(dossier, Action.ASSIGN, actor, expected_version=expected_version, ip_address=ip_address,
+                  data={"assignee": assignee.pk, "assignee_name": assignee.full_name}, change=change)
+
+
+def dossier_transfer(*, dossier, actor, to_agency, reason, expected_version=None, ip_address=None):
+    """Liên thông: another agency takes over. Same code, same dossier row, so it is counted once."""
+    from_agency_id = dossier.handling_agency_id
+
+    def change(locked):
+        if to_agency.pk == locked.handling_agency_id:
+            raise LifecycleError(_("Hồ sơ đang do chính cơ quan này xử lý."))
+        if not to_agency.is_active:
+            raise LifecycleError(_("Cơ quan nhận liên thông không còn hoạt động."))
+        locked.handling_agency = to_agency
+        locked.assignee = None
+
+    return _apply(dossier, Action.TRANSFER, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address, data={"from_agency": from_agency_id, "to_agency": to_agency.pk},
+                  change=change)
+
+
+def dossier_request_payment(*, dossier, actor, amount, expected_version=None, ip_address=None):
+    """Ask the applicant to pay `amount` đồng (nghĩa vụ tài chính)."""
+    if amount is None or int(amount) <= 0:
+        raise LifecycleError(_("Số tiền phải lớn hơn 0."))
+
+    def change(locked):
+        locked.fee_amount = int(amount)
+
+    return _apply(dossier, Action.REQUEST_PAYMENT, actor, expected_version=expected_version, ip_address=ip_address,
+                  data={"amount": int(amount)}, change=change)
+
+
+def dossier_record_payment(*, dossier, actor, expected_version=None, ip_address=None, now=None):
+    """The applicant paid at the counter (cash or card); online payments come from the bank callback."""
+    now = now or timezone.now()
+
+    def change(locked):
+        locked.fee_paid_at = now
+        locked.fee_paid_online = False
+
+    return _apply(dossier, Action.PAY, actor, expected_version=expected_version, ip_address=ip_address,
+                  change=change)
+
+
+def dossier_submit_for_approval(*, dossier, actor, reason="", expected_version=None, ip_address=None):
+    return _apply(dossier, Action.SUBMIT_FOR_APPROVAL, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address)
+
+
+def dossier_approve(*, dossier, actor, reason="", expected_version=None, ip_address=None):
+    return _apply(dossier, Action.APPROVE, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address)
+
+
+def dossier_send_back(*, dossier, actor, reason, expected_version=None, ip_address=None):
+    return _apply(dossier, Action.SEND_BACK, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address)
+
+
+def dossier_stop(*, dossier, actor, reason, expected_version=None, ip_address=None):
+    """Dừng xử lý (agency, with a reason printed on the stop notice)."""
+    return _apply(dossier, Action.STOP, actor, reason=reason, expected_version=expected_version,
+                  ip_address=ip_address)
+
+
+RESULT_STATUSES = {Status.PROCESSING, Status.AWAITING_APPROVAL, Status.PROCESSED}
+
+
+@transaction.atomic
+def dossier_upload_result(*, dossier, actor, uploaded_file, name="", signed=False, ip_address=None):
+    """Attach the electronic result. `signed` is a placeholder until digital signatures are verified."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _require_role(actor, locked, {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
+    if locked.status not in RESULT_STATUSES:
+        raise lifecycle.TransitionNotAllowed(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã xử lý xong."))
+    document = store_document(dossier=locked, uploaded_file=uploaded_file, name=name or _("Kết quả giải quyết"),
+                              source=DocumentSource.RESULT, actor=actor)
+    lifecycle.record(dossier=locked, action="upload_result", actor=actor, ip_address=ip_address,
+                     data={"document": document.pk, "signed": bool(signed), "sha256": document.sha256})
+    return document
+
+
+def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_version=None, ip_address=None,
+                             now=None):
+    """Thư xin lỗi và hẹn lại ngày trả: required before an overdue dossier's result is returned."""
+    from dossiers.notifications import notify_applicant
+
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise lifecycle.ReasonRequired(_("Vui lòng nêu lý do trễ hạn."))
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise lifecycle.DossierChanged(
+                _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."))
+        _require_role(actor, locked, {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
+        if not locked.is_overdue:
+            raise lifecycle.TransitionNotAllowed(_("Hồ sơ chưa quá hạn: không cần thư xin lỗi."))
+        if new_due_date is None or new_due_date <= timezone.localdate(now):
+            raise LifecycleError(_("Ngày hẹn mới phải sau hôm nay."))
+        if not working_calendar().is_working_day(new_due_date):
+            raise LifecycleError(_("Ngày hẹn mới phải là ngày làm việc."))
+        locked.late_letter_at = now
+        locked.new_due_date = new_due_date
+        locked.version += 1
+        locked.save(update_fields=["late_letter_at", "new_due_date", "version", "updated_at"])
+        event = lifecycle.record(dossier=locked, action="late_letter", actor=actor, comment=reason,
+                                 ip_address=ip_address, data={"new_due_date": new_due_date.isoformat()})
+        notify_applicant(dossier=locked, event=event)
+    return locked
+
+
+def dossier_return_result(*, dossier, actor, expected_version=None, ip_address=None, now=None):
+    """Trả kết quả. An overdue dossier needs its apology-and-new-date letter first."""
+
+    def change(locked):
+        today = timezone.localdate(now) if now else timezone.localdate()
+        if locked.due_date is not None and locked.due_date < today and locked.late_letter_at is None:
+            raise LifecycleError(
+                _("Hồ sơ đã quá hạn: phải gửi thư xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả."))
+
+    return _apply(dossier, Action.RETURN_RESULT, actor, expected_version=expected_version, ip_address=ip_address,
+                  change=change)
+
+
+# --- counter and postal intake --------------------------------------------------------------------
+@transaction.atomic
+def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_name, applicant_id_number="",
+                              applicant_phone="", applicant_email="", applicant_address="", form_data=None,
+                              documents=(), assisted=False, ip_address=None, now=None):
+    """A walk-in, postal or assisted-online dossier: created, numbered and received in one transaction.
+
+    `documents` is a list of `(required_document, name, uploaded_file_or_None)`; None means the paper
+    stays paper (not digitized). Counter and postal intake is refused on the procedure's online-only
+    days (CounterClosed); the officer then submits online on the citizen's behalf (assisted=True).
+    """
+    now = now or timezone.now()
+    if Role.DESK_OFFICER not in actor.roles_in(agency):
+        raise PermissionDenied(_("Chỉ cán bộ Một cửa của cơ quan được tiếp nhận hồ sơ."))
+    if assisted:
+        channel = Channel.ONLINE
+    elif channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise LifecycleError(_("Kênh nộp không hợp lệ."))
+    if channel != Channel.ONLINE and not procedure.accepts_paper_on(timezone.localdate(now)):
+        raise CounterClosed(_(
+            "Hôm nay thủ tục “%(name)s” chỉ tiếp nhận hồ sơ trực tuyến. Vui lòng hỗ trợ công dân nộp trực tuyến."
+        ) % {"name": procedure.name})
+    dossier = dossier_create_draft(
+        procedure=procedure, agency=agency, created_by=actor, channel=channel, assisted=assisted,
+        applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+        applicant_email=applicant_email, applicant_address=applicant_address, form_data=form_data,
+    )
+    for required_document, name, uploaded_file in documents:
+        store_document(dossier=dossier, uploaded_file=uploaded_file, name=name, actor=actor,
+                       source=DocumentSource.SCANNED, required_document=required_document)
+    dossier = dossier_submit(dossier=dossier, actor=actor, ip_address=ip_address, now=now)
+    return dossier_receive(dossier=dossier, actor=actor, ip_address=ip_address, now=now)
+
+
+# --- bulk -----------------------------------------------------------------------------------------
+@dataclass
+class BulkOutcome:
+    code: str
+    ok: bool
+    message: str
+
+
+def dossiers_bulk_apply(*, dossiers, action, actor, assignee=None, ip_address=None):
+    """Receive or assign several dossiers; each in its own transaction, each with its own outcome."""
+    outcomes = []
+    for dossier in dossiers:
+        try:
+            if action == Action.RECEIVE:
+                dossier_receive(dossier=dossier, actor=actor, ip_address=ip_address)
+            elif action == Action.ASSIGN:
+                dossier_assign(dossier=dossier, actor=actor, assignee=assignee, ip_address=ip_address)
+            else:
+                raise LifecycleError(_("Thao tác hàng loạt không hợp lệ."))
+        except LifecycleError as exc:
+            outcomes.append(BulkOutcome(dossier.code, False, str(exc.message)))
+        except PermissionDenied as exc:
+            outcomes.append(BulkOutcome(dossier.code, False, str(exc)))
+        else:
+            outcomes.append(BulkOutcome(dossier.code, True, _("Thành công")))
+    return outcomes
+
+
+# --- overdue watch --------------------------------------------------------------------------------
+def dossiers_watch_overdue(*, day=None):
+    """Mark newly overdue dossiers (one `overdue` audit event per due date) and queue each agency's digest.
+
+    Idempotent: the event is written only if the dossier has none for its current due date, and the
+    digest's outbox key is per (agency, leader, day). Does nothing on rest days. Returns the number of
+    digests queued by this run.
+    """
+    from dossiers.models import DossierEvent, OutboxMessage, User
+    from dossiers.notifications import queue_messages
+    from dossiers.selectors import RUNNING, overdue_digest
+
+    day = day or timezone.localdate()
+    calendar = working_calendar()
+    if not calendar.is_working_day(day):
+        return 0
+    soon = calendar.add_working_days(day, 2)
+    with transaction.atomic():
+        already = DossierEvent.objects.annotate(due_text=KT("data__due_date")).filter(
+            dossier=OuterRef("pk"), action="overdue", due_text=OuterRef("due_date_text"))
+        newly_overdue = (
+            Dossier.objects.filter(status__in=RUNNING, due_date__lt=day)
+            .annotate(due_date_text=Cast("due_date", CharField()))
+            .filter(~Exists(already)).values_list("pk", "status", "handling_agency_id", "due_date")
+        )
+        DossierEvent.objects.bulk_create([
+            DossierEvent(dossier_id=pk, action="overdue", from_status=status, to_status=status, agency_id=agency_id,
+                         data={"due_date": due.isoformat()})
+            for pk, status, agency_id, due in newly_overdue
+        ], batch_size=1000)
+        agency_ids = set(
+            Dossier.objects.filter(status__in=RUNNING, due_date__lte=soon)
+            .values_list("handling_agency_id", flat=True).distinct()
+        )
+        messages = []
+        leaders = User.objects.filter(memberships__role=Role.LEADER, memberships__agency_id__in=agency_ids,
+                                      email__isnull=False).values_list("pk", "email", "memberships__agency_id",
+                                                                        "memberships__agency__name")
+        digests = {agency_id: overdue_digest(agency_id=agency_id, today=day) for agency_id in agency_ids}
+        for user_id, email, agency_id, agency_name in leaders:
+            key = f"overdue-digest:{agency_id}:{user_id}:{day.isoformat()}"
+            messages.append(OutboxMessage(key=key, kind="digest", payload={
+                "to": email, "agency_name": agency_name, "day": day.strftime("%d/%m/%Y"), **digests[agency_id]}))
+        existing = set(OutboxMessage.objects.filter(key__in=[m.key for m in messages]).values_list("key", flat=True))
+        fresh = [m for m in messages if m.key not in existing]
+        queue_messages(fresh)
+    return len(fresh)
+
+
+# --- one entry point for pages and API ------------------------------------------------------------
+def _receive(dossier, actor, data, **kw):
+    return dossier_receive(dossier=dossier, actor=actor, **kw)
+
+
+DESK_ACTIONS = {
+    "receive": _receive,
+    "refuse": lambda d, a, data, **kw: dossier_refuse(dossier=d, actor=a, reason=data["reason"], **kw),
+    "request_supplement": lambda d, a, data, **kw: dossier_request_supplement(
+        dossier=d, actor=a, missing=data["missing"], reason=data.get("reason", ""), **kw),
+    "complete_supplement": lambda d, a, data, **kw: dossier_complete_supplement(dossier=d, actor=a, **kw),
+    "assign": lambda d, a, data, **kw: dossier_assign(dossier=d, actor=a, assignee=data["assignee"], **kw),
+    "transfer": lambda d, a, data, **kw: dossier_transfer(
+        dossier=d, actor=a, to_agency=data["to_agency"], reason=data["reason"], **kw),
+    "request_payment": lambda d, a, data, **kw: dossier_request_payment(
+        dossier=d, actor=a, amount=data["amount"], **kw),
+    "record_payment": lambda d, a, data, **kw: dossier_record_payment(dossier=d, actor=a, **kw),
+    "submit_for_approval": lambda d, a, data, **kw: dossier_submit_for_approval(
+        dossier=d, actor=a, reason=data.get("reason", ""), **kw),
+    "approve": lambda d, a, data, **kw: dossier_approve(dossier=d, actor=a, reason=data.get("reason", ""), **kw),
+    "send_back": lambda d, a, data, **kw: dossier_send_back(dossier=d, actor=a, reason=data["reason"], **kw),
+    "upload_result": lambda d, a, data, expected_version=None, **kw: dossier_upload_result(
+        dossier=d, actor=a, uploaded_file=data["file"], name=data.get("name", ""), signed=data.get("signed"), **kw),
+    "late_letter": lambda d, a, data, **kw: dossier_send_late_letter(
+        dossier=d, actor=a, new_due_date=data["new_due_date"], reason=data["reason"], **kw),
+    "return_result": lambda d, a, data, **kw: dossier_return_result(dossier=d, actor=a, **kw),
+    "stop": lambda d, a, data, **kw: dossier_stop(dossier=d, actor=a, reason=data["reason"], **kw),
+}
+
+
+# Desk slugs that differ from the lifecycle's action names (so they never clash with citizen routes).
+LIFECYCLE_TO_DESK = {"supplement": "complete_supplement", "pay": "record_payment"}
+
+
+def dossier_desk_action(*, dossier, action, actor, data, ip_address=None):
+    """Run one officer action from validated form data (`version` included). Raises LifecycleError/PermissionDenied."""
+    return DESK_ACTIONS[action](dossier, actor, data, expected_version=data.get("version"), ip_address=ip_address)
+
+
+def desk_available_actions(*, user, dossier, today=None):
+    """Action slugs to offer now: the lifecycle's, plus the result upload and the late letter."""
+    slugs = (LIFECYCLE_TO_DESK.get(str(a), str(a)) for a in lifecycle.allowed_actions(user, dossier))
+    actions = [slug for slug in slugs if slug in DESK_ACTIONS]
+    roles = lifecycle.actor_kinds(user, dossier)
+    officer = bool(roles & {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
+    if officer and dossier.status in RESULT_STATUSES:
+        actions.append("upload_result")
+    if officer and dossier.is_overdue and dossier.late_letter_at is None:
+        actions.append("late_letter")
+    return actions

@@ -1,0 +1,274 @@
+"""Pages of the one-stop desk (Bộ phận Một cửa): queues, the officer's dossier page, actions, intake, prints."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossiers import lifecycle, printing, selectors, services
+from dossiers.forms_desk import (
+    ACTION_FORMS,
+    ApplicantForm,
+    BulkForm,
+    IntakeStartForm,
+    QueueFilterForm,
+)
+from dossiers.models import Document, DocumentSource, Dossier, Role
+from procedures.form_schema import build_form_class
+from procedures.models import Agency, Field, Procedure
+from procedures.selectors import working_calendar
+
+
+def officer_required(view):
+    """Login, then 404 for anyone without a working role in an agency (existence is not revealed)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Roles are read many times per request: load them once.
+        prefetch_related_objects([request.user], "memberships")
+        if not selectors.officer_agency_ids(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _get_dossier(request, code):
+    try:
+        return selectors.desk_dossier(officer=request.user, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+# --- queues ---------------------------------------------------------------------------------------
+@require_GET
+@officer_required
+def queue(request):
+    officer = request.user
+    tab = request.GET.get("tab") or selectors.default_tab(officer)
+    if tab not in selectors.TABS_BY_SLUG:
+        raise Http404
+    agency_ids = selectors.officer_agency_ids(officer)
+    procedures = Procedure.objects.filter(agencies__in=agency_ids).distinct().only("id", "code", "name")
+    fields = Field.objects.filter(procedures__agencies__in=agency_ids).distinct()
+    form = QueueFilterForm(request.GET or None, procedures=procedures, fields=fields)
+    filters = form.cleaned_data if form.is_valid() else {}
+    calendar = working_calendar()
+    page = selectors.dossier_queue(officer=officer, tab=tab, filters=filters, after=request.GET.get("after"),
+                                   calendar=calendar)
+    counts = selectors.queue_counts(officer=officer, calendar=calendar)
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = None
+    if page.next_cursor:
+        query["after"] = page.next_cursor
+        next_query = query.urlencode()
+    filter_query = request.GET.copy()
+    for key in ("tab", "after"):
+        filter_query.pop(key, None)
+    return render(request, "desk/queue.html", {
+        "tabs": [(t, counts[t.slug]) for t in selectors.TABS], "page": page, "form": form,
+        "next_query": next_query, "filter_query": filter_query.urlencode(), "today": timezone.localdate(),
+        "can_receive": any(m.role == Role.DESK_OFFICER for m in officer.memberships.all()),
+        "specialists": selectors.specialists_of(agency_ids=agency_ids), "pick_label": _("Chọn hồ sơ"),
+        # One reverse() for the page instead of one per row.
+        "dossier_prefix": reverse("desk:dossier", args=["-"])[:-2],
+    })
+
+
+@require_POST
+@officer_required
+def bulk(request):
+    agency_ids = selectors.officer_agency_ids(request.user)
+    form = BulkForm(request.POST, specialists=selectors.specialists_of(agency_ids=agency_ids))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(request.POST.get("next") or "desk:queue")
+    dossiers = list(Dossier.objects.visible_to(request.user).filter(code__in=form.cleaned_data["codes"]))
+    found = {d.code for d in dossiers}
+    outcomes = services.dossiers_bulk_apply(
+        dossiers=dossiers, action=form.cleaned_data["action"], actor=request.user,
+        assignee=form.cleaned_data.get("assignee"), ip_address=_client_ip(request),
+    )
+    outcomes += [services.BulkOutcome(code, False, _("Không tìm thấy hồ sơ."))
+                 for code in form.cleaned_data["codes"] if code not in found]
+    return render(request, "desk/bulk_result.html", {"outcomes": outcomes, "action": form.cleaned_data["action"]})
+
+
+# --- the dossier page and its actions -------------------------------------------------------------
+def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
+    actions = services.desk_available_actions(user=request.user, dossier=dossier)
+    forms = []
+    for action in actions:
+        if bound is not None and bound[0] == action:
+            forms.append((action, bound[1]))
+        else:
+            forms.append((action, ACTION_FORMS[action](dossier=dossier, initial={"version": dossier.version})))
+    documents = list(dossier.documents.all())
+    return render(request, "desk/dossier.html", {
+        "dossier": dossier, "action_forms": forms, "error": error,
+        "explanation": services.dossier_due_explanation(dossier=dossier),
+        "step": selectors.step_status(dossier=dossier),
+        "applicant_documents": [d for d in documents if d.source != DocumentSource.RESULT],
+        "results": [d for d in documents if d.source == DocumentSource.RESULT],
+        "events": list(dossier.events.all()),
+        "prints": [d for d in printing.DOCUMENTS.values() if d.available_for(dossier)],
+        "action_labels": ACTION_LABELS,
+    }, status=status)
+
+
+ACTION_LABELS = {
+    **{str(a): a.label for a in lifecycle.Action},
+    "complete_supplement": lifecycle.Action.SUPPLEMENT.label, "record_payment": lifecycle.Action.PAY.label,
+    "upload_result": gettext_lazy("Tải lên kết quả"), "late_letter": gettext_lazy("Thư xin lỗi và hẹn lại ngày trả"),
+}
+
+
+@require_GET
+@officer_required
+def dossier_detail(request, code):
+    return _dossier_page(request, _get_dossier(request, code))
+
+
+@require_POST
+@officer_required
+def dossier_action(request, code, action):
+    dossier = _get_dossier(request, code)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = ACTION_FORMS[action](request.POST, request.FILES, dossier=dossier)
+    if not form.is_valid():
+        return _dossier_page(request, dossier, bound=(action, form), status=400)
+    try:
+        services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data,
+                                     ip_address=_client_ip(request))
+    except (lifecycle.DossierChanged, lifecycle.TransitionNotAllowed) as exc:
+        return _dossier_page(request, _get_dossier(request, code), error=exc.message, status=409)
+    except lifecycle.LifecycleError as exc:
+        return _dossier_page(request, dossier, bound=(action, form), error=exc.message, status=400)
+    except PermissionDenied as exc:
+        return _dossier_page(request, dossier, error=str(exc), status=403)
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if action == "receive":
+        return redirect("desk:print", code=code, kind="tiep-nhan")
+    if action in ("refuse", "request_supplement", "stop", "late_letter"):
+        kind = {"refuse": "tu-choi", "request_supplement": "bo-sung", "stop": "dung", "late_letter": "xin-loi"}
+        messages.info(request, _("Có thể in văn bản gửi công dân ở mục “In văn bản”."))
+        return redirect(reverse("desk:print", kwargs={"code": code, "kind": kind[action]}))
+    try:
+        selectors.desk_dossier(officer=request.user, code=code)
+    except Dossier.DoesNotExist:  # transferred away to an agency the officer does not belong to
+        return redirect("desk:queue")
+    return redirect("desk:dossier", code=code)
+
+
+@require_GET
+@officer_required
+@xframe_options_sameorigin
+def document_file(request, code, pk):
+    """Serve a document inline (preview) after the same visibility check as the dossier page."""
+    dossier = _get_dossier(request, code)
+    try:
+        document = dossier.documents.exclude(file="").get(pk=pk)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="{document.pk}"'
+    return response
+
+
+# --- printable documents --------------------------------------------------------------------------
+@require_GET
+@officer_required
+def print_document(request, code, kind, fmt="html"):
+    dossier = _get_dossier(request, code)
+    document = printing.DOCUMENTS.get(kind)
+    if document is None or not document.available_for(dossier):
+        raise Http404
+    if fmt == "pdf":
+        pdf = printing.render_pdf(dossier=dossier, document=document, request=request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+        return response
+    return render(request, document.template, printing.document_context(dossier=dossier, document=document))
+
+
+# --- counter, postal and assisted intake ----------------------------------------------------------
+def _json_ready(cleaned):
+    out = {}
+    for key, value in cleaned.items():
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else (
+            str(value) if value is not None and not isinstance(value, (str, int, bool)) else value)
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def intake(request):
+    desk_agency_ids = [m.agency_id for m in request.user.memberships.all() if m.role == Role.DESK_OFFICER]
+    if not desk_agency_ids:
+        raise Http404
+    agencies = Agency.objects.filter(pk__in=desk_agency_ids)
+    procedures = Procedure.objects.filter(is_active=True, agencies__in=desk_agency_ids).distinct()
+    start = IntakeStartForm(request.GET or None, procedures=procedures, agencies=agencies)
+    if not start.is_valid():
+        return render(request, "desk/intake_start.html", {"start": start})
+    procedure, agency = start.cleaned_data["procedure"], start.cleaned_data["agency"]
+    channel = start.cleaned_data["channel"]
+    assisted = channel == "assisted"
+    paper_closed = not assisted and not procedure.accepts_paper_on(timezone.localdate())
+    required_documents = list(procedure.documents.all())
+    FormClass = build_form_class(procedure.form_schema or [])
+    data = request.POST if request.method == "POST" else None
+    applicant_form = ApplicantForm(data)
+    procedure_form = FormClass(data, prefix="f")
+    context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
+               "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
+               "procedure_form": procedure_form, "required_documents": required_documents, "doc_errors": {}}
+    if request.method == "GET":
+        return render(request, "desk/intake.html", context)
+    documents, doc_errors = [], {}
+    for required in required_documents:
+        upload = request.FILES.get(f"doc_{required.pk}")
+        paper_only = request.POST.get(f"paper_{required.pk}") == "on"
+        if upload is not None:
+            documents.append((required, required.name, upload))
+        elif paper_only:
+            documents.append((required, required.name, None))
+        elif required.required:
+            doc_errors[required.pk] = _("Hãy quét giấy tờ này hoặc đánh dấu “chỉ có bản giấy”.")
+    context["doc_errors"] = doc_errors
+    if not (applicant_form.is_valid() and procedure_form.is_valid()) or doc_errors:
+        return render(request, "desk/intake.html", context, status=400)
+    try:
+        dossier = services.dossier_intake_at_counter(
+            procedure=procedure, agency=agency, actor=request.user,
+            channel="online" if assisted else channel, assisted=assisted,
+            form_data=_json_ready(procedure_form.cleaned_data), documents=documents,
+            ip_address=_client_ip(request), **applicant_form.cleaned_data,
+        )
+    except services.CounterClosed as exc:
+        context.update(paper_closed=True, error=exc.message)
+        return render(request, "desk/intake.html", context, status=400)
+    except lifecycle.LifecycleError as exc:
+        context["error"] = exc.message
+        return render(request, "desk/intake.html", context, status=400)
+    messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+    return redirect("desk:print", code=dossier.code, kind="tiep-nhan")
