@@ -122,3 +122,28 @@ def download_result_and_rate(page, *, code, result_name):
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.get_by_text("Cảm ơn Ông/Bà đã đánh giá.")).to_be_visible()
     return content
+
+
+def desk_action(page, label, *, fill=None, select=None, files=None):
+    """Open one action of the officer's dossier page (a <details> per action) and submit it."""
+    box = page.locator("details.desk-action").filter(has=page.locator("summary", has_text=re.compile(f"^{label}$")))
+    box.locator("summary").click()
+    for field, value in (fill or {}).items():
+        box.get_by_label(field).fill(value)
+    for field, value in (select or {}).items():
+        box.get_by_label(field).select_option(label=value)
+    for field, path in (files or {}).items():
+        box.get_by_label(field).set_input_files(str(path))
+    box.get_by_role("button", name=label, exact=True).click()
+    # Done: redirected to the dossier, the queue or the document to print; a refused form stays on /thao-tac/.
+    expect(page).not_to_have_url(re.compile(r"/thao-tac/"))
+
+
+def open_desk_dossier(page, code, *, from_queue=False):
+    """The officer's page of the dossier: found in the queue of new dossiers, or opened by its address."""
+    if from_queue:
+        page.goto("/mot-cua/")
+        page.get_by_role("link", name=code, exact=True).first.click()
+    else:
+        page.goto(f"/mot-cua/ho-so/{code}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
