@@ -41,7 +41,11 @@ def demo_site():
     citizen = factories.UserFactory(full_name="Trần Thị Bình")
     draft = filled_draft(procedure, agency, citizen)
     submitted = services.dossier_submit_online(dossier=filled_draft(procedure, agency, citizen), actor=citizen)
-    users = {"citizen": citizen, "monitor": factories.monitor()}
+    officer = factories.officer(agency, "desk_officer")
+    received = services.dossier_receive(
+        dossier=services.dossier_submit_online(dossier=filled_draft(procedure, agency, citizen), actor=citizen),
+        actor=officer)
+    users = {"citizen": citizen, "monitor": factories.monitor(), "officer": officer}
     urls = {
         "home": (None, reverse("home")),
         "catalogue": (None, reverse("procedure_list") + "?q=khai+sinh"),
@@ -61,6 +65,10 @@ def demo_site():
         "receipt": ("citizen", reverse("dossier_receipt", args=[submitted.public_id])),
         "wallet": ("citizen", reverse("wallet")),
         "audit-log": ("monitor", reverse("audit_log")),
+        "desk-queue": ("officer", reverse("desk:queue")),
+        "desk-dossier": ("officer", reverse("desk:dossier", args=[received.code])),
+        "desk-print-receipt": ("officer", reverse("desk:print", args=[received.code, "tiep-nhan"])),
+        "desk-intake": ("officer", reverse("desk:intake")),
     }
     return users, urls
 
