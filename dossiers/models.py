@@ -4,8 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -289,6 +291,14 @@ class Dossier(models.Model):
             models.Index(fields=["returned_at"], name="dossier_returned_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
             models.Index(fields=["status", "due_date"], name="dossier_status_due_idx"),
+            # Monthly statistics: dossiers received in a month (all agencies), and those open at an
+            # instant T (received_at < T <= closed_at, open-ended while not closed), via `@> T`.
+            models.Index(fields=["received_at"], name="dossier_received_at_idx"),
+            GistIndex(
+                Func(F("received_at"), F("closed_at"), Value("(]"), function="tstzrange",
+                     output_field=DateTimeRangeField()),
+                name="dossier_open_span_idx", condition=Q(received_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -466,6 +476,8 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("đánh giá")
         verbose_name_plural = _("đánh giá")
+        # Monthly statistics count the ratings given in a month.
+        indexes = [models.Index(fields=["created_at"], name="rating_created_idx")]
 
     def __str__(self):
         return f"{self.dossier}: {self.value}"

@@ -225,6 +225,10 @@ PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-secr
 # Dossiers received at or after this local time count from the next working day.
 RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
 
+# --- reports --------------------------------------------------------------------------------------
+# TrueType font with Vietnamese glyphs embedded in the monthly report PDF.
+REPORT_PDF_FONT = env.str("REPORT_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
 # --- Celery ---------------------------------------------------------------------------------------
 # Broker and results default to REDIS_URL (a unix socket becomes Celery's redis+socket:// form).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or celery_broker_url(REDIS_URL)
@@ -272,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
     # Every morning at 06:30; the task itself skips rest days (working-day calendar).
     "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
+    # Monthly statistics: the month in progress every night, the month just ended on the 1st.
+    "reports-current-month-nightly": {"task": "reports.compute_current_month", "schedule": crontab(hour=1, minute=30)},
+    "reports-close-previous-month": {
+        "task": "reports.close_previous_month", "schedule": crontab(hour=2, minute=30, day_of_month=1),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------

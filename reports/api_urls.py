@@ -1,3 +1,11 @@
 """API routes (mounted under /api/v1/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from reports import api
+
+urlpatterns = [
+    path("reports/monthly/", api.MonthlyView.as_view(), name="api-reports-monthly"),
+    path("reports/recompute/", api.RecomputeView.as_view(), name="api-reports-recompute"),
+    path("reports/tasks/<str:task_id>/", api.TaskView.as_view(), name="api-reports-task"),
+]

@@ -1,0 +1,161 @@
+"""Monthly statistics (thống kê hàng tháng): the summary table, targets and published months.
+
+Every grouping (agency, district, level, province) is a SUM over `MonthlyAgencyStat` rows; rates are
+always recomputed from the summed counts, never averaged (see `reports.selectors`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import AdministrativeUnit, Agency, Level
+
+# Count columns of MonthlyAgencyStat, in the order the compute SQL produces them.
+COUNT_FIELDS = (
+    "received", "received_online", "received_online_partial", "received_online_full",
+    "received_assisted", "received_counter", "received_postal",
+    "completed", "completed_on_time", "completed_late", "processing_days_sum", "overdue_open",
+    "digitized", "reuse_needed", "reused", "fee_due", "fee_paid_online", "ratings", "ratings_satisfied",
+)
+
+
+class MonthlyAgencyStat(models.Model):
+    """One month of one agency's statistics (attributed to the RECEIVING agency).
+
+    Idempotent output of `reports.services.month_compute`: a recompute replaces the month's rows.
+    `level` and `district` are the agency's as the month was computed (the structure of that month).
+    """
+
+    month = models.DateField(_("tháng (ngày đầu tháng)"))
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("huyện"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
+    # Self-service online only (the citizen submitted it); assisted online is counted apart.
+    received_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến (tự nộp)"), default=0)
+    received_online_partial = models.PositiveIntegerField(_("trực tuyến một phần (tự nộp)"), default=0)
+    received_online_full = models.PositiveIntegerField(_("trực tuyến toàn trình (tự nộp)"), default=0)
+    received_assisted = models.PositiveIntegerField(_("trực tuyến do cán bộ nộp thay"), default=0)
+    received_counter = models.PositiveIntegerField(_("tiếp nhận trực tiếp"), default=0)
+    received_postal = models.PositiveIntegerField(_("tiếp nhận qua bưu chính"), default=0)
+    completed = models.PositiveIntegerField(_("đã giải quyết (trả kết quả)"), default=0)
+    completed_on_time = models.PositiveIntegerField(_("giải quyết đúng hạn"), default=0)
+    completed_late = models.PositiveIntegerField(_("giải quyết quá hạn"), default=0)
+    processing_days_sum = models.PositiveBigIntegerField(_("tổng số ngày làm việc giải quyết"), default=0)
+    overdue_open = models.PositiveIntegerField(_("đang xử lý quá hạn cuối tháng"), default=0)
+    digitized = models.PositiveIntegerField(_("hồ sơ số hóa toàn bộ"), default=0)
+    reuse_needed = models.PositiveIntegerField(_("hồ sơ có giấy tờ dùng lại được"), default=0)
+    reused = models.PositiveIntegerField(_("hồ sơ đã dùng lại giấy tờ"), default=0)
+    fee_due = models.PositiveIntegerField(_("hồ sơ có phí, lệ phí"), default=0)
+    fee_paid_online = models.PositiveIntegerField(_("hồ sơ nộp phí trực tuyến"), default=0)
+    ratings = models.PositiveIntegerField(_("lượt đánh giá"), default=0)
+    ratings_satisfied = models.PositiveIntegerField(_("lượt hài lòng"), default=0)
+    computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("thống kê tháng của cơ quan")
+        verbose_name_plural = _("thống kê tháng của cơ quan")
+        ordering = ["-month", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency"], name="monthly_stat_unique_month_agency",
+                violation_error_message=_("Tháng này của cơ quan đã có số liệu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="monthly_stat_month_first_day",
+                violation_error_message=_("Tháng phải là ngày đầu tháng."),
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "level"], name="monthly_stat_month_level_idx")]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.agency_id}"
+
+
+class OnlineRateTarget(models.Model):
+    """Chỉ tiêu tỷ lệ hồ sơ trực tuyến: per year and level, or per agency (override).
+
+    A target applies from its year on until a later year sets another one. `level` empty and no agency
+    is the national target (50%).
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan (riêng)"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rate = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu trực tuyến")
+        verbose_name_plural = _("chỉ tiêu trực tuyến")
+        ordering = ["-year", "level", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "level"], condition=Q(agency__isnull=True), name="target_unique_year_level",
+                violation_error_message=_("Năm này đã có chỉ tiêu cho cấp này."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "agency"], condition=Q(agency__isnull=False), name="target_unique_year_agency",
+                violation_error_message=_("Năm này đã có chỉ tiêu riêng cho cơ quan này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100), name="target_rate_percent",
+                violation_error_message=_("Chỉ tiêu phải từ 0 đến 100%."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.level or self.agency_id or 'national'}: {self.rate}%"
+
+
+class PublishedMonth(models.Model):
+    """A month whose statistics the monitor published on the public transparency page (công khai)."""
+
+    month = models.DateField(_("tháng"), unique=True)
+    published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người công bố"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tháng đã công khai")
+        verbose_name_plural = _("tháng đã công khai")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+
+class MonthlyReport(models.Model):
+    """The monthly report to the province, generated by a task (HTML print view, PDF, XLSX appendix)."""
+
+    month = models.DateField(_("tháng"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    html = models.TextField(_("bản in (HTML)"), blank=True)
+    appendix = models.FileField(_("phụ lục danh sách hồ sơ (XLSX)"), upload_to="reports/", blank=True)
+    pdf = models.FileField(_("bản PDF"), upload_to="reports/", blank=True)
+    ready = models.BooleanField(_("đã tạo xong"), default=False)
+
+    class Meta:
+        verbose_name = _("báo cáo tháng")
+        verbose_name_plural = _("báo cáo tháng")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"

@@ -1,0 +1,73 @@
+"""Forms of the statistics pages (input validation only)."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import Agency, Level
+from reports.selectors import GROUPS, METRICS
+from reports.services import month_start
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class MonthField(forms.CharField):
+    default_error_messages = {"invalid": _("Tháng phải có dạng YYYY-MM, ví dụ 2025-03.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if not MONTH.match(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month_start(value)
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Tháng"), required=False, help_text=_("Dạng YYYY-MM."))
+    sort = forms.CharField(required=False)
+
+
+class DrilldownForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+    metric = forms.ChoiceField(label=_("Chỉ số"), choices=list(METRICS.items()))
+    group = forms.ChoiceField(label=_("Nhóm"), choices=[(g, g) for g in GROUPS], required=False)
+    agency = forms.IntegerField(required=False, min_value=1)
+    key = forms.CharField(required=False, max_length=40)
+
+
+class ExportForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+    table = forms.ChoiceField(choices=[(g, g) for g in GROUPS] + [("dossiers", "dossiers")])
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    metric = forms.ChoiceField(choices=list(METRICS.items()), required=False)
+    group = forms.ChoiceField(choices=[(g, g) for g in GROUPS], required=False)
+    agency = forms.IntegerField(required=False, min_value=1)
+    key = forms.CharField(required=False, max_length=40)
+
+
+class RecomputeForm(forms.Form):
+    start = MonthField(label=_("Từ tháng"), help_text=_("Dạng YYYY-MM."))
+    end = MonthField(label=_("Đến tháng"), help_text=_("Dạng YYYY-MM."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Tháng cuối phải không trước tháng đầu."))
+        return data
+
+
+class PublishForm(forms.Form):
+    month = MonthField(label=_("Tháng"))
+    published = forms.BooleanField(required=False)
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
+    level = forms.ChoiceField(label=_("Cấp"), required=False,
+                              choices=[("", _("Toàn quốc (chỉ tiêu chung)"))] + list(Level.choices))
+    agency = forms.ModelChoiceField(label=_("Cơ quan (chỉ tiêu riêng)"), required=False,
+                                    queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    rate = forms.DecimalField(label=_("Chỉ tiêu tỷ lệ trực tuyến (%)"), min_value=0, max_value=100,
+                              max_digits=5, decimal_places=2)

@@ -1,0 +1,450 @@
+"""Read queries of the reports app: grouped monthly figures, targets, trends, drill-down, 766 score.
+
+Every grouping is a SUM over `MonthlyAgencyStat` rows and every rate is recomputed from the sums
+(never an average of rates). Rates are percentages rounded half-up to one decimal, None when the
+denominator is 0.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Document, Dossier, Rating
+from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument
+from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
+from reports.services import month_bounds, month_start, next_month
+
+GROUPS = ("agency", "district", "level", "province")
+# Defaults when no target row applies (province decision defaults from 2023; national indicator 3.3).
+DEFAULT_TARGETS = {"": Decimal("50"), Level.PROVINCE: Decimal("55"), Level.DISTRICT: Decimal("40"),
+                   Level.COMMUNE: Decimal("20")}
+NO_DISTRICT_NAME = _("Cấp tỉnh (không thuộc huyện)")
+
+# rate name -> (numerator, denominator)
+RATES = {
+    "online_rate": ("received_online", "received"),
+    "online_rate_with_assisted": ("received_online_all", "received"),
+    "on_time_rate": ("completed_on_time", "completed"),
+    "late_rate": ("completed_late", "completed"),
+    "digitization_rate": ("digitized", "received"),
+    "reuse_rate": ("reused", "reuse_needed"),
+    "online_payment_rate": ("fee_paid_online", "fee_due"),
+    "satisfaction_rate": ("ratings_satisfied", "ratings"),
+}
+
+
+def percent(numerator, denominator):
+    if not denominator:
+        return None
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def with_rates(counts):
+    """Add the derived figures to a dict of summed counts (in place) and return it."""
+    counts["received_online_all"] = counts["received_online"] + counts["received_assisted"]
+    for name, (numerator, denominator) in RATES.items():
+        counts[name] = percent(counts[numerator], counts[denominator])
+    counts["avg_processing_days"] = (
+        float((Decimal(counts["processing_days_sum"]) / counts["completed"]).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        if counts["completed"] else None
+    )
+    return counts
+
+
+# --- targets --------------------------------------------------------------------------------------
+class Targets:
+    """Online-rate targets in force in a year: agency override, else level (latest year <= year)."""
+
+    def __init__(self, year):
+        self.by_level, self.by_agency = dict(DEFAULT_TARGETS), {}
+        rows = OnlineRateTarget.objects.filter(year__lte=year).order_by("year")
+        for row in rows:  # later years overwrite earlier ones
+            if row.agency_id:
+                self.by_agency[row.agency_id] = row.rate
+            else:
+                self.by_level[row.level] = row.rate
+
+    def for_level(self, level):
+        return float(self.by_level.get(level or "", DEFAULT_TARGETS[""]))
+
+    def for_agency(self, agency_id, level):
+        if agency_id in self.by_agency:
+            return float(self.by_agency[agency_id])
+        return self.for_level(level)
+
+    def national(self):
+        return self.for_level("")
+
+
+# --- grouped figures ------------------------------------------------------------------------------
+_GROUP_KEY = {"agency": "agency_id", "district": "district_id", "level": "level", "province": None}
+
+
+def stat_rows(*, month, agency_ids=None):
+    rows = MonthlyAgencyStat.objects.filter(month=month_start(month))
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    return rows
+
+
+def monthly_groups(*, month, group, agency_ids=None):
+    """Per group: key, name, the summed counts, rates and the online-rate target.
+
+    `agency_ids` limits the rows (an agency leader sees their own agency). Groups with no dossier
+    still appear (with null rates) because every agency in force has a row each month.
+    """
+    first = month_start(month)
+    sums = {name: Sum(name) for name in COUNT_FIELDS}
+    rows = stat_rows(month=first, agency_ids=agency_ids)
+    key = _GROUP_KEY[group]
+    if key is None:
+        aggregated = rows.aggregate(**sums)
+        if aggregated["received"] is None:
+            return []
+        aggregated["key"] = settings.SITE_PROVINCE_CODE
+        groups = [aggregated]
+    else:
+        groups = list(rows.values(key).annotate(**sums).order_by(key))
+        for item in groups:
+            item["key"] = item.pop(key)
+    targets = Targets(first.year)
+    names = _names(group, [item["key"] for item in groups])
+    levels = dict(Agency.objects.filter(pk__in=names.keys()).values_list("pk", "level")) if group == "agency" else {}
+    for item in groups:
+        with_rates(item)
+        item["name"], item["code"] = names.get(
+            item["key"], (NO_DISTRICT_NAME if group == "district" else str(item["key"]), None)
+        )
+        if group == "agency":
+            item["level"] = levels.get(item["key"])
+            item["target_online_rate"] = targets.for_agency(item["key"], item["level"])
+        elif group == "level":
+            item["target_online_rate"] = targets.for_level(item["key"])
+        elif group == "district":
+            item["target_online_rate"] = targets.for_level(Level.DISTRICT if item["key"] else Level.PROVINCE)
+        else:
+            item["target_online_rate"] = targets.national()
+        item["target_gap"] = (
+            round(item["online_rate"] - item["target_online_rate"], 1) if item["online_rate"] is not None else None
+        )
+    return sorted(groups, key=lambda item: str(item["name"]))
+
+
+def _names(group, keys):
+    """{key: (name, code)}: agency identifier, district GSO code, level value, province code."""
+    if group == "agency":
+        return {pk: (name, code) for pk, name, code in Agency.objects.filter(pk__in=keys).values_list("pk", "name", "code")}
+    if group == "district":
+        units = AdministrativeUnit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name", "code")
+        return {pk: (name, code) for pk, name, code in units}
+    if group == "level":
+        return {value: (str(label), value) for value, label in Level.choices}
+    unit = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=settings.SITE_PROVINCE_CODE).first()
+    return {settings.SITE_PROVINCE_CODE: (unit.name if unit else settings.SITE_NAME, settings.SITE_PROVINCE_CODE)}
+
+
+def month_totals(*, month, agency_ids=None):
+    """The whole province (or the given agencies) for one month, with rates; None if not computed."""
+    groups = monthly_groups(month=month, group="province", agency_ids=agency_ids)
+    return groups[0] if groups else None
+
+
+def trend(*, end_month, months=12, agency_ids=None):
+    """Totals per month over the `months` months ending with `end_month` (oldest first)."""
+    last = month_start(end_month)
+    firsts = [last]
+    for _i in range(months - 1):
+        firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
+    rows = MonthlyAgencyStat.objects.filter(month__in=firsts)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    by_month = {r["month"]: r for r in rows.values("month").annotate(**{n: Sum(n) for n in COUNT_FIELDS})}
+    result = []
+    for first in firsts:
+        counts = by_month.get(first) or dict.fromkeys(COUNT_FIELDS, 0)
+        counts = with_rates(dict(counts))
+        counts["month"] = first
+        result.append(counts)
+    return result
+
+
+def computed_months():
+    return list(MonthlyAgencyStat.objects.values_list("month", flat=True).distinct().order_by("-month"))
+
+
+def published_months():
+    return list(PublishedMonth.objects.values_list("month", flat=True))
+
+
+def is_published(month):
+    return PublishedMonth.objects.filter(month=month_start(month)).exists()
+
+
+# --- scope ----------------------------------------------------------------------------------------
+def report_scope(user):
+    """None (everything) for monitors and superusers, the agency ids a leader leads, or [] (nothing)."""
+    from dossiers.models import Role
+
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    roles = list(user.memberships.values_list("role", "agency_id"))
+    if any(role == Role.MONITOR for role, _agency in roles):
+        return None
+    return sorted({agency for role, agency in roles if role == Role.LEADER})
+
+
+# --- drill-down -----------------------------------------------------------------------------------
+METRICS = {
+    "received": _("Hồ sơ tiếp nhận"),
+    "received_online": _("Tiếp nhận trực tuyến (tự nộp)"),
+    "received_assisted": _("Trực tuyến do cán bộ nộp thay"),
+    "received_counter": _("Tiếp nhận trực tiếp"),
+    "received_postal": _("Tiếp nhận qua bưu chính"),
+    "completed": _("Đã giải quyết"),
+    "completed_on_time": _("Giải quyết đúng hạn"),
+    "completed_late": _("Giải quyết quá hạn"),
+    "overdue_open": _("Đang xử lý quá hạn cuối tháng"),
+    "digitized": _("Hồ sơ số hóa toàn bộ"),
+    "not_digitized": _("Hồ sơ chưa số hóa toàn bộ"),
+    "fee_due": _("Hồ sơ có phí, lệ phí"),
+    "fee_paid_online": _("Nộp phí trực tuyến"),
+    "ratings": _("Hồ sơ được đánh giá trong tháng"),
+    "ratings_satisfied": _("Đánh giá hài lòng"),
+}
+
+
+def metric_dossiers(*, user, month, metric, agency_id=None):
+    """The dossiers behind one number of the table — same definitions as the compute SQL."""
+    first = month_start(month)
+    start_ts, next_ts = month_bounds(first)
+    dossiers = Dossier.objects.visible_to(user)
+    if agency_id is not None:
+        dossiers = dossiers.filter(receiving_agency_id=agency_id)
+    received = Q(received_at__gte=start_ts, received_at__lt=next_ts)
+    returned = Q(returned_at__gte=start_ts, returned_at__lt=next_ts)
+    online = Q(channel="online")
+    paper = Exists(Document.objects.filter(dossier=OuterRef("pk"), source="paper"))
+    any_document = Exists(Document.objects.filter(dossier=OuterRef("pk")).exclude(source="result"))
+    rated = Exists(Rating.objects.filter(dossier=OuterRef("pk"), created_at__gte=start_ts, created_at__lt=next_ts))
+    satisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), created_at__gte=start_ts,
+                                             created_at__lt=next_ts, value="satisfied"))
+    returned_day = TruncDate("returned_at", tzinfo=month_bounds(first)[0].tzinfo)
+    filters = {
+        "received": received,
+        "received_online": received & online & Q(assisted=False),
+        "received_assisted": received & online & Q(assisted=True),
+        "received_counter": received & Q(channel="counter"),
+        "received_postal": received & Q(channel="postal"),
+        "completed": returned,
+        "fee_due": received & Q(fee_amount__gt=0),
+        "fee_paid_online": received & Q(fee_amount__gt=0, fee_paid_online=True),
+    }
+    if metric in filters:
+        return dossiers.filter(filters[metric])
+    if metric in ("completed_on_time", "completed_late"):
+        dossiers = dossiers.filter(returned).annotate(returned_day=returned_day)
+        late = Q(returned_day__gt=F("due_date"))
+        return dossiers.exclude(late) if metric == "completed_on_time" else dossiers.filter(late)
+    if metric in ("digitized", "not_digitized"):
+        dossiers = dossiers.filter(received)
+        digital = any_document & ~paper
+        return dossiers.filter(digital) if metric == "digitized" else dossiers.exclude(digital)
+    if metric == "ratings":
+        return dossiers.filter(rated)
+    if metric == "ratings_satisfied":
+        return dossiers.filter(satisfied)
+    if metric == "overdue_open":
+        return dossiers.filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=next_ts), received_at__lt=next_ts,
+            due_date__lt=next_month(first),
+        ).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=next_ts)).exclude(
+            status__in=["draft", "submitted", "refused"]
+        ).exclude(clock_paused_at__lt=next_ts)
+    raise KeyError(metric)
+
+
+# --- catalogue indicators -------------------------------------------------------------------------
+def catalogue_indicators(*, today, agency_ids=None):
+    """Per agency: procedures in remit, those offering an online service, those with no dossier for
+    three years (candidates to cut). One read-only query over the catalogue."""
+    since = today - timedelta(days=3 * 365)
+
+    def count(procedures):
+        return Coalesce(Subquery(
+            procedures.filter(agencies=OuterRef("pk"), is_active=True).order_by()
+            .values("agencies").annotate(n=Count("id")).values("n")[:1]
+        ), 0)
+
+    recent = Dossier.objects.filter(procedure=OuterRef("pk"), received_at__date__gte=since)
+    agencies = Agency.objects.filter(is_active=True).annotate(
+        procedure_count=count(Procedure.objects.all()),
+        online_count=count(Procedure.objects.exclude(online_mode="none")),
+        idle_count=count(Procedure.objects.annotate(used=Exists(recent)).filter(used=False)),
+    )
+    if agency_ids is not None:
+        agencies = agencies.filter(pk__in=agency_ids)
+    return [
+        {"agency": agency, "procedures": agency.procedure_count, "online": agency.online_count,
+         "online_rate": percent(agency.online_count, agency.procedure_count), "idle": agency.idle_count}
+        for agency in agencies.order_by("name")
+    ]
+
+
+def reusable_procedure_ids():
+    return set(RequiredDocument.objects.filter(required=True, reusable=True).values_list("procedure_id", flat=True))
+
+
+# --- Decision 766/QĐ-TTg score --------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoreIndicator:
+    group: str
+    name: str
+    rate_field: str
+    points: float
+    target: float
+
+
+# The groups of Decision 766 and the indicators MotCua's data supports (see the dashboard's notes).
+SCORE_GROUPS = {
+    "transparency": (_("Công khai, minh bạch"), 18),
+    "progress": (_("Tiến độ giải quyết"), 20),
+    "online": (_("Dịch vụ công trực tuyến"), 12),
+    "payment": (_("Thanh toán trực tuyến"), 10),
+    "satisfaction": (_("Mức độ hài lòng"), 18),
+    "digitization": (_("Số hóa hồ sơ"), 22),
+}
+SCORE_INDICATORS = [
+    ScoreIndicator("progress", _("Tỷ lệ hồ sơ giải quyết đúng hạn"), "on_time_rate", 20, 100),
+    ScoreIndicator("online", _("Tỷ lệ hồ sơ trực tuyến (tự nộp)"), "online_rate", 12, 50),
+    ScoreIndicator("payment", _("Tỷ lệ hồ sơ nộp phí trực tuyến"), "online_payment_rate", 10, 50),
+    ScoreIndicator("satisfaction", _("Tỷ lệ đánh giá hài lòng"), "satisfaction_rate", 18, 100),
+    ScoreIndicator("digitization", _("Tỷ lệ hồ sơ số hóa"), "digitization_rate", 11, 100),
+    ScoreIndicator("digitization", _("Tỷ lệ dùng lại dữ liệu số hóa"), "reuse_rate", 11, 100),
+]
+SCORE_FORMULA = _("Điểm = điểm tối đa nếu tỷ lệ ≥ chỉ tiêu, ngược lại = tỷ lệ × điểm tối đa / chỉ tiêu.")
+
+
+def indicator_points(rate, points, target):
+    if rate is None:
+        return None
+    return round(points if rate >= target else rate * points / target, 2)
+
+
+def score_766(figures):
+    """Score one group's figures. Indicators without data (rate None) are left out and the total is
+    reported over the points that could be scored (`max_points`). Transparency has no indicator in
+    MotCua's data yet (its 18 points are never scored)."""
+    lines, total, possible = [], 0.0, 0.0
+    for indicator in SCORE_INDICATORS:
+        rate = figures.get(indicator.rate_field)
+        earned = indicator_points(rate, indicator.points, indicator.target)
+        lines.append({"indicator": indicator, "group_name": SCORE_GROUPS[indicator.group][0], "rate": rate,
+                      "points": earned})
+        if earned is not None:
+            total += earned
+            possible += indicator.points
+    return {"lines": lines, "total": round(total, 1), "max_points": possible}
+
+
+# --- the dashboard and the monthly report ---------------------------------------------------------
+TABLE_TITLES = {
+    "agency": _("Theo cơ quan"),
+    "district": _("Theo huyện"),
+    "level": _("Theo cấp"),
+    "province": _("Toàn tỉnh"),
+}
+KPIS = [
+    ("online_rate", _("Tỷ lệ hồ sơ trực tuyến"), "received_online"),
+    ("on_time_rate", _("Tỷ lệ giải quyết đúng hạn"), "completed_on_time"),
+    ("digitization_rate", _("Tỷ lệ số hóa hồ sơ"), "digitized"),
+    ("online_payment_rate", _("Tỷ lệ thanh toán trực tuyến"), "fee_paid_online"),
+    ("satisfaction_rate", _("Tỷ lệ hài lòng"), "ratings_satisfied"),
+]
+SORTABLE = {field for field, _label in [
+    ("name", 0), ("received", 0), ("online_rate", 0), ("target_gap", 0), ("on_time_rate", 0), ("completed", 0),
+    ("overdue_open", 0), ("digitization_rate", 0), ("online_payment_rate", 0), ("satisfaction_rate", 0),
+]}
+
+
+def sort_rows(rows, sort):
+    """Sort table rows by a field ('-field' = descending); None values last."""
+    descending = sort.startswith("-")
+    field = sort.lstrip("-")
+    if field not in SORTABLE:
+        return rows
+    present = [r for r in rows if r.get(field) is not None]
+    missing = [r for r in rows if r.get(field) is None]
+    key = (lambda r: str(r[field])) if field == "name" else (lambda r: r[field])
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def _delta(current, previous, field):
+    if not current or not previous or current.get(field) is None or previous.get(field) is None:
+        return None
+    return round(current[field] - previous[field], 1)
+
+
+def report_context(*, month, user, sort="name"):
+    """Everything the dashboard and the monthly report show for one month and one user's scope."""
+    first = month_start(month)
+    scope = report_scope(user) if user is not None else None
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    totals = month_totals(month=first, agency_ids=scope)
+    previous = month_totals(month=previous_month, agency_ids=scope)
+    tables = {group: sort_rows(monthly_groups(month=first, group=group, agency_ids=scope), sort)
+              for group in TABLE_TITLES}
+    if not any(r["key"] for r in tables["district"]):
+        tables["district"] = []  # the month's structure has no districts (from July 2025)
+    kpis = []
+    for field, label, numerator in KPIS:
+        value = totals.get(field) if totals else None
+        target = totals.get("target_online_rate") if totals and field == "online_rate" else None
+        kpis.append({"field": field, "label": label, "value": value, "delta": _delta(totals, previous, field),
+                     "target": target, "metric": numerator})
+    overdue = totals["overdue_open"] if totals else None
+    previous_overdue = previous["overdue_open"] if previous else None
+    below = [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0]
+    ranking = sorted(below, key=lambda r: r["target_gap"])[:10]
+    trend_rows = trend(end_month=first, agency_ids=scope)
+    scores = [{"row": r, "score": score_766(r)} for r in tables["agency"]]
+    return {
+        "month": first, "previous_month": previous_month, "totals": totals, "kpis": kpis,
+        "overdue": overdue,
+        "overdue_delta": overdue - previous_overdue if overdue is not None and previous_overdue is not None else None,
+        "tables": tables, "table_titles": TABLE_TITLES, "ranking": ranking, "trend": trend_rows,
+        "trend_chart": {
+            "labels": [f"{r['month']:%m/%Y}" for r in trend_rows],
+            "online_rate": [r["online_rate"] for r in trend_rows],
+            "on_time_rate": [r["on_time_rate"] for r in trend_rows],
+            "digitization_rate": [r["digitization_rate"] for r in trend_rows],
+            "received": [r["received"] for r in trend_rows],
+            "names": {
+                "online_rate": str(_("Tỷ lệ trực tuyến (%)")), "on_time_rate": str(_("Tỷ lệ đúng hạn (%)")),
+                "digitization_rate": str(_("Tỷ lệ số hóa (%)")), "received": str(_("Hồ sơ tiếp nhận")),
+            },
+        },
+        "province_score": score_766(totals) if totals else None,
+        "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
+        "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],
+        "scope": scope,
+    }
+
+
+def group_agency_ids(*, month, group, key):
+    """Agencies behind one row of a grouped table (for the drill-down)."""
+    rows = stat_rows(month=month)
+    if group == "agency":
+        return [int(key)]
+    if group == "district":
+        rows = rows.filter(district_id=int(key)) if key not in ("", "None", None) else rows.filter(district__isnull=True)
+    elif group == "level":
+        rows = rows.filter(level=key)
+    return list(rows.values_list("agency_id", flat=True))

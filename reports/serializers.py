@@ -1,0 +1,102 @@
+"""Input validation and documented output shapes of the reports API (no business rules here)."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from reports.selectors import GROUPS
+from reports.services import month_start
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class MonthField(serializers.CharField):
+    """'YYYY-MM' → the month's first day."""
+
+    default_error_messages = {"invalid": _("Tháng phải có dạng YYYY-MM, ví dụ 2025-03.")}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not MONTH_PATTERN.match(value) or int(value[:4]) < 2000:
+            self.fail("invalid")
+        return month_start(value)
+
+
+class MonthlyQuerySerializer(serializers.Serializer):
+    month = MonthField(help_text=_("Tháng, dạng YYYY-MM."))
+    group = serializers.ChoiceField(
+        choices=GROUPS, default="agency",
+        error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, level, province.")},
+    )
+
+
+class RecomputeSerializer(serializers.Serializer):
+    start = MonthField(help_text=_("Tháng đầu, YYYY-MM."))
+    end = MonthField(required=False, help_text=_("Tháng cuối, YYYY-MM (mặc định bằng tháng đầu)."))
+
+    def validate(self, attrs):
+        attrs.setdefault("end", attrs["start"])
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("Tháng cuối phải không trước tháng đầu.")})
+        if (attrs["end"].year - attrs["start"].year) * 12 + attrs["end"].month - attrs["start"].month >= 120:
+            raise serializers.ValidationError({"end": _("Mỗi lần tính lại tối đa 120 tháng.")})
+        return attrs
+
+
+def _rate(help_text):
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+class MonthlyGroupSerializer(serializers.Serializer):
+    """One group's figures. Rates are percentages rounded to one decimal, null when the denominator is 0."""
+
+    key = serializers.JSONField(help_text=_("Mã nhóm: id cơ quan, id huyện (null = cấp tỉnh), cấp, mã tỉnh."))
+    name = serializers.CharField()
+    code = serializers.CharField(allow_null=True, help_text=_("Mã định danh cơ quan, mã GSO huyện, cấp, mã tỉnh."))
+    level = serializers.CharField(required=False, allow_null=True, help_text=_("Cấp của cơ quan (nhóm agency)."))
+    received = serializers.IntegerField()
+    received_online = serializers.IntegerField(
+        help_text=_("Hồ sơ trực tuyến do người dân, doanh nghiệp tự nộp (không gồm hồ sơ cán bộ nộp thay).")
+    )
+    received_online_partial = serializers.IntegerField()
+    received_online_full = serializers.IntegerField()
+    received_assisted = serializers.IntegerField(help_text=_("Hồ sơ trực tuyến do cán bộ nộp thay; thống kê riêng."))
+    received_online_all = serializers.IntegerField(help_text=_("received_online + received_assisted."))
+    received_counter = serializers.IntegerField()
+    received_postal = serializers.IntegerField()
+    online_rate = _rate(_("received_online / received × 100 (chỉ hồ sơ tự nộp)."))
+    online_rate_with_assisted = _rate(_("received_online_all / received × 100 (tham khảo)."))
+    completed = serializers.IntegerField(help_text=_("Hồ sơ trả kết quả trong tháng."))
+    completed_on_time = serializers.IntegerField(help_text=_("Ngày trả kết quả ≤ ngày hẹn trả."))
+    completed_late = serializers.IntegerField()
+    on_time_rate = _rate(_("completed_on_time / completed × 100."))
+    late_rate = _rate(_("completed_late / completed × 100."))
+    overdue_open = serializers.IntegerField(help_text=_("Hồ sơ chưa kết thúc, quá hạn vào cuối tháng."))
+    processing_days_sum = serializers.IntegerField()
+    avg_processing_days = serializers.FloatField(allow_null=True)
+    digitized = serializers.IntegerField()
+    digitization_rate = _rate(_("digitized / received × 100."))
+    reuse_needed = serializers.IntegerField()
+    reused = serializers.IntegerField()
+    reuse_rate = _rate(_("reused / reuse_needed × 100."))
+    fee_due = serializers.IntegerField()
+    fee_paid_online = serializers.IntegerField()
+    online_payment_rate = _rate(_("fee_paid_online / fee_due × 100 (hồ sơ tiếp nhận trong tháng)."))
+    ratings = serializers.IntegerField()
+    ratings_satisfied = serializers.IntegerField()
+    satisfaction_rate = _rate(_("ratings_satisfied / ratings × 100 (đánh giá trong tháng)."))
+    target_online_rate = serializers.FloatField()
+    target_gap = serializers.FloatField(allow_null=True)
+
+
+class TaskIdSerializer(serializers.Serializer):
+    task_id = serializers.CharField()
+
+
+class TaskStateSerializer(serializers.Serializer):
+    task_id = serializers.CharField()
+    state = serializers.CharField()
+    done = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)

@@ -1,0 +1,312 @@
+"""Writes of the reports app: computing a month's statistics, targets, publication, monthly report.
+
+Definitions (DESIGN.md "Monthly statistics"; the choices where DESIGN leaves room are stated here and
+in the API docs). A month is a calendar month in Asia/Ho_Chi_Minh; every dossier is attributed to its
+RECEIVING agency, so a dossier transferred between agencies (liên thông) is counted once.
+
+* received            received_at in the month (whatever happened later), by channel.
+* received_online     channel online AND NOT assisted (self-service). Assisted online dossiers
+                      (an officer typed them in for the citizen) are `received_assisted` and are NOT
+                      in the online rate's numerator ("counted apart, so the online rate cannot be
+                      inflated"); online_rate = received_online / received.
+* partial / full      the dossier's online-mode snapshot, for self-service online dossiers.
+* completed           returned_at in the month; on time = local date of returned_at <= due_date
+                      (the apology letter's new date does not make a late dossier on time; a
+                      dossier without a due date has no deadline and counts as on time);
+                      late = completed - on time.
+* processing days     working days in (local received date, local returned date] by the province's
+                      calendar, summed over completed dossiers (average = sum / completed).
+* overdue_open        state at the end of the month: received before it ended, not closed
+                      (returned/refused/withdrawn/stopped) by then, due_date before the first day of
+                      the next month, and not waiting for a supplement (clock paused) at that time.
+* digitized           received dossiers with at least one document other than the result and no
+                      `paper` document (uploaded, scanned, reused are digital).
+* reuse               needed = received dossiers whose procedure has a required document marked
+                      reusable from the wallet; reused = those of them with a `reused` document.
+* online payment      basis: dossiers received in the month with fee_amount > 0; paid online =
+                      fee_paid_online among them.
+* satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all.
+"""
+
+import zlib
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from reports.models import COUNT_FIELDS, MonthlyAgencyStat
+
+LOCK_NAMESPACE = zlib.crc32(b"reports.month_compute") & 0x7FFFFFFF
+
+
+def month_start(value):
+    """First day of the month of a date (or a 'YYYY-MM' string)."""
+    if isinstance(value, str):
+        year, month = (int(part) for part in value.split("-")[:2])
+        return date(year, month, 1)
+    return value.replace(day=1)
+
+
+def next_month(first):
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def month_bounds(first):
+    """Aware datetimes of the local midnights that open and close the month."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    after = next_month(first)
+    return datetime.combine(first, time(), tz), datetime.combine(after, time(), tz)
+
+
+# One SELECT computes the whole province for one month: four GROUP BY blocks (received, completed,
+# overdue at month end, ratings) joined onto the agencies in force that month. It is a plain SELECT
+# (the ~hundreds of agency rows are inserted afterwards) because PostgreSQL never runs a
+# data-modifying statement (INSERT … SELECT) with parallel workers.
+COMPUTE_SQL = """
+WITH
+in_force AS (
+    SELECT id FROM procedures_agency
+    WHERE (valid_from IS NULL OR valid_from < %(next)s) AND (valid_until IS NULL OR valid_until >= %(first)s)
+),
+reusable_procedures AS (
+    SELECT DISTINCT procedure_id FROM procedures_requireddocument WHERE required AND reusable
+),
+received AS (
+    SELECT d.receiving_agency_id AS agency_id,
+        count(*) AS received,
+        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted) AS received_online,
+        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted AND d.online_mode = 'partial')
+            AS received_online_partial,
+        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted AND d.online_mode = 'full')
+            AS received_online_full,
+        count(*) FILTER (WHERE d.channel = 'online' AND d.assisted) AS received_assisted,
+        count(*) FILTER (WHERE d.channel = 'counter') AS received_counter,
+        count(*) FILTER (WHERE d.channel = 'postal') AS received_postal,
+        count(*) FILTER (WHERE rd.has_document AND NOT rd.has_paper) AS digitized,
+        count(rp.procedure_id) AS reuse_needed,
+        count(rp.procedure_id) FILTER (WHERE rd.has_reused) AS reused,
+        count(*) FILTER (WHERE d.fee_amount > 0) AS fee_due,
+        count(*) FILTER (WHERE d.fee_amount > 0 AND d.fee_paid_online) AS fee_paid_online
+    FROM dossiers_dossier d
+    -- Per dossier, through the document index (a month's dossiers, not the whole document table).
+    LEFT JOIN LATERAL (
+        SELECT bool_or(doc.source = 'paper') AS has_paper,
+               bool_or(doc.source <> 'result') AS has_document,
+               bool_or(doc.source = 'reused') AS has_reused
+        FROM dossiers_document doc WHERE doc.dossier_id = d.id
+    ) rd ON true
+    LEFT JOIN reusable_procedures rp ON rp.procedure_id = d.procedure_id
+    WHERE d.received_at >= %(start_ts)s AND d.received_at < %(next_ts)s
+    GROUP BY d.receiving_agency_id
+),
+completed AS (
+    SELECT d.receiving_agency_id AS agency_id,
+        count(*) AS completed,
+        count(*) FILTER (WHERE d.due_date IS NULL OR (d.returned_at AT TIME ZONE %(tz)s)::date <= d.due_date)
+            AS completed_on_time,
+        count(*) FILTER (WHERE (d.returned_at AT TIME ZONE %(tz)s)::date > d.due_date) AS completed_late,
+        coalesce(sum(greatest(0,
+            (%(ordinals)s::int[])[((d.returned_at AT TIME ZONE %(tz)s)::date - %(calendar_from)s::date) + 1]
+            - (%(ordinals)s::int[])[(greatest(coalesce((d.received_at AT TIME ZONE %(tz)s)::date,
+                                                      (d.returned_at AT TIME ZONE %(tz)s)::date),
+                                             %(calendar_from)s::date) - %(calendar_from)s::date) + 1]
+        )), 0) AS processing_days_sum
+    FROM dossiers_dossier d
+    WHERE d.returned_at >= %(start_ts)s AND d.returned_at < %(next_ts)s
+    GROUP BY d.receiving_agency_id
+),
+overdue AS (
+    -- Open at the month's end (received before it, not closed by then): the GiST index on
+    -- tstzrange(received_at, closed_at, '(]') answers "@> end of month" without scanning history.
+    SELECT d.receiving_agency_id AS agency_id, count(*) AS overdue_open
+    FROM dossiers_dossier d
+    WHERE d.received_at IS NOT NULL
+      AND tstzrange(d.received_at, d.closed_at, '(]') @> %(next_ts)s::timestamptz
+      AND d.due_date < %(next)s
+      AND (d.returned_at IS NULL OR d.returned_at >= %(next_ts)s)
+      AND d.status NOT IN ('draft', 'submitted', 'refused')
+      AND NOT (d.clock_paused_at IS NOT NULL AND d.clock_paused_at < %(next_ts)s)
+    GROUP BY d.receiving_agency_id
+),
+rated AS (
+    SELECT d.receiving_agency_id AS agency_id,
+        count(*) AS ratings,
+        count(*) FILTER (WHERE r.value = 'satisfied') AS ratings_satisfied
+    FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id
+    WHERE r.created_at >= %(start_ts)s AND r.created_at < %(next_ts)s
+    GROUP BY d.receiving_agency_id
+)
+SELECT a.id, a.level, a.district_id,
+    coalesce(rc.received, 0), coalesce(rc.received_online, 0), coalesce(rc.received_online_partial, 0),
+    coalesce(rc.received_online_full, 0), coalesce(rc.received_assisted, 0),
+    coalesce(rc.received_counter, 0), coalesce(rc.received_postal, 0),
+    coalesce(c.completed, 0), coalesce(c.completed_on_time, 0), coalesce(c.completed_late, 0),
+    coalesce(c.processing_days_sum, 0), coalesce(o.overdue_open, 0),
+    coalesce(rc.digitized, 0), coalesce(rc.reuse_needed, 0), coalesce(rc.reused, 0),
+    coalesce(rc.fee_due, 0), coalesce(rc.fee_paid_online, 0),
+    coalesce(t.ratings, 0), coalesce(t.ratings_satisfied, 0)
+FROM procedures_agency a
+LEFT JOIN received rc ON rc.agency_id = a.id
+LEFT JOIN completed c ON c.agency_id = a.id
+LEFT JOIN overdue o ON o.agency_id = a.id
+LEFT JOIN rated t ON t.agency_id = a.id
+WHERE a.id IN (SELECT id FROM in_force)
+   OR rc.agency_id IS NOT NULL OR c.agency_id IS NOT NULL OR o.agency_id IS NOT NULL OR t.agency_id IS NOT NULL
+"""
+
+DELETE_SQL = "DELETE FROM reports_monthlyagencystat WHERE month = %(first)s"
+
+
+def _calendar_params(cursor, first, start_ts, next_ts):
+    """Working-day ordinals (number of working days up to each date) from the earliest receipt of the
+    month's completed dossiers to the month's last day, for the SQL's day counts."""
+    from procedures.selectors import working_calendar
+
+    cursor.execute(
+        "SELECT min((received_at AT TIME ZONE %s)::date) FROM dossiers_dossier"
+        " WHERE returned_at >= %s AND returned_at < %s",
+        [settings.TIME_ZONE, start_ts, next_ts],
+    )
+    calendar_from = min(cursor.fetchone()[0] or first, first)
+    calendar = working_calendar()
+    ordinals, count, day, last = [], 0, calendar_from, next_month(first)
+    while day <= last:
+        count += calendar.is_working_day(day)
+        ordinals.append(count)
+        day += timedelta(days=1)
+    return calendar_from, ordinals
+
+
+def month_compute(*, month):
+    """Compute one month for the whole province; idempotent: replaces the month's rows.
+
+    One transaction holding a PostgreSQL advisory lock for that month, so two runs at once queue up
+    and the second writes the same rows; if anything fails the transaction rolls back and the rows of
+    the previous run stay. Returns the number of rows written.
+    """
+    first = month_start(month)
+    start_ts, next_ts = month_bounds(first)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, first.year * 12 + first.month])
+        calendar_from, ordinals = _calendar_params(cursor, first, start_ts, next_ts)
+        params = {
+            "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
+            "tz": settings.TIME_ZONE, "calendar_from": calendar_from, "ordinals": ordinals,
+        }
+        cursor.execute(COMPUTE_SQL, params)
+        rows = [
+            MonthlyAgencyStat(month=first, agency_id=agency_id, level=level, district_id=district_id,
+                              **dict(zip(COUNT_FIELDS, counts, strict=True)))
+            for agency_id, level, district_id, *counts in cursor.fetchall()
+        ]
+        cursor.execute(DELETE_SQL, params)
+        MonthlyAgencyStat.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+
+def months_between(start, end):
+    """First days of every month from `start` to `end`, both included."""
+    first, last = month_start(start), month_start(end)
+    months = []
+    while first <= last:
+        months.append(first)
+        first = next_month(first)
+    return months
+
+
+def recompute_start(*, start, end):
+    """Queue the recomputation of the months from `start` to `end`; returns the Celery task id."""
+    from reports.tasks import compute_range
+
+    return compute_range.delay(str(month_start(start)), str(month_start(end))).id
+
+
+def task_progress(task_id):
+    """State of a recompute/report task: state, done, total, percent (read from the result backend)."""
+    from celery.result import AsyncResult
+
+    result = AsyncResult(task_id)
+    state, info = result.state, result.info
+    done = total = None
+    if isinstance(info, dict):
+        done, total = info.get("done"), info.get("total")
+    if state == "SUCCESS" and total is None:
+        done = total = 1
+    percent = int(done * 100 / total) if total else (100 if state == "SUCCESS" else 0)
+    return {"task_id": task_id, "state": state, "done": done, "total": total, "percent": percent}
+
+
+def target_set(*, year, rate, level="", agency=None, actor=None):
+    """Create or change the online-rate target of a year for a level (or an agency override)."""
+    from reports.models import OnlineRateTarget
+
+    with transaction.atomic():
+        if agency is not None:
+            target, _created = OnlineRateTarget.objects.update_or_create(
+                year=year, agency=agency, defaults={"rate": rate, "level": agency.level, "updated_by": actor}
+            )
+        else:
+            target, _created = OnlineRateTarget.objects.update_or_create(
+                year=year, level=level, agency=None, defaults={"rate": rate, "updated_by": actor}
+            )
+        return target
+
+
+def target_delete(*, target):
+    target.delete()
+
+
+def month_publish(*, month, actor, published=True):
+    """Publish (or withdraw) a month's per-agency online and on-time rates on /cong-khai/."""
+    from reports.models import PublishedMonth
+
+    first = month_start(month)
+    with transaction.atomic():
+        if published:
+            PublishedMonth.objects.get_or_create(month=first, defaults={"published_by": actor})
+        else:
+            PublishedMonth.objects.filter(month=first).delete()
+
+
+def monthly_report_request(*, month, actor):
+    """Create the report row and queue its rendering; returns the row."""
+    from reports.models import MonthlyReport
+    from reports.tasks import build_monthly_report
+
+    report = MonthlyReport.objects.create(month=month_start(month), created_by=actor)
+    transaction.on_commit(lambda: build_monthly_report.delay(report.pk))
+    return report
+
+
+APPENDIX_METRICS = ("received", "completed_late", "overdue_open")
+
+
+def monthly_report_build(*, report_id):
+    """Render the monthly report to the province from the month's rows: print HTML, PDF, XLSX appendix
+    (the tables and the dossier lists behind the numbers). Idempotent: re-rendering overwrites."""
+    from django.core.files.base import ContentFile
+    from django.template.loader import render_to_string
+
+    from reports import exports, selectors
+    from reports.models import MonthlyReport
+
+    report = MonthlyReport.objects.get(pk=report_id)
+    context = selectors.report_context(month=report.month, user=report.created_by)
+    html = render_to_string("reports/monthly_report.html", context)
+    pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
+        **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
+    }))
+    sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group]) for group, title in selectors.TABLE_TITLES.items()]
+    for metric in APPENDIX_METRICS:
+        dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
+        sheets.append((selectors.METRICS[metric], exports.DOSSIER_COLUMNS,
+                       dossiers.values(*[field for field, _label in exports.DOSSIER_COLUMNS]).order_by("code")))
+    appendix = exports.to_xlsx(sheets)
+    with transaction.atomic():
+        report.html = html
+        report.appendix.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.xlsx", ContentFile(appendix), save=False)
+        report.pdf.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.pdf", ContentFile(pdf), save=False)
+        report.ready = True
+        report.save()
+    return report

@@ -1,0 +1,236 @@
+"""Statistics pages: dashboard, drill-down, exports, targets, recompute, publication, report, public page.
+
+Thin: each view validates input with a form, calls one selector or service and renders. Access:
+monitors see the province, agency leaders their own agencies (`selectors.report_scope`); any other
+signed-in user gets 404; anonymous users are sent to the login page. `/cong-khai/` is public.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import exports, selectors, services
+from reports.forms import DrilldownForm, ExportForm, MonthForm, PublishForm, RecomputeForm, TargetForm
+from reports.models import MonthlyReport, OnlineRateTarget
+
+
+def _scope(request):
+    """None = whole province; a list = the leader's agencies. 404 for everyone else."""
+    scope = selectors.report_scope(request.user)
+    if scope == []:
+        raise Http404
+    return scope
+
+
+def _require_monitor(request):
+    if selectors.report_scope(request.user) is not None:
+        raise Http404
+
+
+def _default_month():
+    months = selectors.computed_months()
+    return months[0] if months else timezone.localdate().replace(day=1)
+
+
+@login_required
+def dashboard(request):
+    scope = _scope(request)
+    form = MonthForm(request.GET)
+    month = (form.cleaned_data["month"] if form.is_valid() else None) or _default_month()
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
+    context = selectors.report_context(month=month, user=request.user, sort=sort)
+    context.update({
+        "form": form, "months": selectors.computed_months(), "sort": sort, "is_monitor": scope is None,
+        "published": selectors.is_published(month),
+        "recompute_form": RecomputeForm(initial={"start": f"{month:%Y-%m}", "end": f"{month:%Y-%m}"}),
+        "task_id": request.GET.get("task", ""),
+        "reports": MonthlyReport.objects.filter(month=month).order_by("-created_at")[:5] if scope is None else [],
+        "metrics": selectors.METRICS,
+        "catalogue": selectors.catalogue_indicators(today=timezone.localdate(), agency_ids=scope),
+    })
+    return render(request, "reports/dashboard.html", context)
+
+
+def _drilldown_agencies(request, data, scope):
+    if data.get("agency"):
+        agency_ids = [data["agency"]]
+    elif data.get("group") and data["group"] != "province":
+        agency_ids = selectors.group_agency_ids(month=data["month"], group=data["group"], key=data.get("key"))
+    else:
+        agency_ids = None
+    if scope is not None:
+        agency_ids = [a for a in (agency_ids or scope) if a in scope]
+        if not agency_ids:
+            raise Http404
+    return agency_ids
+
+
+def _dossiers_for(request, data, scope):
+    agency_ids = _drilldown_agencies(request, data, scope)
+    dossiers = selectors.metric_dossiers(user=request.user, month=data["month"], metric=data["metric"])
+    if agency_ids is not None:
+        dossiers = dossiers.filter(receiving_agency_id__in=agency_ids)
+    return dossiers.select_related("procedure", "receiving_agency").order_by("code")
+
+
+@login_required
+def dossier_list(request):
+    scope = _scope(request)
+    form = DrilldownForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/dossiers.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    page = Paginator(_dossiers_for(request, data, scope), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/dossiers.html", {
+        "form": form, "page": page, "metric_label": selectors.METRICS[data["metric"]], "month": data["month"],
+        "query": query.urlencode(),
+    })
+
+
+@login_required
+def export(request):
+    scope = _scope(request)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    data = form.cleaned_data
+    if data["table"] == "dossiers":
+        if not data.get("metric"):
+            return JsonResponse({"errors": {"metric": [_("Vui lòng chọn chỉ số.")]}}, status=400)
+        columns = exports.DOSSIER_COLUMNS
+        rows = _dossiers_for(request, data, scope).values(*[f for f, _label in columns])
+        title = selectors.METRICS[data["metric"]]
+    else:
+        columns = exports.GROUP_COLUMNS
+        rows = selectors.monthly_groups(month=data["month"], group=data["table"], agency_ids=scope)
+        title = selectors.TABLE_TITLES[data["table"]]
+    filename = f"thong-ke-{data['month']:%Y-%m}-{data['table']}.{data['format']}"
+    if data["format"] == "csv":
+        response = HttpResponse(exports.to_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx([(title, columns, rows)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def targets(request):
+    _require_monitor(request)
+    form = TargetForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.target_set(year=data["year"], rate=data["rate"], level=data["level"] or "",
+                            agency=data["agency"], actor=request.user)
+        messages.success(request, _("Đã lưu chỉ tiêu."))
+        return redirect("reports:targets")
+    rows = OnlineRateTarget.objects.select_related("agency").order_by("-year", "agency__name", "level")
+    return render(request, "reports/targets.html", {"form": form, "targets": rows}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def target_delete(request, pk):
+    _require_monitor(request)
+    services.target_delete(target=get_object_or_404(OnlineRateTarget, pk=pk))
+    messages.success(request, _("Đã xóa chỉ tiêu."))
+    return redirect("reports:targets")
+
+
+@login_required
+@require_POST
+def recompute(request):
+    _require_monitor(request)
+    form = RecomputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports:dashboard")
+    task_id = services.recompute_start(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    messages.success(request, _("Đã đưa việc tính lại vào hàng đợi."))
+    return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['end']:%Y-%m}&task={task_id}")
+
+
+@login_required
+def task_status(request, task_id):
+    """Progress bar fragment (htmx polls it; without JavaScript the page links to it)."""
+    _require_monitor(request)
+    progress = services.task_progress(task_id)
+    template = "reports/_progress.html" if request.headers.get("HX-Request") else "reports/task.html"
+    return render(request, template, {"progress": progress})
+
+
+@login_required
+@require_POST
+def publish(request):
+    _require_monitor(request)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        services.month_publish(month=form.cleaned_data["month"], actor=request.user,
+                               published=form.cleaned_data["published"])
+        messages.success(request, _("Đã cập nhật công khai số liệu tháng."))
+        return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['month']:%Y-%m}")
+    messages.error(request, _("Tháng không hợp lệ."))
+    return redirect("reports:dashboard")
+
+
+@login_required
+@require_POST
+def report_create(request):
+    _require_monitor(request)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tháng không hợp lệ."))
+        return redirect("reports:dashboard")
+    services.monthly_report_request(month=form.cleaned_data["month"], actor=request.user)
+    messages.success(request, _("Báo cáo đang được tạo; tải về khi có liên kết."))
+    return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['month']:%Y-%m}#bao-cao")
+
+
+@login_required
+def report_view(request, pk):
+    _require_monitor(request)
+    report = get_object_or_404(MonthlyReport, pk=pk, ready=True)
+    return HttpResponse(report.html)
+
+
+@login_required
+def report_appendix(request, pk):
+    _require_monitor(request)
+    report = get_object_or_404(MonthlyReport, pk=pk, ready=True)
+    response = HttpResponse(report.appendix.read(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="phu-luc-{report.month:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def report_pdf(request, pk):
+    _require_monitor(request)
+    report = get_object_or_404(MonthlyReport, pk=pk, ready=True)
+    response = HttpResponse(report.pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{report.month:%Y-%m}.pdf"'
+    return response
+
+
+def public(request):
+    """Công khai: per agency online and on-time rates of published months; aggregates only."""
+    months = selectors.published_months()
+    form = MonthForm(request.GET)
+    month = form.cleaned_data["month"] if form.is_valid() and form.cleaned_data["month"] else None
+    if month is None and months:
+        month = months[0]
+    if month is not None and month not in months:
+        raise Http404
+    rows = selectors.monthly_groups(month=month, group="agency") if month else []
+    totals = selectors.month_totals(month=month) if month else None
+    return render(request, "reports/public.html", {"months": months, "month": month, "rows": rows, "totals": totals})
