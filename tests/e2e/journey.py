@@ -147,3 +147,17 @@ def open_desk_dossier(page, code, *, from_queue=False):
     else:
         page.goto(f"/mot-cua/ho-so/{code}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
+
+
+def monitor_recomputes_and_finds(page, *, month, agency_name):
+    """The provincial monitor recomputes the month (a real Celery worker does it) and reads the agency's
+    row of the dashboard. Returns the row's cells."""
+    page.goto(f"/thong-ke/?month={month:%Y-%m}")
+    page.get_by_role("button", name="Tính lại", exact=True).click()
+    expect(page.get_by_text("Đã đưa việc tính lại vào hàng đợi.")).to_be_visible()
+    # The progress bar (htmx polls the task) reaches "done"; a loaded machine may take a while.
+    expect(page.locator("#task-progress")).to_contain_text("Hoàn tất", timeout=120_000)
+    page.goto(f"/thong-ke/?month={month:%Y-%m}")
+    row = page.locator("section[aria-labelledby=agency] tbody tr").filter(has_text=agency_name)
+    expect(row).to_have_count(1)
+    return [cell.strip() for cell in row.locator("td").all_inner_texts()]

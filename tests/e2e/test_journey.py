@@ -1,6 +1,7 @@
 """The whole journey in a real browser: citizen, one-stop desk, leader, provincial monitor."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier, Status
@@ -17,9 +18,12 @@ def staff_page(new_page, viewport, live_server, user):
     return page
 
 
+@pytest.mark.xdist_group("celery")
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_whole_journey_from_registration_to_rating(new_page, viewport, live_server, tmp_path, transactional_db):
-    """Citizen, desk officer, specialist and leader each in their own browser context."""
+def test_whole_journey_from_registration_to_rating(request, new_page, viewport, live_server, tmp_path,
+                                                   transactional_db):
+    """Citizen, desk officer, specialist, leader and provincial monitor, each in their own browser context.
+    On the desktop the monitor then recomputes the month with a real Celery worker."""
     agency = factories.AgencyFactory(name="UBND phường Trần Phú")
     journey.birth_registration(agency)
     officer = factories.officer(agency, "desk_officer")
@@ -71,3 +75,12 @@ def test_whole_journey_from_registration_to_rating(new_page, viewport, live_serv
     dossier.refresh_from_db()
     assert dossier.rating.value == "satisfied"
     assert citizen.js_errors == [] and desk.js_errors == []
+    if viewport is PHONE:
+        return  # the monitor's dashboard is a desktop tool; the worker starts once per run
+
+    request.getfixturevalue("celery_worker_process")
+    monitor = staff_page(new_page, viewport, live_server, factories.monitor())
+    cells = journey.monitor_recomputes_and_finds(monitor, month=timezone.localdate(), agency_name="UBND phường Trần Phú")
+    received, online_self, assisted = cells[0:3]
+    assert (received, online_self, assisted) == ("1", "1", "0"), cells
+    assert monitor.js_errors == []
