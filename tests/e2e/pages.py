@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from tests import factories
@@ -45,6 +46,10 @@ def demo_site():
     received = services.dossier_receive(
         dossier=services.dossier_submit_online(dossier=filled_draft(procedure, agency, citizen), actor=citizen),
         actor=officer)
+    month = f"{timezone.localdate():%Y-%m}"
+    from reports import services as report_services  # the dashboard shows a computed month
+
+    report_services.month_compute(month=timezone.localdate().replace(day=1))
     users = {"citizen": citizen, "monitor": factories.monitor(), "officer": officer}
     urls = {
         "home": (None, reverse("home")),
@@ -69,6 +74,10 @@ def demo_site():
         "desk-dossier": ("officer", reverse("desk:dossier", args=[received.code])),
         "desk-print-receipt": ("officer", reverse("desk:print", args=[received.code, "tiep-nhan"])),
         "desk-intake": ("officer", reverse("desk:intake")),
+        "dashboard": ("monitor", reverse("reports:dashboard")),
+        "dashboard-dossiers": ("monitor", reverse("reports:dossiers") + f"?month={month}&metric=received"),
+        "targets": ("monitor", reverse("reports:targets")),
+        "public-statistics": (None, reverse("reports:public")),
     }
     return users, urls
 

@@ -11,7 +11,7 @@ from tests.e2e.conftest import DESKTOP, ROOT, SCREENSHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("private_media")]
 
-SCREENSHOT_PAGES = {"catalogue", "procedure", "wizard-form", "my-dossiers", "dossier", "desk-queue", "desk-dossier"}
+SCREENSHOT_PAGES = {"catalogue", "procedure", "wizard-form", "my-dossiers", "dossier", "desk-queue", "desk-dossier", "dashboard"}
 
 
 def test_main_pages_pass_axe_and_the_html_checker_in_both_languages(browser, live_server, transactional_db, tmp_path):
