@@ -86,9 +86,9 @@ def main(po_path, source):
             entry["msgstr[0]"], entry["msgstr[1]"] = singular, plural
         else:
             entry["msgstr"] = text
-        entry["comments"] = [c for c in entry["comments"] if not c.startswith("#,")] + [
-            c.replace("fuzzy, ", "").replace(", fuzzy", "") for c in entry["comments"]
-            if c.startswith("#,") and c.strip() != "#, fuzzy"]
+        # Translated now: no longer fuzzy, and msgmerge's "#| previous msgid" hint goes too.
+        entry["comments"] = [c.replace("fuzzy, ", "").replace(", fuzzy", "") for c in entry["comments"]
+                             if c.strip() != "#, fuzzy" and not c.startswith("#|")]
     write(po_path, entries)
     print(f"{len(missing)} still untranslated", *missing[:20], sep="\n")
 
