@@ -136,6 +136,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         "applicant_documents": [d for d in documents if d.source != DocumentSource.RESULT],
         "results": [d for d in documents if d.source == DocumentSource.RESULT],
         "events": list(dossier.events.all()),
+        "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "prints": [d for d in printing.DOCUMENTS.values() if d.available_for(dossier)],
         "action_labels": ACTION_LABELS,
     }, status=status)
