@@ -24,7 +24,7 @@ class DeskDossierSerializer(serializers.ModelSerializer):
     procedure_code = serializers.CharField(source="procedure.code")
     procedure_name = serializers.CharField(source="procedure.name")
     handling_agency = serializers.CharField(source="handling_agency.name")
-    assignee_name = serializers.CharField(source="assignee.full_name", default=None)
+    assignee_name = serializers.CharField(source="assignee.full_name", default=None, allow_null=True)
 
     class Meta:
         model = Dossier
