@@ -30,26 +30,31 @@ def require(path):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def browser(django_db_setup):
-    """One Chromium for the session. Playwright's sync API keeps an event loop in this thread, which
-    Django takes for an async context; the ORM calls the tests make between browser steps are plain
-    synchronous code, so its guard is lifted while the browser lives (and restored after)."""
+@pytest.fixture(scope="module", autouse=True)
+def _sync_orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in this thread, which Django takes for an async context;
+    the ORM calls these tests make between browser steps are plain synchronous code. The guard is lifted
+    while a browser test module runs, and restored after (left set, it would leak into other tests'
+    subprocesses, and `check --deploy` rightly refuses it)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, _sync_orm_beside_playwright):
+    """One Chromium per test module, so its event loop is gone before other modules' tests run."""
     require(CHROMIUM)
     from playwright.sync_api import sync_playwright
 
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
