@@ -36,7 +36,8 @@ class RegistrationForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "id_number": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            # "street-address" is for multi-line controls only; the address is typed on one line.
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
     def __init__(self, *args, **kwargs):

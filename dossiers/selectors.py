@@ -247,3 +247,19 @@ def specialists_of(*, agency_ids):
 
     return (User.objects.filter(memberships__agency_id__in=agency_ids, memberships__role=Role.SPECIALIST)
             .distinct().order_by("full_name"))
+
+
+def dossier_form_rows(*, dossier):
+    """The filled form as the officer reads it: (label from the procedure's form schema, value), in the
+    schema's order, dates as dd/mm/yyyy; keys the schema no longer names come last under their own name."""
+    from django.utils.formats import date_format
+
+    schema = {field.get("name"): field for field in (dossier.procedure.form_schema or [])}
+    data = dossier.form_data or {}
+    rows = []
+    for name in [*[n for n in schema if n in data], *[n for n in data if n not in schema]]:
+        field, value = schema.get(name, {}), data[name]
+        if field.get("type") == "date" and isinstance(value, str) and (day := parse_date(value)):
+            value = date_format(day, "SHORT_DATE_FORMAT")
+        rows.append((field.get("label") or name, value))
+    return rows

@@ -154,6 +154,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates dd/mm/yyyy on every page, in both languages (portal/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# A refused form (expired CSRF token) explains itself in the site's language.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

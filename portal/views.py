@@ -22,6 +22,12 @@ def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was open too long or cookies are blocked; say so in the site's words
+    (Django's own page is English and technical)."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
+
+
 def error_500(request):
     # Called while Django handles the exception: a lost database (even one raised by the session or
     # auth middleware, outside any view) is a 503 "try again", not an error of ours.

@@ -5,6 +5,7 @@ shows the message next to the field.
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from procedures import selectors
@@ -14,7 +15,7 @@ _INVALID_CHOICE = {"invalid_choice": _("Giá trị “%(value)s” không hợp 
 
 
 class ProcedureFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Từ khóa"), method="search", max_length=200)
+    q = django_filters.CharFilter(label=_("Từ khóa"), method="search", max_length=200, widget=forms.SearchInput)
     field = django_filters.ModelChoiceFilter(
         label=_("Lĩnh vực"), queryset=Field.objects.all(), to_field_name="code", empty_label=_("Tất cả lĩnh vực"),
         error_messages={"invalid_choice": _("Không có lĩnh vực này.")},

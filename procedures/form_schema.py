@@ -109,6 +109,13 @@ class VietnameseDateField(forms.CharField):
                 continue
         raise forms.ValidationError(_("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."), code="invalid")
 
+    def widget_attrs(self, widget):
+        # max_length still bounds what is accepted, but HTML forbids maxlength on <input type="date">.
+        attrs = super().widget_attrs(widget)
+        if widget.input_type == "date":
+            attrs.pop("maxlength", None)
+        return attrs
+
 
 class JsonNumberField(forms.DecimalField):
     """A number, kept as int when whole and as a string otherwise (JSON-safe, exact)."""

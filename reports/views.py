@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reports import exports, selectors, services
@@ -160,11 +161,20 @@ def recompute(request):
     return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['end']:%Y-%m}&task={task_id}")
 
 
+# Celery task states as the reader sees them (the raw state is English and technical).
+TASK_STATE_LABELS = {
+    "PENDING": gettext_lazy("Đang chờ"), "RECEIVED": gettext_lazy("Đang chờ"), "STARTED": gettext_lazy("Đang tính"),
+    "PROGRESS": gettext_lazy("Đang tính"), "RETRY": gettext_lazy("Đang thử lại"), "SUCCESS": gettext_lazy("Hoàn tất"),
+    "FAILURE": gettext_lazy("Không thành công"), "REVOKED": gettext_lazy("Đã hủy"),
+}
+
+
 @login_required
 def task_status(request, task_id):
     """Progress bar fragment (htmx polls it; without JavaScript the page links to it)."""
     _require_monitor(request)
     progress = services.task_progress(task_id)
+    progress["label"] = TASK_STATE_LABELS.get(progress["state"], progress["state"])
     template = "reports/_progress.html" if request.headers.get("HX-Request") else "reports/task.html"
     return render(request, template, {"progress": progress})
 

@@ -113,6 +113,12 @@ def bulk(request):
 
 
 # --- the dossier page and its actions -------------------------------------------------------------
+def _action_auto_id(action):
+    """The page holds one form per action: element ids carry the action so they stay unique (labels and
+    aria-describedby keep pointing at the right field); field names are unchanged."""
+    return f"id_{action}_%s"
+
+
 def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
     actions = services.desk_available_actions(user=request.user, dossier=dossier)
     forms = []
@@ -120,7 +126,8 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         if bound is not None and bound[0] == action:
             forms.append((action, bound[1]))
         else:
-            forms.append((action, ACTION_FORMS[action](dossier=dossier, initial={"version": dossier.version})))
+            forms.append((action, ACTION_FORMS[action](dossier=dossier, initial={"version": dossier.version},
+                                                        auto_id=_action_auto_id(action))))
     documents = list(dossier.documents.all())
     return render(request, "desk/dossier.html", {
         "dossier": dossier, "action_forms": forms, "error": error,
@@ -129,6 +136,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         "applicant_documents": [d for d in documents if d.source != DocumentSource.RESULT],
         "results": [d for d in documents if d.source == DocumentSource.RESULT],
         "events": list(dossier.events.all()),
+        "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "prints": [d for d in printing.DOCUMENTS.values() if d.available_for(dossier)],
         "action_labels": ACTION_LABELS,
     }, status=status)
@@ -153,7 +161,7 @@ def dossier_action(request, code, action):
     dossier = _get_dossier(request, code)
     if action not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST, request.FILES, dossier=dossier)
+    form = ACTION_FORMS[action](request.POST, request.FILES, dossier=dossier, auto_id=_action_auto_id(action))
     if not form.is_valid():
         return _dossier_page(request, dossier, bound=(action, form), status=400)
     try:
