@@ -25,7 +25,7 @@ __all__ = [
     "IncompleteDossier", "AlreadyRated", "PaymentRefused",
     "dossier_start_online", "dossier_save_form", "document_upload", "document_reuse", "document_remove",
     "dossier_submit_online", "dossier_supplement", "dossier_withdraw", "dossier_rate",
-    "payment_start", "payment_confirm",
+    "payment_start", "payment_confirm", "dossier_can_rate", "dossier_fee_due",
 ]
 
 
@@ -208,6 +208,11 @@ def dossier_withdraw(*, dossier, actor, reason, expected_version=None, ip_addres
 
 
 @transaction.atomic
+def dossier_can_rate(*, dossier):
+    """A returned dossier not yet rated (the page shows the form; dossier_rate enforces it)."""
+    return dossier.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists()
+
+
 def dossier_rate(*, dossier, actor, value, comment=""):
     """Rate the service once, after the result is returned."""
     locked = _locked_own(dossier, actor)
@@ -224,14 +229,19 @@ def dossier_rate(*, dossier, actor, value, comment=""):
 PAYABLE = {Status.SUBMITTED, *Status.open_statuses()}
 
 
+def dossier_fee_due(*, dossier):
+    """A fee is owed and can be paid online now (the page offers it; payment_start enforces it)."""
+    return dossier.status in PAYABLE and dossier.fee_amount > 0 and dossier.fee_paid_at is None
+
+
 @transaction.atomic
 def payment_start(*, dossier, actor, return_url=""):
     """A pending payment of the dossier's fee; returns (payment, URL where the citizen pays)."""
     locked = _locked_own(dossier, actor)
-    if locked.status not in PAYABLE or locked.fee_amount <= 0:
-        raise PaymentRefused(_("Hồ sơ này hiện không có khoản phí cần nộp."))
     if locked.fee_paid_at is not None:
         raise PaymentRefused(_("Phí, lệ phí của hồ sơ này đã được nộp."))
+    if not dossier_fee_due(dossier=locked):
+        raise PaymentRefused(_("Hồ sơ này hiện không có khoản phí cần nộp."))
     gateway = payments.provider()
     payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
                                      amount=locked.fee_amount)

@@ -270,9 +270,8 @@ def detail(request, public_id):
         "can_withdraw": lifecycle.Action.WITHDRAW in actions,
         "can_supplement": lifecycle.Action.SUPPLEMENT in actions,
         "supplement_request": supplement_request[0] if supplement_request else None,
-        "can_pay": is_applicant and dossier.fee_amount > 0 and dossier.fee_paid_at is None
-        and dossier.status in services.citizen.PAYABLE,
-        "can_rate": is_applicant and dossier.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists(),
+        "can_pay": is_applicant and services.dossier_fee_due(dossier=dossier),
+        "can_rate": is_applicant and services.dossier_can_rate(dossier=dossier),
         "results": results if dossier.status == Status.RETURNED or not is_applicant else [],
         "rating_form": RatingForm(),
         "events": dossier.events.all(),
