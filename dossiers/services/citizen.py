@@ -207,12 +207,12 @@ def dossier_withdraw(*, dossier, actor, reason, expected_version=None, ip_addres
                            expected_version=expected_version, ip_address=ip_address)
 
 
-@transaction.atomic
 def dossier_can_rate(*, dossier):
     """A returned dossier not yet rated (the page shows the form; dossier_rate enforces it)."""
     return dossier.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists()
 
 
+@transaction.atomic
 def dossier_rate(*, dossier, actor, value, comment=""):
     """Rate the service once, after the result is returned."""
     locked = _locked_own(dossier, actor)
