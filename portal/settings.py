@@ -229,6 +229,8 @@ RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
 # --- reports --------------------------------------------------------------------------------------
 # TrueType font with Vietnamese glyphs embedded in the monthly report PDF.
 REPORT_PDF_FONT = env.str("REPORT_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Seconds the rendered dashboard tables stay cached; a recompute or a target change shows at once anyway.
+REPORTS_DASHBOARD_CACHE_SECONDS = env.int("REPORTS_DASHBOARD_CACHE_SECONDS", default=600)
 
 # --- Celery ---------------------------------------------------------------------------------------
 # Broker and results default to REDIS_URL (a unix socket becomes Celery's redis+socket:// form).

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -172,6 +172,20 @@ def trend(*, end_month, months=12, agency_ids=None):
         counts["month"] = first
         result.append(counts)
     return result
+
+
+def dashboard_version(*, month):
+    """A token that changes whenever the dashboard of `month` could show other figures: a recompute of
+    any month it reads (the 12 months of the trend, which include the previous month of the deltas)
+    or a change of the targets. Two aggregate queries on indexed columns."""
+    last = month_start(month)
+    oldest = last
+    for _i in range(11):
+        oldest = (oldest - timedelta(days=1)).replace(day=1)
+    stats = MonthlyAgencyStat.objects.filter(month__gte=oldest, month__lte=last).aggregate(
+        rows=Count("id"), at=Max("computed_at"))
+    targets = OnlineRateTarget.objects.aggregate(rows=Count("id"), at=Max("updated_at"))
+    return (stats["rows"], stats["at"], targets["rows"], targets["at"])
 
 
 def computed_months():

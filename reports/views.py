@@ -5,15 +5,21 @@ monitors see the province, agency leaders their own agencies (`selectors.report_
 signed-in user gets 404; anonymous users are sent to the login page. `/cong-khai/` is public.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reports import exports, selectors, services
@@ -45,17 +51,38 @@ def dashboard(request):
     form = MonthForm(request.GET)
     month = (form.cleaned_data["month"] if form.is_valid() else None) or _default_month()
     sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
-    context = selectors.report_context(month=month, user=request.user, sort=sort)
-    context.update({
-        "form": form, "months": selectors.computed_months(), "sort": sort, "is_monitor": scope is None,
-        "published": selectors.is_published(month),
+    return render(request, "reports/dashboard.html", {
+        "form": form, "month": month, "months": selectors.computed_months(), "sort": sort, "scope": scope,
+        "is_monitor": scope is None, "published": selectors.is_published(month),
+        "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
         "recompute_form": RecomputeForm(initial={"start": f"{month:%Y-%m}", "end": f"{month:%Y-%m}"}),
         "task_id": request.GET.get("task", ""),
         "reports": MonthlyReport.objects.filter(month=month).order_by("-created_at")[:5] if scope is None else [],
-        "metrics": selectors.METRICS,
-        "catalogue": selectors.catalogue_indicators(today=timezone.localdate(), agency_ids=scope),
     })
-    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_body(request, *, month, sort, scope):
+    """The month's figures as HTML, from the cache when nothing they show has changed.
+
+    Rendering the tables (every agency, 15 columns, its 766 score and catalogue indicators) costs far
+    more than reading them, and they change only when a month is recomputed or a target is set:
+    `selectors.dashboard_version` is part of the key, so a recompute shows at once. The catalogue
+    indicators follow catalogue edits within REPORTS_DASHBOARD_CACHE_SECONDS. With Redis down the
+    cache misses (portal.cache) and the page is rendered each time.
+    """
+    key = "reports:dashboard:" + hashlib.sha256(repr((
+        month, selectors.dashboard_version(month=month), scope, sort, get_language(), timezone.localdate(),
+    )).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        context = selectors.report_context(month=month, user=request.user, sort=sort)
+        context.update({
+            "sort": sort, "metrics": selectors.METRICS,
+            "catalogue": selectors.catalogue_indicators(today=timezone.localdate(), agency_ids=scope),
+        })
+        body = render_to_string("reports/_dashboard_body.html", context, request=request)
+        cache.set(key, body, settings.REPORTS_DASHBOARD_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 — our own template's output, escaped when it was rendered
 
 
 def _drilldown_agencies(request, data, scope):

@@ -140,3 +140,46 @@ def test_monthly_report_request_queues_the_task_on_commit(client, computed, moni
     assert response.status_code == 302
     report = MonthlyReport.objects.get()
     assert queued == [report.pk] and not report.ready
+
+
+def _received_cell(html, name):
+    """The 'received' number of one agency's row in the dashboard's agency table."""
+    import re
+
+    match = re.search(rf'<th scope="row">{re.escape(name)}</th>\s*<td class="num"><a [^>]*>(\d+)</a>', html)
+    return int(match.group(1))
+
+
+def test_dashboard_tables_come_from_the_cache_until_the_month_is_recomputed(client, computed, monitor, make):
+    from tests.reports.conftest import at
+
+    client.force_login(monitor)
+    first = client.get("/thong-ke/?month=2025-03")
+    assert "tables" in first.context  # rendered
+    before = _received_cell(first.content.decode(), "Sở B")
+
+    cached = client.get("/thong-ke/?month=2025-03")
+    assert "tables" not in cached.context  # served from the cache: not rendered again
+    assert _received_cell(cached.content.decode(), "Sở B") == before
+
+    make(procedure=computed["plain"], agency=computed["b"], channel="online", received_at=at("2025-03-20"),
+         due_date=date(2025, 3, 31))
+    assert _received_cell(client.get("/thong-ke/?month=2025-03").content.decode(), "Sở B") == before  # not computed yet
+    services.month_compute(month=date(2025, 3, 1))
+    recomputed = client.get("/thong-ke/?month=2025-03")
+    assert "tables" in recomputed.context
+    assert _received_cell(recomputed.content.decode(), "Sở B") == before + 1
+
+
+def test_dashboard_cache_is_per_language_sort_and_scope(client, computed, monitor):
+    leader = factories.officer(computed["a"], "leader")
+    client.force_login(monitor)
+    client.get("/thong-ke/?month=2025-03")
+    assert "tables" in client.get("/thong-ke/?month=2025-03&sort=-received").context
+    client.cookies["django_language"] = "en"
+    english = client.get("/thong-ke/?month=2025-03")
+    del client.cookies["django_language"]
+    client.force_login(leader)
+    own = client.get("/thong-ke/?month=2025-03").content.decode()
+    assert "Sở B" not in own  # never the monitor's cached tables
+    assert "tables" in english.context and "Key indicators" in english.content.decode()
