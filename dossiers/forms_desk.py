@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Channel, User
+from portal.widgets import LongSelect
 from procedures.models import Agency
 
 
@@ -53,7 +54,7 @@ class AssignForm(VersionForm):
 
 class TransferForm(VersionForm):
     to_agency = forms.ModelChoiceField(label=_("Cơ quan nhận liên thông"),
-                                       queryset=Agency.objects.filter(is_active=True))
+                                       queryset=Agency.objects.filter(is_active=True), widget=LongSelect)
     reason = forms.CharField(label=_("Nội dung liên thông"), widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=2000)
 
@@ -61,7 +62,7 @@ class TransferForm(VersionForm):
         super().__init__(*args, dossier=dossier, **kwargs)
         if dossier is not None:
             self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
-                pk=dossier.handling_agency_id).order_by("name")
+                pk=dossier.handling_agency_id).order_by("name").only("id", "name")
 
 
 class PaymentRequestForm(VersionForm):
