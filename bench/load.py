@@ -287,14 +287,48 @@ def run_locust(args, config_path, logdir):
     return stats, failures
 
 
-def report(stats, failures, args, load_before, load_after):
-    print(f"\n{'request':<42} {'count':>7} {'err':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  (ms)")
+def baseline(config, repeat=15):
+    """The reference: each page type requested alone, one after another (no concurrency), through the same
+    gunicorn. Returns {name: median ms}; the load run's percentiles are read against these."""
+    import statistics
+    import urllib.parse
+
+    officer = {"Cookie": f"{config['cookie']}={config['officers'][0]}"}
+    monitor = {"Cookie": f"{config['cookie']}={config['monitors'][0]}"}
+    citizen = {"Authorization": f"Token {config['tokens'][0]}"}
+    pages = {
+        "GET /thu-tuc/?q=": ("/thu-tuc/?" + urllib.parse.urlencode({"q": "khai sinh"}), {}),
+        "GET /thu-tuc/[code]/": (f"/thu-tuc/{config['procedure']}/", {}),
+        "GET /api/v1/dossiers/": ("/api/v1/dossiers/", citizen),
+        "GET /mot-cua/?tab=": ("/mot-cua/?tab=da-tiep-nhan", officer),
+        "GET /mot-cua/ho-so/[code]/": (f"/mot-cua/ho-so/{config['dossiers'][0]}/", officer),
+        "GET /thong-ke/": ("/thong-ke/", monitor),
+    }
+    medians = {}
+    for name, (path, headers) in pages.items():
+        times = []
+        for _i in range(repeat):
+            request = urllib.request.Request(f"http://{HOST}:{PORT}{path}", headers=headers)
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                if response.status != 200:
+                    raise SystemExit(f"baseline {path}: {response.status}")
+            times.append((time.perf_counter() - started) * 1000)
+        medians[name] = statistics.median(times)
+    return medians
+
+
+def report(stats, failures, args, load_before, load_after, alone):
+    print(f"\n{'request':<42} {'count':>7} {'err':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} "
+          f"{'alone':>6}  (ms)")
     overall = None
     for row in stats:
         name = f"{row['Type']} {row['Name']}" if row["Name"] != "Aggregated" else "ALL"
+        reference = f"{alone[name]:>6.0f}" if name in alone else f"{'':>6}"
         line = (f"{name[:42]:<42} {row['Request Count']:>7} {row['Failure Count']:>5} "
                 f"{float(row['Requests/s']):>7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6} "
-                f"{float(row['Max Response Time']):>7.0f}")
+                f"{float(row['Max Response Time']):>7.0f} {reference}")
         if row["Name"] == "Aggregated":
             overall = row
             print("-" * len(line))
@@ -306,6 +340,8 @@ def report(stats, failures, args, load_before, load_after):
           f"load average before {load_before}, after {load_after} (2 cores, shared machine)")
     print(f"overall: {float(overall['Requests/s']):.1f} req/s, p50 {overall['50%']} ms, p95 {overall['95%']} ms, "
           f"p99 {overall['99%']} ms, errors {errors}")
+    print("alone = median of 15 sequential requests of that page through the same gunicorn before the run "
+          "(no concurrency): the floor each percentile is compared against")
     verdict = "MET" if errors == 0 and p95 < GOAL_P95_MS else "NOT MET"
     print(f"goal: zero errors and p95 < {GOAL_P95_MS} ms at 50 concurrent users -> {verdict}")
 
@@ -355,10 +391,11 @@ def main():
         print(f"submitting {config['procedure']} at {config['agency']} "
               f"({len(config['documents'])} required document(s)); {len(config['tokens'])} citizens")
         processes = start_servers(logdir)
+        alone = baseline(config)
         load_before, since = loadavg(), timezone_now()
         stats, failures = run_locust(args, config_path, logdir)
         load_after = loadavg()
-        report(stats, failures, args, load_before, load_after)
+        report(stats, failures, args, load_before, load_after, alone)
         time.sleep(5)  # let the worker drain the last notifications
         print("notifications during the run (outbox): {created} created, {sent} sent, {failed} with an error"
               .format(**notifications(since)))
