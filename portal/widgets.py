@@ -1,8 +1,10 @@
 """Form widgets shared by the apps."""
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -15,8 +17,9 @@ class LongSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = "" if value is None else str(value)
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (str(option), mark_safe(" selected") if str(option) == chosen else "", label)
+        options = "".join(
+            f'<option value="{escape(str(option))}"{" selected" if str(option) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
             for option, label in self.choices
-        ))
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(attrs), options)
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options))

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import LongSelect
 from procedures import selectors
 from procedures.models import AdministrativeUnit, Agency, Field, Level, OnlineMode, Procedure, Scheme
 
@@ -18,16 +19,19 @@ class ProcedureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Từ khóa"), method="search", max_length=200, widget=forms.SearchInput)
     field = django_filters.ModelChoiceFilter(
         label=_("Lĩnh vực"), queryset=Field.objects.all(), to_field_name="code", empty_label=_("Tất cả lĩnh vực"),
-        error_messages={"invalid_choice": _("Không có lĩnh vực này.")},
+        error_messages={"invalid_choice": _("Không có lĩnh vực này.")}, widget=LongSelect,
     )
     level = django_filters.ChoiceFilter(label=_("Cấp thực hiện"), choices=Level.choices,
-                                        empty_label=_("Tất cả các cấp"), error_messages=_INVALID_CHOICE)
+                                        empty_label=_("Tất cả các cấp"), error_messages=_INVALID_CHOICE,
+                                        widget=LongSelect)
     agency = django_filters.ModelChoiceFilter(
         label=_("Cơ quan thực hiện"), field_name="agencies", queryset=Agency.objects.all(), to_field_name="code",
         empty_label=_("Tất cả cơ quan"), error_messages={"invalid_choice": _("Không có cơ quan này.")},
+        widget=LongSelect,
     )
     online_mode = django_filters.ChoiceFilter(label=_("Mức độ trực tuyến"), choices=OnlineMode.choices,
-                                              empty_label=_("Tất cả"), error_messages=_INVALID_CHOICE)
+                                              empty_label=_("Tất cả"), error_messages=_INVALID_CHOICE,
+                                              widget=LongSelect)
 
     class Meta:
         model = Procedure
