@@ -156,8 +156,7 @@ class DossierSubmit(CitizenAPIView):
     def post(self, request, ref):
         dossier = self.own(ref)
         try:
-            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user,
-                                                     ip_address=request.META.get("REMOTE_ADDR"))
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user)
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)
@@ -172,8 +171,7 @@ class DossierSupplement(CitizenAPIView):
         data.is_valid(raise_exception=True)
         try:
             dossier = services.dossier_supplement(dossier=dossier, actor=request.user,
-                                                  comment=data.validated_data["comment"],
-                                                  ip_address=request.META.get("REMOTE_ADDR"))
+                                                  comment=data.validated_data["comment"])
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)
@@ -189,8 +187,7 @@ class DossierWithdraw(CitizenAPIView):
         try:
             dossier = services.dossier_withdraw(dossier=dossier, actor=request.user,
                                                 reason=data.validated_data["reason"],
-                                                expected_version=data.validated_data["version"],
-                                                ip_address=request.META.get("REMOTE_ADDR"))
+                                                expected_version=data.validated_data["version"])
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)

@@ -221,7 +221,7 @@ def review(request, public_id):
         return leave
     if request.method == "POST":
         try:
-            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user, ip_address=ratelimit.client_ip(request) or None)
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user)
         except services.IncompleteDossier as error:
             for problem in error.problems:
                 messages.error(request, problem)
@@ -301,8 +301,7 @@ def supplement(request, public_id):
             services.document_remove(dossier=dossier, actor=request.user, document=document)
         if not errors and "send" in request.POST and form.is_valid():
             try:
-                services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"],
-                                            ip_address=ratelimit.client_ip(request) or None)
+                services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"])
             except lifecycle.LifecycleError as error:
                 errors.append(error.message)
             else:
@@ -324,7 +323,7 @@ def withdraw(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      expected_version=form.cleaned_data["version"], ip_address=ratelimit.client_ip(request) or None)
+                                      expected_version=form.cleaned_data["version"])
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
         else:
