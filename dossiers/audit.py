@@ -12,10 +12,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.lifecycle import Action
+from dossiers.lifecycle import Action, Recorded
 from dossiers.models import DossierEvent
 
 PAGE_SIZE = 50
+# Status changes, then audited actions that change no status (file accesses among them).
+ACTION_CHOICES = list(Action.choices) + list(Recorded.choices)
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
@@ -24,7 +26,7 @@ class EventSearchForm(forms.Form):
                            help_text=_("Toàn bộ hoặc phần đầu của mã hồ sơ."))
     actor = forms.CharField(label=_("Thư điện tử người thực hiện"), required=False, max_length=254)
     action = forms.ChoiceField(label=_("Thao tác"), required=False,
-                               choices=[("", _("Tất cả"))] + list(Action.choices))
+                               choices=[("", _("Tất cả"))] + ACTION_CHOICES)
     date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
                                 help_text=_("Định dạng ngày/tháng/năm, ví dụ 01/07/2025."),
                                 widget=forms.DateInput(format="%d/%m/%Y"))

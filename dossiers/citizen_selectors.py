@@ -26,7 +26,8 @@ def dossier_detail(*, user, public_id):
         Dossier.objects.visible_to(user)
         .select_related("procedure", "receiving_agency", "handling_agency")
         .prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("events", queryset=DossierEvent.objects.timeline().select_related("actor")
+                     .order_by("created_at", "id")),
             Prefetch("documents", queryset=Document.objects.select_related("required_document")),
             "payments",
         )

@@ -402,8 +402,15 @@ class Document(models.Model):
         return self.source != DocumentSource.PAPER
 
 
+class DossierEventQuerySet(models.QuerySet):
+    def timeline(self):
+        """The dossier's history as its pages and the API show it: everything but officers' file accesses
+        (`download`, lifecycle.Recorded.DOWNLOAD), which only the monitor's audit search lists."""
+        return self.exclude(action="download")
+
+
 class DossierEvent(models.Model):
-    """Audit trail: one row per state change (and notable action), append-only."""
+    """Audit trail: one row per state change (and notable action, file accesses included), append-only."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=40)
@@ -420,6 +427,8 @@ class DossierEvent(models.Model):
     data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    objects = DossierEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhật ký hồ sơ")

@@ -5,8 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from dossiers.audit import EventSearchForm, dossier_event_search
-from dossiers.lifecycle import Action
+from dossiers.audit import ACTION_CHOICES, EventSearchForm, dossier_event_search
 from dossiers.models import Status
 
 
@@ -20,7 +19,7 @@ def event_log(request):
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         events, next_before = dossier_event_search(**{k: v for k, v in filters.items() if v})
-    actions, statuses = dict(Action.choices), dict(Status.choices)
+    actions, statuses = dict(ACTION_CHOICES), dict(Status.choices)
     for event in events:
         event.action_label = actions.get(event.action, event.action)
         event.from_label = statuses.get(event.from_status, event.from_status)

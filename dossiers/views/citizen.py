@@ -372,10 +372,15 @@ def _file_response(document, *, attachment):
     return response
 
 
+# Officers and the monitor reach dossier files through these views too (the API's download_url): every
+# serving is audited by the service, which skips the applicant's access to their own files.
 @login_required
 @require_GET
 def document_download(request, document_id):
-    return _file_response(_document(request, document_id), attachment=True)
+    document = _document(request, document_id)
+    response = _file_response(document, attachment=True)
+    services.document_access_record(document=document, actor=request.user)
+    return response
 
 
 @login_required
@@ -384,7 +389,10 @@ def document_download(request, document_id):
 def document_preview(request, document_id):
     """Inline view for PDFs and images only (anything else downloads)."""
     document = _document(request, document_id)
-    return _file_response(document, attachment=document.content_type not in uploads.PREVIEWABLE)
+    attachment = document.content_type not in uploads.PREVIEWABLE
+    response = _file_response(document, attachment=attachment)
+    services.document_access_record(document=document, actor=request.user, inline=not attachment)
+    return response
 
 
 # --- public look-up ---------------------------------------------------------------------------------------------

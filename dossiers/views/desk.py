@@ -186,7 +186,7 @@ def dossier_action(request, code, action):
 @officer_required
 @xframe_options_sameorigin
 def document_file(request, code, pk):
-    """Serve a document inline (preview) after the same visibility check as the dossier page."""
+    """Serve a document inline (preview) after the same visibility check as the dossier page; audited."""
     dossier = _get_dossier(request, code)
     try:
         document = dossier.documents.exclude(file="").get(pk=pk)
@@ -194,6 +194,7 @@ def document_file(request, code, pk):
         raise Http404 from None
     response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'inline; filename="{document.pk}"'
+    services.document_access_record(document=document, actor=request.user, inline=True)
     return response
 
 
