@@ -45,7 +45,8 @@ def _require_real_secret_key():
 _require_real_secret_key()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose site audits every change (IP included): dossiers/admin_audit.py.
+    "dossiers.apps.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
