@@ -62,6 +62,7 @@ class CitizenAPIView(APIView):
 
     def detail(self, dossier, code=status.HTTP_200_OK):
         dossier = selectors.dossier_detail(user=self.request.user, public_id=dossier.public_id)
+        dossier.form_data_shown = selectors.form_data_for(user=self.request.user, dossier=dossier)
         return Response(serializers.DossierDetailSerializer(dossier).data, status=code)
 
 
