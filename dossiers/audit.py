@@ -131,8 +131,8 @@ def admin_change_search(*, actor="", kind="", model="", object="", date_from=Non
     reader's language), with personal ID and phone numbers masked: the monitor does not need them.
     """
     changes = AdminChange.objects.order_by("-id")
-    if actor:
-        changes = changes.filter(actor_label__iexact=actor.strip())
+    if actor:  # the address at the time, or the account's address now
+        changes = changes.filter(Q(actor_label__iexact=actor.strip()) | Q(actor__email__iexact=actor.strip()))
     if kind:
         changes = changes.filter(kind=kind)
     if model:

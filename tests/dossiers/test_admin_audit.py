@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from dossiers import services
+from dossiers import audit, services
 from dossiers.admin_audit import AdminAuditMixin
 from dossiers.models import AdminChange, AgencyMembership, Role
 from tests import factories
@@ -160,3 +160,22 @@ def test_personal_numbers_in_an_object_name_are_masked_for_the_monitor(client, s
     client.force_login(monitor)
     body = client.get(URL).content.decode()
     assert "042123456789" not in body and "042*******89" in body
+
+
+def test_the_admin_trail_pages_newest_first_with_a_bounded_number_of_queries(
+    client, superuser, monitor, django_assert_max_num_queries
+):
+    entries = LogEntry.objects.log_actions(user_id=superuser.pk, queryset=[superuser] * (audit.PAGE_SIZE + 3),
+                                           action_flag=2)
+    services.admin_changes_record(actor=superuser, entries=entries, ip_address=ADMIN_IP)
+    superuser.email = "doi-dia-chi@example.vn"
+    superuser.save()
+    client.force_login(monitor)
+    with django_assert_max_num_queries(8):
+        first = client.get(URL)
+    assert len(first.context["changes"]) == audit.PAGE_SIZE
+    rest = client.get(f"{URL}?{first.context['next_query']}").context["changes"]
+    assert len(rest) == 3 and rest[0].pk < first.context["changes"][-1].pk
+    # Found by the address the actor had then and by the one they have now.
+    assert len(client.get(URL, {"actor": "quantri@example.vn"}).context["changes"]) == audit.PAGE_SIZE
+    assert len(client.get(URL, {"actor": "doi-dia-chi@example.vn"}).context["changes"]) == audit.PAGE_SIZE
