@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import (
+    AdminChange,
     AgencyMembership,
     Document,
     Dossier,
@@ -88,6 +89,24 @@ class DossierEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "dossier", "action", "from_status", "to_status", "actor", "ip_address"]
     list_filter = ["action"]
     search_fields = ["dossier__code", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdminChange)
+class AdminChangeAdmin(admin.ModelAdmin):
+    """The admin trail is append-only: readable here and on the monitor's page, never edited."""
+
+    list_display = ["created_at", "actor_label", "kind", "model", "object_repr", "ip_address"]
+    list_filter = ["kind", "model"]
+    search_fields = ["actor_label", "object_repr", "object_id"]
 
     def has_add_permission(self, request):
         return False

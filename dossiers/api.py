@@ -62,6 +62,7 @@ class CitizenAPIView(APIView):
 
     def detail(self, dossier, code=status.HTTP_200_OK):
         dossier = selectors.dossier_detail(user=self.request.user, public_id=dossier.public_id)
+        dossier.form_data_shown = selectors.form_data_for(user=self.request.user, dossier=dossier)
         return Response(serializers.DossierDetailSerializer(dossier).data, status=code)
 
 
@@ -156,8 +157,7 @@ class DossierSubmit(CitizenAPIView):
     def post(self, request, ref):
         dossier = self.own(ref)
         try:
-            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user,
-                                                     ip_address=request.META.get("REMOTE_ADDR"))
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user)
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)
@@ -172,8 +172,7 @@ class DossierSupplement(CitizenAPIView):
         data.is_valid(raise_exception=True)
         try:
             dossier = services.dossier_supplement(dossier=dossier, actor=request.user,
-                                                  comment=data.validated_data["comment"],
-                                                  ip_address=request.META.get("REMOTE_ADDR"))
+                                                  comment=data.validated_data["comment"])
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)
@@ -189,8 +188,7 @@ class DossierWithdraw(CitizenAPIView):
         try:
             dossier = services.dossier_withdraw(dossier=dossier, actor=request.user,
                                                 reason=data.validated_data["reason"],
-                                                expected_version=data.validated_data["version"],
-                                                ip_address=request.META.get("REMOTE_ADDR"))
+                                                expected_version=data.validated_data["version"])
         except lifecycle.LifecycleError as exc:
             return _error(exc)
         return self.detail(dossier)

@@ -67,8 +67,7 @@ class DossierActionView(APIView):
         if not form.is_valid():
             return Response({"detail": str(_invalid()), "errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data,
-                                         ip_address=request.META.get("REMOTE_ADDR"))
+            services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data)
         except (lifecycle.DossierChanged, lifecycle.TransitionNotAllowed) as exc:
             return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
         except lifecycle.LifecycleError as exc:

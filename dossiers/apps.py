@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Hồ sơ và tài khoản")
+
+
+class AuditedAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with `AuditedAdminSite` as `admin.site`: every admin change is audited.
+
+    Listed in INSTALLED_APPS in place of "django.contrib.admin"; not the default config of `dossiers`
+    (DossiersConfig is, as the only other class here).
+    """
+
+    default = False
+    default_site = "dossiers.admin_audit.AuditedAdminSite"

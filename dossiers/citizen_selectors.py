@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch, Q
 
-from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Status
+from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Role, Status
+from portal.privacy import mask_id_number
 from procedures.models import Agency
 
 
@@ -26,12 +27,32 @@ def dossier_detail(*, user, public_id):
         Dossier.objects.visible_to(user)
         .select_related("procedure", "receiving_agency", "handling_agency")
         .prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("events", queryset=DossierEvent.objects.timeline().select_related("actor")
+                     .order_by("created_at", "id")),
             Prefetch("documents", queryset=Document.objects.select_related("required_document")),
             "payments",
         )
         .get(public_id=public_id)
     )
+
+
+def sees_personal_ids(*, user, dossier):
+    """Whether `user` needs the dossier's personal ID numbers in full: the applicant (their own data) and
+    officers of the agency that received or handles it (they check them against the papers). Anyone
+    else who may read the dossier — the provincial monitor, a superuser — gets them masked."""
+    if dossier.applicant_id is not None and dossier.applicant_id == user.pk:
+        return True
+    agencies = {dossier.receiving_agency_id, dossier.handling_agency_id}
+    return any(m.role != Role.MONITOR and m.agency_id in agencies for m in user.memberships.all())
+
+
+def form_data_for(*, user, dossier):
+    """The dossier's form data as `user` may read it: every 12-digit ID number in a value masked
+    (`042*******01`) unless `sees_personal_ids`."""
+    data = dossier.form_data or {}
+    if sees_personal_ids(user=user, dossier=dossier):
+        return data
+    return {name: mask_id_number(value) for name, value in data.items()}
 
 
 def dossier_by_reference(*, user, reference):

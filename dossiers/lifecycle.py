@@ -14,6 +14,10 @@
 the actor's role, lets the calling service change the action's own fields, bumps the version, writes
 the audit event and the citizen's notifications (outbox) in the same transaction, and hands the
 notifications to Celery on commit.
+
+Every event carries the client IP: the `ip_address` a caller passes, else the address of the request
+being served (`portal.client_ip.ClientIpMiddleware`), so views need not thread it through; events
+written outside a request (Celery tasks, the bank's callback relay, commands) have none.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier, DossierEvent, Role, Status
+from portal.client_ip import current_client_ip
 
 
 class Action(models.TextChoices):
@@ -42,6 +47,16 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", _("Trả kết quả")
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
+
+
+class Recorded(models.TextChoices):
+    """Audited actions that change no status (written by `record()`), as the audit search names them."""
+
+    UPLOAD_RESULT = "upload_result", _("Tải lên kết quả")
+    LATE_LETTER = "late_letter", _("Thư xin lỗi và hẹn lại ngày trả")
+    RATE = "rate", _("Đánh giá mức độ hài lòng")
+    OVERDUE = "overdue", _("Cảnh báo quá hạn")
+    DOWNLOAD = "download", _("Cán bộ xem, tải giấy tờ")
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
@@ -172,7 +187,8 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
         locked.save()
         event = DossierEvent.objects.create(
             dossier=locked, action=action, from_status=from_status, to_status=locked.status, actor=actor,
-            agency_id=agency_id, comment=reason, data=data or {}, ip_address=ip_address, created_at=now,
+            agency_id=agency_id, comment=reason, data=data or {}, ip_address=ip_address or current_client_ip(),
+            created_at=now,
         )
         if transition.notify:
             from dossiers.notifications import notify_applicant
@@ -182,8 +198,13 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
 
 
 def record(*, dossier, action, actor, comment="", data=None, ip_address=None):
-    """Audit an action that changes no status (upload of the result, a printed letter, a download)."""
+    """Audit an action that changes no status (upload of the result, a printed letter, a download).
+
+    Writes only the event: the dossier's status and version are untouched, so a page rendered before
+    a download still acts without a DossierChanged conflict.
+    """
     return DossierEvent.objects.create(
         dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,
-        agency_id=dossier.handling_agency_id, comment=comment, data=data or {}, ip_address=ip_address,
+        agency_id=dossier.handling_agency_id, comment=comment, data=data or {},
+        ip_address=ip_address or current_client_ip(),
     )

@@ -402,8 +402,15 @@ class Document(models.Model):
         return self.source != DocumentSource.PAPER
 
 
+class DossierEventQuerySet(models.QuerySet):
+    def timeline(self):
+        """The dossier's history as its pages and the API show it: everything but officers' file accesses
+        (`download`, lifecycle.Recorded.DOWNLOAD), which only the monitor's audit search lists."""
+        return self.exclude(action="download")
+
+
 class DossierEvent(models.Model):
-    """Audit trail: one row per state change (and notable action), append-only."""
+    """Audit trail: one row per state change (and notable action, file accesses included), append-only."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=40)
@@ -421,6 +428,8 @@ class DossierEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
 
+    objects = DossierEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("nhật ký hồ sơ")
         verbose_name_plural = _("nhật ký hồ sơ")
@@ -434,6 +443,58 @@ class DossierEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Dossier events are append-only.")
         super().save(*args, **kwargs)
+
+
+class AdminChange(models.Model):
+    """Nhật ký quản trị: one row per add, change or delete made through the Django admin, append-only.
+
+    Written next to Django's own LogEntry by `dossiers.admin_audit` (why there: see that module), with
+    what LogEntry lacks: the client IP, the actor's address at the time, and rows no one can alter. The
+    model refuses to save an existing row or delete one, the admin offers no add/change/delete, and a
+    database trigger rejects UPDATE and DELETE (migration 0006_adminchange). Actors are protected: an
+    account with admin changes is deactivated, never deleted.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Thêm mới")
+        CHANGE = "change", _("Sửa")
+        DELETE = "delete", _("Xóa")
+
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("tài khoản lúc thực hiện"), max_length=254)
+    kind = models.CharField(_("thao tác"), max_length=10, choices=Kind.choices)
+    # "app_label.model_name": a string, not a content type, so removing a model never touches the trail.
+    model = models.CharField(_("loại đối tượng"), max_length=100)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64)
+    object_repr = models.CharField(_("đối tượng"), max_length=200)
+    # LogEntry's structured change message: [{"changed": {"fields": [...]}}, {"added": {...}}, …].
+    changes = models.JSONField(_("nội dung thay đổi"), default=list, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    log_entry_id = models.PositiveBigIntegerField(_("mã bản ghi LogEntry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký quản trị")
+        verbose_name_plural = _("nhật ký quản trị")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id"], name="adminchange_object_idx"),
+            models.Index(fields=["actor", "-id"], name="adminchange_actor_idx"),
+            models.Index(fields=["created_at"], name="adminchange_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.model} #{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Admin changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Admin changes are append-only.")
 
 
 class Payment(models.Model):

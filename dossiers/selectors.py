@@ -4,13 +4,13 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
-from dossiers.models import Dossier, Role, Status
+from dossiers.models import Dossier, DossierEvent, Role, Status
 from procedures.selectors import working_calendar
 
 # Statuses whose clock runs (due soon / overdue); a supplement request stops it.
@@ -193,7 +193,8 @@ def desk_dossier(*, officer, code):
         Dossier.objects.visible_to(officer).exclude(status=Status.DRAFT)
         .select_related("procedure", "procedure__field", "receiving_agency", "handling_agency", "assignee",
                         "applicant")
-        .prefetch_related("documents", "events__actor", "events__agency")
+        .prefetch_related("documents", Prefetch("events", queryset=DossierEvent.objects.timeline()
+                                                .select_related("actor", "agency")))
         .get(code=code)
     )
 

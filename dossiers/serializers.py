@@ -91,6 +91,10 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class DossierDetailSerializer(DossierSerializer):
+    """Set `form_data_shown` on the dossier first (`citizen_selectors.form_data_for`: ID numbers masked
+    for readers who do not need them)."""
+
+    form_data = serializers.DictField(source="form_data_shown", read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 

@@ -8,6 +8,7 @@ from dossiers.views import accounts, audit, citizen
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
     path("giam-sat/nhat-ky/", audit.event_log, name="audit_log"),
+    path("giam-sat/nhat-ky-quan-tri/", audit.admin_log, name="admin_audit_log"),
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/quen-mat-khau/", accounts.PasswordResetView.as_view(), name="password_reset"),

@@ -1,23 +1,15 @@
 """Logging filter that keeps personal identifiers out of log output.
 
 Installed on the console handler in settings.LOGGING, so it covers every logger that propagates to
-the root: 12-digit personal ID numbers (CCCD / số định danh cá nhân) keep their first 3 digits (the
-province of birth code) and last 2; Vietnamese mobile/landline numbers (0xxxxxxxxx or +84/84xxxxxxxxx)
-keep their prefix with two digits and the last 3 digits.
+the root. The masking rule (ID numbers `042*******01`, phone numbers `091****678`) is portal/privacy.py's,
+the same one the pages use.
 """
 
 import logging
-import re
 
-# A run of exactly 12 digits, not part of a longer number.
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{7}(\d{2})(?!\d)")
-# 0 or +84/84, then 9 digits (mobile prefixes 3/5/7/8/9, landlines 2): 10 digits in national form.
-_PHONE = re.compile(r"(?<![\d+])((?:\+?84|0)[235789]\d)\d{4}(\d{3})(?!\d)")
+from portal.privacy import mask_personal_ids
 
-
-def mask_personal_ids(text):
-    text = _ID_NUMBER.sub(lambda m: f"{m[1]}*******{m[2]}", text)
-    return _PHONE.sub(lambda m: f"{m[1]}****{m[2]}", text)
+__all__ = ["MaskPersonalIdFilter", "mask_personal_ids"]
 
 
 class MaskPersonalIdFilter(logging.Filter):

@@ -16,6 +16,8 @@ import time
 
 from django.core.cache import cache
 
+from portal.client_ip import client_ip as _client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,5 +42,5 @@ def hit(key, limit, window_seconds):
 
 
 def client_ip(request):
-    """The client's address as the web server saw it (behind a proxy, configure it to set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as a key part ("" when unknown); behind proxies see TRUSTED_PROXY_COUNT."""
+    return _client_ip(request) or ""

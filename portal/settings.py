@@ -45,7 +45,8 @@ def _require_real_secret_key():
 _require_real_secret_key()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose site audits every change (IP included): dossiers/admin_audit.py.
+    "dossiers.apps.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Client IP of each request for the audit trail (portal/client_ip.py; see TRUSTED_PROXY_COUNT).
+    "portal.client_ip.ClientIpMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that writes the body (Django's advice); pages and JSON only, never files.
     "portal.middleware.PageGZipMiddleware",
@@ -152,6 +155,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Lockouts count per real client address, read the same way as the audit trail's.
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 # --- i18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
@@ -312,6 +317,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- security -------------------------------------------------------------------------------------
+# Reverse proxies in front that append X-Forwarded-For (0: the client is REMOTE_ADDR); portal/client_ip.py.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

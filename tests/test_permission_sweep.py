@@ -79,6 +79,7 @@ MATRIX = {
     "password_reset_confirm": {"kind": "public", "kwargs": lambda w: {"uidb64": "MQ", "token": "sai-ma"}},
     "password_reset_complete": {"kind": "public"},
     "audit_log": {"kind": "monitor"},
+    "admin_audit_log": {"kind": "monitor"},
     # --- citizen pages -----------------------------------------------------------------------------
     "my_dossiers": {"kind": "login", "hides": "dossier"},
     "wallet": {"kind": "login", "hides": "document"},

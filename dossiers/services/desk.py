@@ -33,7 +33,7 @@ __all__ = [
     "dossier_submit_for_approval", "dossier_approve", "dossier_send_back", "dossier_upload_result",
     "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
     "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
-    "desk_available_actions", "DESK_ACTIONS",
+    "desk_available_actions", "DESK_ACTIONS", "document_access_record",
 ]
 
 
@@ -250,6 +250,27 @@ def dossier_return_result(*, dossier, actor, expected_version=None, ip_address=N
 
     return _apply(dossier, Action.RETURN_RESULT, actor, expected_version=expected_version, ip_address=ip_address,
                   change=change)
+
+
+# --- access to files ------------------------------------------------------------------------------
+def document_access_record(*, document, actor, inline=False):
+    """Audit an official's access to a document's file (a scan, an upload, the result): a `download`
+    event on its dossier with who, when, from which IP (the request's), which document, and whether it
+    was opened inline (the desk page's previews) or downloaded. Status and version stay as they were.
+
+    Called by every view that serves a dossier's file, after the file opened. The applicant opening
+    their own dossier's files is not recorded (returns None): it is their own data, and the audit is
+    about officials reading citizens' personal data.
+    """
+    dossier = document.dossier
+    if actor is not None and dossier.applicant_id == actor.pk:
+        return None
+    return lifecycle.record(
+        dossier=dossier, action=lifecycle.Recorded.DOWNLOAD, actor=actor,
+        comment=f"{document.name} ({document.original_name})" if document.original_name else document.name,
+        data={"document_id": document.pk, "name": document.name, "original_name": document.original_name,
+              "source": document.source, "sha256": document.sha256, "inline": inline},
+    )
 
 
 # --- counter and postal intake --------------------------------------------------------------------

@@ -221,7 +221,7 @@ def review(request, public_id):
         return leave
     if request.method == "POST":
         try:
-            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user, ip_address=ratelimit.client_ip(request) or None)
+            dossier = services.dossier_submit_online(dossier=dossier, actor=request.user)
         except services.IncompleteDossier as error:
             for problem in error.problems:
                 messages.error(request, problem)
@@ -301,8 +301,7 @@ def supplement(request, public_id):
             services.document_remove(dossier=dossier, actor=request.user, document=document)
         if not errors and "send" in request.POST and form.is_valid():
             try:
-                services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"],
-                                            ip_address=ratelimit.client_ip(request) or None)
+                services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"])
             except lifecycle.LifecycleError as error:
                 errors.append(error.message)
             else:
@@ -324,7 +323,7 @@ def withdraw(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_withdraw(dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"],
-                                      expected_version=form.cleaned_data["version"], ip_address=ratelimit.client_ip(request) or None)
+                                      expected_version=form.cleaned_data["version"])
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
         else:
@@ -373,10 +372,15 @@ def _file_response(document, *, attachment):
     return response
 
 
+# Officers and the monitor reach dossier files through these views too (the API's download_url): every
+# serving is audited by the service, which skips the applicant's access to their own files.
 @login_required
 @require_GET
 def document_download(request, document_id):
-    return _file_response(_document(request, document_id), attachment=True)
+    document = _document(request, document_id)
+    response = _file_response(document, attachment=True)
+    services.document_access_record(document=document, actor=request.user)
+    return response
 
 
 @login_required
@@ -385,7 +389,10 @@ def document_download(request, document_id):
 def document_preview(request, document_id):
     """Inline view for PDFs and images only (anything else downloads)."""
     document = _document(request, document_id)
-    return _file_response(document, attachment=document.content_type not in uploads.PREVIEWABLE)
+    attachment = document.content_type not in uploads.PREVIEWABLE
+    response = _file_response(document, attachment=attachment)
+    services.document_access_record(document=document, actor=request.user, inline=not attachment)
+    return response
 
 
 # --- public look-up ---------------------------------------------------------------------------------------------

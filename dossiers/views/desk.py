@@ -44,10 +44,6 @@ def officer_required(view):
     return wrapper
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
-
-
 def _get_dossier(request, code):
     try:
         return selectors.desk_dossier(officer=request.user, code=code)
@@ -105,7 +101,7 @@ def bulk(request):
     found = {d.code for d in dossiers}
     outcomes = services.dossiers_bulk_apply(
         dossiers=dossiers, action=form.cleaned_data["action"], actor=request.user,
-        assignee=form.cleaned_data.get("assignee"), ip_address=_client_ip(request),
+        assignee=form.cleaned_data.get("assignee"),
     )
     outcomes += [services.BulkOutcome(code, False, _("Không tìm thấy hồ sơ."))
                  for code in form.cleaned_data["codes"] if code not in found]
@@ -165,8 +161,7 @@ def dossier_action(request, code, action):
     if not form.is_valid():
         return _dossier_page(request, dossier, bound=(action, form), status=400)
     try:
-        services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data,
-                                     ip_address=_client_ip(request))
+        services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data)
     except (lifecycle.DossierChanged, lifecycle.TransitionNotAllowed) as exc:
         return _dossier_page(request, _get_dossier(request, code), error=exc.message, status=409)
     except lifecycle.LifecycleError as exc:
@@ -191,7 +186,7 @@ def dossier_action(request, code, action):
 @officer_required
 @xframe_options_sameorigin
 def document_file(request, code, pk):
-    """Serve a document inline (preview) after the same visibility check as the dossier page."""
+    """Serve a document inline (preview) after the same visibility check as the dossier page; audited."""
     dossier = _get_dossier(request, code)
     try:
         document = dossier.documents.exclude(file="").get(pk=pk)
@@ -199,6 +194,7 @@ def document_file(request, code, pk):
         raise Http404 from None
     response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'inline; filename="{document.pk}"'
+    services.document_access_record(document=document, actor=request.user, inline=True)
     return response
 
 
@@ -270,7 +266,7 @@ def intake(request):
             procedure=procedure, agency=agency, actor=request.user,
             channel="online" if assisted else channel, assisted=assisted,
             form_data=_json_ready(procedure_form.cleaned_data), documents=documents,
-            ip_address=_client_ip(request), **applicant_form.cleaned_data,
+            **applicant_form.cleaned_data,
         )
     except services.CounterClosed as exc:
         context.update(paper_closed=True, error=exc.message)
