@@ -82,6 +82,9 @@ def strategy_for(operation, known):
 def fuzz(api_schema, headers, known):
     """Run every operation; returns the failures as '<operation>: <error>' lines."""
     failures, statuses = [], collections.Counter()
+    # Schemathesis's WSGI transport asks for gzip but does not decode it (an HTTP client does): ask for
+    # the plain body. Compression has its own tests (tests/portal/test_compression.py).
+    headers = {**headers, "Accept-Encoding": "identity"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 10, "the schema lost its operations"
     for operation in operations:
