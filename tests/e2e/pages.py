@@ -70,6 +70,7 @@ def demo_site():
         "receipt": ("citizen", reverse("dossier_receipt", args=[submitted.public_id])),
         "wallet": ("citizen", reverse("wallet")),
         "audit-log": ("monitor", reverse("audit_log")),
+        "admin-audit-log": ("monitor", reverse("admin_audit_log")),
         "desk-queue": ("officer", reverse("desk:queue")),
         "desk-dossier": ("officer", reverse("desk:dossier", args=[received.code])),
         "desk-print-receipt": ("officer", reverse("desk:print", args=[received.code, "tiep-nhan"])),
