@@ -156,6 +156,7 @@ def test_dashboard_tables_come_from_the_cache_until_the_month_is_recomputed(clie
     client.force_login(monitor)
     first = client.get("/thong-ke/?month=2025-03")
     assert "tables" in first.context  # rendered
+    assert "{#" not in first.content.decode() and "{%" not in first.content.decode()  # no template source leaks
     before = _received_cell(first.content.decode(), "Sở B")
 
     cached = client.get("/thong-ke/?month=2025-03")
