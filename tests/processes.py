@@ -118,3 +118,44 @@ def cookies(headers):
         name, _, value = first.partition("=")
         found[name] = (value, [a.lower() for a in attributes])
     return found
+
+
+class LockHolder:
+    """A second PostgreSQL session that takes a lock and keeps it until `release()`.
+
+    It pins another session (a worker's, a thread's) at a chosen point of its transaction, waiting on
+    a real lock, so a fault test can act while that transaction is open, deterministically and without
+    a test-only hook in the code under test. Use as a context manager; `release()` rolls back.
+    """
+
+    def __init__(self, settings_dict):
+        import psycopg2
+
+        self.connection = psycopg2.connect(database_url(settings_dict))
+        self.cursor = self.connection.cursor()
+        self.cursor.execute("SELECT pg_backend_pid()")
+        self.pid = self.cursor.fetchone()[0]
+
+    def execute(self, sql, params=None):
+        self.cursor.execute(sql, params)
+        return self
+
+    def release(self):
+        if not self.connection.closed:
+            self.connection.rollback()
+            self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+def backends_waiting_on_locks(cursor, exclude=()):
+    """{pid: (wait_event, query)} of the other sessions of this database waiting for a heavyweight lock."""
+    cursor.execute(
+        "SELECT pid, wait_event, query FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+    )
+    return {pid: (event, query) for pid, event, query in cursor.fetchall() if pid not in exclude}
