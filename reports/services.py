@@ -285,26 +285,33 @@ APPENDIX_METRICS = ("received", "completed_late", "overdue_open")
 
 def monthly_report_build(*, report_id):
     """Render the monthly report to the province from the month's rows: print HTML, PDF, XLSX appendix
-    (the tables and the dossier lists behind the numbers). Idempotent: re-rendering overwrites."""
+    (the tables and the dossier lists behind the numbers).
+
+    Idempotent: a report already built is returned as it is. The row stays locked while rendering, so a
+    task delivered twice at once renders once: storage never overwrites a file (it renames the new
+    one), so every extra render would leave an orphaned PDF and XLSX behind."""
     from django.core.files.base import ContentFile
     from django.template.loader import render_to_string
 
     from reports import exports, selectors
     from reports.models import MonthlyReport
 
-    report = MonthlyReport.objects.get(pk=report_id)
-    context = selectors.report_context(month=report.month, user=report.created_by)
-    html = render_to_string("reports/monthly_report.html", context)
-    pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
-        **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
-    }))
-    sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group]) for group, title in selectors.TABLE_TITLES.items()]
-    for metric in APPENDIX_METRICS:
-        dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
-        sheets.append((selectors.METRICS[metric], exports.DOSSIER_COLUMNS,
-                       dossiers.values(*[field for field, _label in exports.DOSSIER_COLUMNS]).order_by("code")))
-    appendix = exports.to_xlsx(sheets)
     with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().get(pk=report_id)
+        if report.ready:  # a redelivered task: the work is done
+            return report
+        context = selectors.report_context(month=report.month, user=report.created_by)
+        html = render_to_string("reports/monthly_report.html", context)
+        pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
+            **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
+        }))
+        sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group])
+                  for group, title in selectors.TABLE_TITLES.items()]
+        for metric in APPENDIX_METRICS:
+            dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
+            sheets.append((selectors.METRICS[metric], exports.DOSSIER_COLUMNS,
+                           dossiers.values(*[field for field, _label in exports.DOSSIER_COLUMNS]).order_by("code")))
+        appendix = exports.to_xlsx(sheets)
         report.html = html
         report.appendix.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.xlsx", ContentFile(appendix), save=False)
         report.pdf.save(f"bao-cao-{report.month:%Y-%m}-{report.pk}.pdf", ContentFile(pdf), save=False)

@@ -43,16 +43,16 @@ def tail_log(log):
     return log.read()[-3000:]
 
 
-def start_celery_worker(log, **env):
-    """Start `celery worker --pool solo` with the current environment plus `env`; return (process, node name)
-    once it answers a ping. `log` is an open text file (w+) for its output."""
+def start_celery_worker(log, *, pool="solo", concurrency=1, **env):
+    """Start `celery worker --pool solo` (or another pool) with the current environment plus `env`; return
+    (process, node name) once it answers a ping. `log` is an open text file (w+) for its output."""
     from portal.celery import app
 
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     environment = {**os.environ, "DB_CONN_MAX_AGE": "0", "EMAIL_URL": "consolemail://", **env}
     process = subprocess.Popen(
-        [str(BIN / "celery"), "-A", "portal", "worker", "--pool", "solo", "--hostname", name,
-         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+        [str(BIN / "celery"), "-A", "portal", "worker", "--pool", pool, "--concurrency", str(concurrency),
+         "--hostname", name, "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     node = name.replace("%h", socket.gethostname())
@@ -62,6 +62,29 @@ def start_celery_worker(log, **env):
             return process, node
     process.kill()
     pytest.fail("celery worker did not answer:\n" + tail_log(log))
+
+
+def purge_broker():
+    """Empty the task queue and forget unacknowledged messages: those of a worker killed by an earlier,
+    failed run would otherwise come back into this test's queue once their visibility timeout passed."""
+    from portal.celery import app
+
+    app.control.purge()
+    with app.connection_for_write() as broker:
+        channel = broker.default_channel
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key)
+
+
+def clear_dead_workers_restore_mutex():
+    """After a SIGKILL: drop kombu's restore mutex if the dead worker held it. Every worker scans for
+    unacknowledged messages under that Redis mutex (here every 0.5 s); one killed inside the scan
+    leaves it set for `unacked_mutex_expire` (300 s), so no one would restore the dead worker's
+    messages for five minutes: harmless in production (the visibility timeout is an hour), a timeout
+    in a test. Returns whether it was held."""
+    from portal.celery import app
+
+    with app.connection_for_write() as broker:
+        return bool(broker.default_channel.client.delete(broker.default_channel.unacked_mutex_key))
 
 
 def stop_process(process, timeout=20):
@@ -118,3 +141,44 @@ def cookies(headers):
         name, _, value = first.partition("=")
         found[name] = (value, [a.lower() for a in attributes])
     return found
+
+
+class LockHolder:
+    """A second PostgreSQL session that takes a lock and keeps it until `release()`.
+
+    It pins another session (a worker's, a thread's) at a chosen point of its transaction, waiting on
+    a real lock, so a fault test can act while that transaction is open, deterministically and without
+    a test-only hook in the code under test. Use as a context manager; `release()` rolls back.
+    """
+
+    def __init__(self, settings_dict):
+        import psycopg2
+
+        self.connection = psycopg2.connect(database_url(settings_dict))
+        self.cursor = self.connection.cursor()
+        self.cursor.execute("SELECT pg_backend_pid()")
+        self.pid = self.cursor.fetchone()[0]
+
+    def execute(self, sql, params=None):
+        self.cursor.execute(sql, params)
+        return self
+
+    def release(self):
+        if not self.connection.closed:
+            self.connection.rollback()
+            self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+def backends_waiting_on_locks(cursor, exclude=()):
+    """{pid: (wait_event, query)} of the other sessions of this database waiting for a heavyweight lock."""
+    cursor.execute(
+        "SELECT pid, wait_event, query FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+    )
+    return {pid: (event, query) for pid, event, query in cursor.fetchall() if pid not in exclude}

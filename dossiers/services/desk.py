@@ -6,10 +6,11 @@ in `change(locked)`. `store_document` is the desk's small upload validator (scan
 citizen stream has its own in `dossiers/uploads.py` and the two are to be unified.
 """
 
+import zlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -336,12 +337,17 @@ def dossiers_bulk_apply(*, dossiers, action, actor, assignee=None, ip_address=No
 
 
 # --- overdue watch --------------------------------------------------------------------------------
+WATCH_LOCK = zlib.crc32(b"dossiers.watch_overdue") & 0x7FFFFFFF
+
+
 def dossiers_watch_overdue(*, day=None):
     """Mark newly overdue dossiers (one `overdue` audit event per due date) and queue each agency's digest.
 
     Idempotent: the event is written only if the dossier has none for its current due date, and the
-    digest's outbox key is per (agency, leader, day). Does nothing on rest days. Returns the number of
-    digests queued by this run.
+    digest's outbox key is per (agency, leader, day). Runs one at a time (a transaction-scoped advisory
+    lock): two runs at once (two beats, a redelivered task) would otherwise both read "no event yet"
+    before either commits and mark every dossier twice. Does nothing on rest days. Returns the number
+    of digests queued by this run.
     """
     from dossiers.models import DossierEvent, OutboxMessage, User
     from dossiers.notifications import queue_messages
@@ -353,6 +359,8 @@ def dossiers_watch_overdue(*, day=None):
         return 0
     soon = calendar.add_working_days(day, 2)
     with transaction.atomic():
+        with connection.cursor() as cursor:  # the second run waits here, then sees the first one's rows
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WATCH_LOCK])
         already = DossierEvent.objects.annotate(due_text=KT("data__due_date")).filter(
             dossier=OuterRef("pk"), action="overdue", due_text=OuterRef("due_date_text"))
         newly_overdue = (

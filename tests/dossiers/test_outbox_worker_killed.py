@@ -4,7 +4,7 @@ Tasks are acknowledged late (after they finish), so the message of a task whose 
 unacknowledged in Redis; another worker puts it back on the queue once the visibility timeout has
 passed (5 s here through CELERY_VISIBILITY_TIMEOUT, one hour in production). The send itself is
 idempotent per outbox key, and the dead worker's transaction was rolled back by PostgreSQL.
-(The reports engineer covers `compute_month` under the same kill.)
+(tests/reports/test_worker_killed.py covers `compute_month` under the same kill.)
 """
 
 import signal
@@ -15,9 +15,16 @@ from django.db import connection
 
 from dossiers import services
 from dossiers.models import OutboxMessage, SmsMessage
-from portal.celery import app
 from tests import factories
-from tests.processes import database_url, start_celery_worker, stop_process, tail_log, wait_for
+from tests.processes import (
+    clear_dead_workers_restore_mutex,
+    database_url,
+    purge_broker,
+    start_celery_worker,
+    stop_process,
+    tail_log,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
 
@@ -40,7 +47,7 @@ def test_sms_is_sent_exactly_once_when_the_worker_is_killed_mid_send(transaction
     agency = factories.AgencyFactory()
     procedure = factories.ProcedureFactory(agencies=[agency])
     citizen = factories.UserFactory(email=None)  # phone only: one SMS, no e-mail
-    app.control.purge()
+    purge_broker()
     env = {"DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": settings.REDIS_URL,
            "SMS_SANDBOX_DELAY_SECONDS": str(SLOW_SMS_SECONDS), "CELERY_VISIBILITY_TIMEOUT": "5",
            "CELERY_UNACKED_RESTORE_INTERVAL": "0.5", "CELERY_UNACKED_RESTORE_THROTTLE": "1"}
@@ -57,6 +64,7 @@ def test_sms_is_sent_exactly_once_when_the_worker_is_killed_mid_send(transaction
             first.wait(timeout=10)
         finally:
             stop_process(first)
+        clear_dead_workers_restore_mutex()
         assert SmsMessage.objects.filter(phone=citizen.phone).count() == 0
         message.refresh_from_db()
         assert message.sent_at is None
