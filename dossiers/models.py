@@ -577,11 +577,18 @@ class SmsMessage(models.Model):
 
     phone = models.CharField(_("số điện thoại"), max_length=20)
     text = models.TextField(_("nội dung"))
+    message_id = models.CharField(_("mã tin nhắn của người gửi"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tin nhắn SMS (sandbox)")
         verbose_name_plural = _("tin nhắn SMS (sandbox)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~models.Q(message_id=""), name="sms_message_id_unique",
+                violation_error_message=_("Tin nhắn với mã này đã được gửi."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.phone}: {self.text[:40]}"

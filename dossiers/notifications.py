@@ -25,20 +25,31 @@ logger = logging.getLogger(__name__)
 
 # --- SMS gateway interface ------------------------------------------------------------------------
 class SmsBackend:
-    """A gateway sends one text to one Vietnamese phone number or raises."""
+    """A gateway sends one text to one Vietnamese phone number or raises.
 
-    def send(self, phone, text):
+    `message_id` is the outbox key, given to the gateway as the sender's message id (brandname SMS
+    gateways accept one and drop a repeat): if a worker dies after the gateway accepted a message but
+    before `outbox_send` committed, the redelivered task sends the same id again and the citizen still
+    gets one SMS.
+    """
+
+    def send(self, phone, text, *, message_id):
         raise NotImplementedError
 
 
 class SandboxSmsBackend(SmsBackend):
-    """Records messages in the database (visible in the admin) instead of sending them."""
+    """Records messages in the database (visible in the admin) instead of sending them; like a real
+    gateway it accepts a message id once and ignores a repeat."""
 
-    def send(self, phone, text):
+    def send(self, phone, text, *, message_id):
         if settings.SMS_SANDBOX_DELAY_SECONDS:  # a slow gateway, for fault tests
             time.sleep(settings.SMS_SANDBOX_DELAY_SECONDS)
-        SmsMessage.objects.create(phone=phone, text=text)
-        logger.info("sandbox SMS to %s: %s", phone[:3] + "****" + phone[-3:], text)
+        _message, created = SmsMessage.objects.get_or_create(
+            message_id=message_id, defaults={"phone": phone, "text": text})
+        if created:
+            logger.info("sandbox SMS to %s: %s", phone[:3] + "****" + phone[-3:], text)
+        else:
+            logger.info("sandbox SMS gateway: message %s already accepted, repeat ignored", message_id)
 
 
 def sms_backend():
@@ -131,7 +142,7 @@ def outbox_send(*, key):
             if message.kind in EMAIL_KINDS:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.payload["to"]])
             elif message.kind == "sms":
-                sms_backend().send(message.payload["to"], body)
+                sms_backend().send(message.payload["to"], body, message_id=message.key)
             else:
                 raise ValueError(f"unknown outbox kind {message.kind}")
         except Exception as exc:

@@ -112,3 +112,17 @@ def test_the_relay_is_on_the_beat_schedule_every_minute():
     entries = [e for e in app.conf.beat_schedule.values() if e["task"] == relay_outbox.name]
     assert len(entries) == 1
     assert entries[0]["schedule"] == 60.0
+
+
+@pytest.mark.django_db
+def test_the_gateway_gets_the_outbox_key_and_a_repeat_of_it_sends_nothing(citizen):
+    """The case the outbox lock cannot cover: the gateway accepted the SMS, then the worker died before
+    `outbox_send` committed. The redelivered send repeats the same message id, which the gateway drops."""
+    message = OutboxMessage.objects.create(key="event:42:sms", kind="sms",
+                                           payload={"to": "0912000042", "dossier_code": "X-260101-0001"})
+    assert notifications.outbox_send(key=message.key) is True
+    sent = SmsMessage.objects.get()
+    assert sent.message_id == "event:42:sms" and "X-260101-0001" in sent.text
+
+    notifications.sms_backend().send("0912000042", "lần hai", message_id="event:42:sms")  # the crash's repeat
+    assert SmsMessage.objects.count() == 1 and SmsMessage.objects.get().text == sent.text
