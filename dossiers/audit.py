@@ -57,6 +57,19 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _page_newest_first(rows, *, date_from, date_to, before, limit):
+    """The dates and keyset page shared by both trails: (rows of the page, id to pass as `before` for the
+    next page, None on the last)."""
+    if date_from:
+        rows = rows.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        rows = rows.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    if before:
+        rows = rows.filter(id__lt=before)
+    page = list(rows[: limit + 1])
+    return page[:limit], (page[limit - 1].pk if len(page) > limit else None)
+
+
 def dossier_event_search(*, code="", actor="", action="", date_from=None, date_to=None, before=None,
                          limit=PAGE_SIZE):
     """Events newest first, filtered; keyset pagination on id (`before` = the last id of the previous page).
@@ -72,18 +85,10 @@ def dossier_event_search(*, code="", actor="", action="", date_from=None, date_t
         events = events.filter(actor__email__iexact=actor.strip())
     if action:
         events = events.filter(action=action)
-    if date_from:
-        events = events.filter(created_at__gte=_day_start(date_from))
-    if date_to:
-        events = events.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
-    if before:
-        events = events.filter(id__lt=before)
-    page = list(events[: limit + 1])
-    has_more = len(page) > limit
-    page = page[:limit]
+    page, next_before = _page_newest_first(events, date_from=date_from, date_to=date_to, before=before, limit=limit)
     for event in page:
         event.comment_shown = mask_personal_ids(event.comment)
-    return page, (page[-1].pk if has_more else None)
+    return page, next_before
 
 
 # --- admin changes --------------------------------------------------------------------------------
@@ -139,20 +144,13 @@ def admin_change_search(*, actor="", kind="", model="", object="", date_from=Non
         changes = changes.filter(model=model)
     if object:
         changes = changes.filter(Q(object_id=object.strip()) | Q(object_repr__icontains=object.strip()))
-    if date_from:
-        changes = changes.filter(created_at__gte=_day_start(date_from))
-    if date_to:
-        changes = changes.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
-    if before:
-        changes = changes.filter(id__lt=before)
-    page = list(changes[: limit + 1])
-    has_more = len(page) > limit
-    page = page[:limit]
+    page, next_before = _page_newest_first(changes, date_from=date_from, date_to=date_to, before=before,
+                                           limit=limit)
     for change in page:
         change.model_name = model_label(change.model)
         change.object_shown = mask_personal_ids(change.object_repr)
         change.summary = mask_personal_ids(change_summary(change))
-    return page, (page[-1].pk if has_more else None)
+    return page, next_before
 
 
 def change_summary(change):
