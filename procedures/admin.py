@@ -1,4 +1,5 @@
 import io
+from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
@@ -120,7 +121,7 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload a CSV/XLSX catalogue: all or nothing, each bad line listed with its reason."""
-        from procedures.services import CatalogueImportError, catalogue_import
+        from procedures.services import CatalogueImportError, catalogue_import_outcomes
 
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             from django.core.exceptions import PermissionDenied
@@ -132,12 +133,14 @@ class ProcedureAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 rows = read_catalogue(upload.name, upload.read())
-                counts = catalogue_import(rows=rows, note=form.cleaned_data["note"])
+                outcomes = catalogue_import_outcomes(rows=rows, note=form.cleaned_data["note"])
             except CatalogueFileError as error:
                 form.add_error("file", str(error))
             except CatalogueImportError as error:
                 line_errors = error.errors
             else:
+                self._log_import(request, outcomes, upload.name)
+                counts = Counter(outcomes.values())
                 self.message_user(request, _("Đã nhập: %(created)s mới, %(updated)s cập nhật, %(unchanged)s không đổi.")
                                   % counts, messages.SUCCESS)
                 return redirect("admin:procedures_procedure_changelist")
@@ -145,6 +148,17 @@ class ProcedureAdmin(admin.ModelAdmin):
                    "line_errors": line_errors, "title": _("Nhập danh mục thủ tục")}
         return TemplateResponse(request, "admin/procedures/procedure/import.html", context,
                                 status=400 if line_errors or form.errors else 200)
+
+    def _log_import(self, request, outcomes, filename):
+        """Each procedure the import created or changed gets its admin history entry, as if edited by hand
+        (and through them the admin audit trail)."""
+        written = {code: outcome for code, outcome in outcomes.items() if outcome != "unchanged"}
+        message = _("Nhập danh mục từ tệp %(file)s.") % {"file": filename}
+        for procedure in Procedure.objects.filter(code__in=written):
+            if written[procedure.code] == "created":
+                self.log_addition(request, procedure, message)
+            else:
+                self.log_change(request, procedure, message)
 
     def _export(self, queryset, kind):
         procedures = queryset.select_related("field").prefetch_related("fees", "documents", "agencies")

@@ -207,11 +207,12 @@ def procedure_update(*, procedure, changes, effective_from=None, note=""):
 
 
 @transaction.atomic
-def catalogue_import(*, rows, effective_from=None, note=""):
+def catalogue_import_outcomes(*, rows, effective_from=None, note=""):
     """Create or update procedures from (line number, row) pairs, all or nothing.
 
     Every row is checked first; if any is wrong, CatalogueImportError lists each bad line with its
-    reason and nothing is written. Returns counts {"created", "updated", "unchanged"}.
+    reason and nothing is written. Returns {procedure code: "created" | "updated" | "unchanged"}, in
+    the file's order (the admin records each procedure it created or changed in the admin trail).
     """
     from procedures.catalogue import row_errors
 
@@ -229,10 +230,16 @@ def catalogue_import(*, rows, effective_from=None, note=""):
         seen.setdefault(code, line)
     if errors:
         raise CatalogueImportError(errors)
+    return {row["code"]: _procedure_write(row=row, fields=fields, agencies_by_kind=agencies_by_kind,
+                                          effective_from=effective_from, note=note)
+            for _line, row in rows}
+
+
+def catalogue_import(*, rows, effective_from=None, note=""):
+    """`catalogue_import_outcomes`, counted: {"created", "updated", "unchanged"}."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for _line, row in rows:
-        counts[_procedure_write(row=row, fields=fields, agencies_by_kind=agencies_by_kind,
-                                effective_from=effective_from, note=note)] += 1
+    for outcome in catalogue_import_outcomes(rows=rows, effective_from=effective_from, note=note).values():
+        counts[outcome] += 1
     return counts
 
 

@@ -179,3 +179,30 @@ def test_the_admin_trail_pages_newest_first_with_a_bounded_number_of_queries(
     # Found by the address the actor had then and by the one they have now.
     assert len(client.get(URL, {"actor": "quantri@example.vn"}).context["changes"]) == audit.PAGE_SIZE
     assert len(client.get(URL, {"actor": "doi-dia-chi@example.vn"}).context["changes"]) == audit.PAGE_SIZE
+
+
+def test_a_catalogue_import_in_the_admin_records_each_procedure_it_created_or_changed(admin_client, superuser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from procedures.models import Procedure
+
+    field = factories.ProcedureFactory().field
+    kept = factories.ProcedureFactory(field=field)
+    header = "code,name,field,level,processing_days\n"
+    first = f"9.1,Thủ tục một,{field.code},commune,3\n9.2,Thủ tục hai,{field.code},commune,5\n"
+    response = admin_client.post("/admin/procedures/procedure/import/",
+                                 {"file": SimpleUploadedFile("danh-muc.csv", (header + first).encode())},
+                                 REMOTE_ADDR=ADMIN_IP)
+    assert response.status_code == 302
+    added = AdminChange.objects.filter(kind="add").order_by("object_repr")
+    assert [(c.model, c.object_id, c.ip_address, c.actor) for c in added] == [
+        ("procedures.procedure", str(Procedure.objects.get(code=code).pk), ADMIN_IP, superuser)
+        for code in ("9.1", "9.2")]
+    assert "danh-muc.csv" in audit.change_summary(added[0])
+
+    again = f"9.1,Thủ tục một (sửa),{field.code},commune,3\n9.2,Thủ tục hai,{field.code},commune,5\n"
+    admin_client.post("/admin/procedures/procedure/import/",
+                      {"file": SimpleUploadedFile("sua.csv", (header + again).encode())}, REMOTE_ADDR=ADMIN_IP)
+    [changed] = AdminChange.objects.filter(kind="change")
+    assert changed.object_id == str(Procedure.objects.get(code="9.1").pk)  # 9.2 unchanged: no entry
+    assert not AdminChange.objects.filter(object_id=str(kept.pk)).exists()
