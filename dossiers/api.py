@@ -220,3 +220,25 @@ class DossierPayment(CitizenAPIView):
             return _error(exc)
         payment.redirect_url = request.build_absolute_uri(url)
         return Response(serializers.PaymentStartSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentFile(CitizenAPIView):
+    """The stored file of a document: the applicant's own, or one of a dossier an officer or the monitor
+    may read (served to them, it is audited like the page's download). Token or session."""
+
+    @extend_schema(
+        summary="Tải tệp giấy tờ / kết quả giải quyết",
+        parameters=[OpenApiParameter("document_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                     description="`id` của giấy tờ trong `documents` của hồ sơ")],
+        responses={(200, "application/octet-stream"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Tệp gốc (Content-Type là loại tệp đã kiểm tra khi tải lên)"),
+            404: OpenApiResponse(description="Không có giấy tờ này, hoặc bạn không được xem")},
+    )
+    def get(self, request, document_id):
+        try:
+            document = selectors.document_for(user=request.user, document_id=document_id)
+        except Document.DoesNotExist as exc:
+            raise Http404 from exc
+        response = uploads.file_response(document, attachment=True)
+        services.document_access_record(document=document, actor=request.user)
+        return response

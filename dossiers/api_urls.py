@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossiers/<str:ref>/withdraw/", api.DossierWithdraw.as_view(), name="api_dossier_withdraw"),
     path("dossiers/<str:ref>/rating/", api.DossierRating.as_view(), name="api_dossier_rating"),
     path("dossiers/<str:ref>/payment/", api.DossierPayment.as_view(), name="api_dossier_payment"),
+    path("documents/<int:document_id>/file/", api.DocumentFile.as_view(), name="api_document_file"),
     # Officer actions (dossiers/api_desk.py): explicit action names, so they never shadow the routes above.
     re_path(rf"^dossiers/(?P<code>[^/]+)/(?P<action>{api_desk.ACTION_PATTERN})/$",
             api_desk.DossierActionView.as_view(), name="api-desk-action"),

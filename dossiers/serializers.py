@@ -58,7 +58,8 @@ class DocumentSerializer(serializers.ModelSerializer):
                   "reused_from", "is_supplement", "created_at", "download_url"]
 
     def get_download_url(self, document) -> str:
-        return reverse("document_download", args=[document.pk])
+        """The API route (token or session); the pages link to `document_download`."""
+        return reverse("api_document_file", args=[document.pk])
 
 
 class EventSerializer(serializers.ModelSerializer):

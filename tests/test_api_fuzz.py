@@ -54,9 +54,10 @@ def populated(citizen, procedure):
     Returns known values for path parameters, so requests also reach past the 404 of a random id.
     """
     draft = services.dossier_start_online(procedure=procedure, agency=procedure.agencies.first(), applicant=citizen)
-    services.document_upload(dossier=draft, actor=citizen, uploaded=pdf_upload(), required_document=required(draft))
+    document = services.document_upload(dossier=draft, actor=citizen, uploaded=pdf_upload(),
+                                        required_document=required(draft))
     submitted = submitted_dossier(citizen, procedure=procedure)
-    return {"ref": [str(draft.public_id), submitted.code], "code": [procedure.code]}
+    return {"ref": [str(draft.public_id), submitted.code], "code": [procedure.code], "document_id": [document.pk]}
 
 
 def token_header(user):

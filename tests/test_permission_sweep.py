@@ -147,6 +147,7 @@ MATRIX = {
     # --- API: citizen -----------------------------------------------------------------------------------
     "api_dossiers": {"kind": "login", "hides": "dossier", "also": [("post", "login")]},
     "api_dossier": {"kind": "reader", "kwargs": _ref, "also": [("patch", "owner")]},
+    "api_document_file": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "api_dossier_documents": {"kind": "owner", "method": "post", "kwargs": _ref},
     "api_dossier_submit": {"kind": "owner", "method": "post", "kwargs": _ref},
     "api_dossier_supplement": {"kind": "owner", "method": "post", "kwargs": _ref},

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -359,26 +359,13 @@ def _document(request, document_id):
         raise Http404 from exc
 
 
-def _file_response(document, *, attachment):
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=attachment,
-                            filename=uploads.safe_filename(document.original_name or document.name),
-                            content_type=document.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # Officers and the monitor reach dossier files through these views too (the API's download_url): every
 # serving is audited by the service, which skips the applicant's access to their own files.
 @login_required
 @require_GET
 def document_download(request, document_id):
     document = _document(request, document_id)
-    response = _file_response(document, attachment=True)
+    response = uploads.file_response(document, attachment=True)
     services.document_access_record(document=document, actor=request.user)
     return response
 
@@ -390,7 +377,7 @@ def document_preview(request, document_id):
     """Inline view for PDFs and images only (anything else downloads)."""
     document = _document(request, document_id)
     attachment = document.content_type not in uploads.PREVIEWABLE
-    response = _file_response(document, attachment=attachment)
+    response = uploads.file_response(document, attachment=attachment)
     services.document_access_record(document=document, actor=request.user, inline=not attachment)
     return response
 

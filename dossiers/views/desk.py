@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import lifecycle, printing, selectors, services
+from dossiers import lifecycle, printing, selectors, services, uploads
 from dossiers.forms_desk import (
     ACTION_FORMS,
     ApplicantForm,
@@ -192,9 +192,9 @@ def document_file(request, code, pk):
         document = dossier.documents.exclude(file="").get(pk=pk)
     except Document.DoesNotExist:
         raise Http404 from None
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{document.pk}"'
-    services.document_access_record(document=document, actor=request.user, inline=True)
+    inline = document.content_type in uploads.PREVIEWABLE  # anything else downloads, never rendered here
+    response = uploads.file_response(document, attachment=not inline)
+    services.document_access_record(document=document, actor=request.user, inline=inline)
     return response
 
 

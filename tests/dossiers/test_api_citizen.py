@@ -125,3 +125,23 @@ def test_citizen_endpoints_are_in_the_openapi_schema(client):
                  "/api/v1/dossiers/{ref}/submit/", "/api/v1/dossiers/{ref}/withdraw/",
                  "/api/v1/dossiers/{ref}/rating/", "/api/v1/dossiers/{ref}/payment/"):
         assert path in schema
+
+
+def test_the_result_downloads_through_the_api_with_the_token_only_for_its_readers(api, citizen, procedure):
+    from tests.dossiers.citizen_helpers import pdf_bytes
+
+    dossier, officer = desk_receive(submitted_dossier(citizen, procedure=procedure))
+    dossier, result = desk_return_result(dossier, officer)
+    detail = api.get(f"/api/v1/dossiers/{dossier.code}/").json()
+    [listed] = [d for d in detail["documents"] if d["source"] == "result"]
+    assert listed["download_url"] == f"/api/v1/documents/{result.pk}/file/"
+    response = api.get(listed["download_url"])  # token only: no session
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == pdf_bytes()
+
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=factories.UserFactory()).key}")
+    assert stranger.get(listed["download_url"]).status_code == 404
+    assert APIClient().get(listed["download_url"]).status_code in (401, 403)
+    assert api.get("/api/v1/documents/999999999/file/").status_code == 404

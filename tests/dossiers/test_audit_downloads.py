@@ -3,6 +3,7 @@ applicant's own downloads are not, and the audit records never change the dossie
 
 import pytest
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dossiers.models import Document, DocumentSource, Dossier, DossierEvent
@@ -48,7 +49,7 @@ def test_an_officer_opening_a_file_on_the_desk_page_is_recorded(client, dossier,
 
 def test_an_officer_downloading_through_the_api_link_is_recorded(dossier, document, desk_officer):
     api = APIClient()
-    api.force_login(desk_officer)  # the download link is a page route: session, not token
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=desk_officer).key}")
     detail = api.get(f"/api/v1/dossiers/{dossier.code}/").json()
     [listed] = [d for d in detail["documents"] if d["id"] == document.pk]
     response = api.get(listed["download_url"], REMOTE_ADDR=OFFICE)
