@@ -4,11 +4,18 @@ Everything cached here (filter lists, rate-limit counters) can be recomputed or 
 Redis outage pages keep working from the database: reads return the default, writes do nothing, and
 `incr` raises ValueError as for a missing key (so rate limits built on add()+incr() let the request
 through). Each failure logs a warning; /healthz reports the outage.
+
+A Redis that hangs rather than refuses (a paused server, a lost network) costs the socket timeout on
+every call, twice per page that reads then fills the cache. So after a failure the process skips the
+cache altogether for CACHE_RETRY_SECONDS (a circuit breaker, shared by the process's threads), then
+tries again.
 """
 
 import functools
 import logging
+import time
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -17,16 +24,23 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
+# Redis location -> time.monotonic() until which the cache is skipped (set by a failure).
+_skip_until = {}
+
 
 def _fail_open(name, fallback):
     method = getattr(RedisCache, name)
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if time.monotonic() < _skip_until.get(self._location_key, 0):
+            return fallback(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except UNAVAILABLE as exc:
-            logger.warning("cache unavailable, %s skipped: %s", name, exc)
+            _skip_until[self._location_key] = time.monotonic() + settings.CACHE_RETRY_SECONDS
+            logger.warning("cache unavailable, %s skipped (and the cache for %s s): %s", name,
+                           settings.CACHE_RETRY_SECONDS, exc)
             return fallback(*args, **kwargs)
 
     return wrapper
@@ -37,6 +51,10 @@ def _missing_key(key, *args, **kwargs):
 
 
 class FailOpenRedisCache(RedisCache):
+    @property
+    def _location_key(self):
+        return tuple(self._servers)
+
     get = _fail_open("get", lambda key, default=None, version=None: default)
     get_many = _fail_open("get_many", lambda *a, **k: {})
     has_key = _fail_open("has_key", lambda *a, **k: False)

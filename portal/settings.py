@@ -132,6 +132,8 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# Seconds a process skips the cache after Redis failed to answer (portal/cache.py), before trying again.
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 
 # --- auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "dossiers.User"

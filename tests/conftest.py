@@ -37,6 +37,16 @@ def _isolated_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _cache_breaker_closed():
+    """Each test starts with the fail-open cache's circuit breaker closed (portal/cache.py)."""
+    from portal import cache
+
+    cache._skip_until.clear()
+    yield
+    cache._skip_until.clear()
+
+
 @pytest.fixture
 def province(db):
     return factories.province_tree()

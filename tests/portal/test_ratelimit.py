@@ -64,3 +64,55 @@ def test_pages_using_the_cache_still_answer_when_redis_is_down(client, settings,
     assert client.get(reverse("procedure_list")).status_code == 200  # cached filter lists
     response = client.get(reverse("dossier_lookup"), {"code": "000.00.00.H42-260101-0001", "phone": "0912345678"})
     assert response.status_code == 200  # rate-limited public look-up
+
+
+@pytest.fixture
+def hanging_redis():
+    """A TCP server on 127.0.0.1 that accepts connections and never answers: a paused Redis."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join(timeout=2)
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def _timed(call):
+    import time
+
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def test_a_hanging_redis_costs_one_timeout_then_the_cache_is_skipped_until_the_retry(settings, hanging_redis):
+    import time
+
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": hanging_redis}}
+    settings.CACHE_RETRY_SECONDS = 1.5
+    value, first = _timed(lambda: cache.get("filters"))
+    assert value is None and first >= 0.9  # the socket timeout (1 s)
+    _nothing, skipped = _timed(lambda: (cache.set("filters", [1]), cache.get("filters"), cache.add("n", 1)))
+    assert skipped < 0.1  # no connection tried
+    assert ratelimit.hit("lookup:1.2.3.4", limit=1, window_seconds=60) is True  # still fails open
+    time.sleep(1.6)
+    _value, retried = _timed(lambda: cache.get("filters"))
+    assert retried >= 0.9  # tried Redis again after CACHE_RETRY_SECONDS
