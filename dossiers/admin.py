@@ -57,6 +57,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and searched in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventInline(ReadOnlyInline):
     model = DossierEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor", "agency", "comment"]
@@ -64,7 +77,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdmin):
     """Read-only: every state change goes through the lifecycle, never through the admin."""
 
     list_display = ["code", "procedure", "status", "channel", "receiving_agency", "due_date"]
@@ -72,50 +85,23 @@ class DossierAdmin(admin.ModelAdmin):
     search_fields = ["code", "applicant_name", "applicant_phone"]
     inlines = [EventInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DossierEvent)
-class DossierEventAdmin(admin.ModelAdmin):
+class DossierEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: it can be read and searched, never edited."""
 
     list_display = ["created_at", "dossier", "action", "from_status", "to_status", "actor", "ip_address"]
     list_filter = ["action"]
     search_fields = ["dossier__code", "actor__email"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AdminChange)
-class AdminChangeAdmin(admin.ModelAdmin):
+class AdminChangeAdmin(ReadOnlyAdmin):
     """The admin trail is append-only: readable here and on the monitor's page, never edited."""
 
     list_display = ["created_at", "actor_label", "kind", "model", "object_repr", "ip_address"]
     list_filter = ["kind", "model"]
     search_fields = ["actor_label", "object_repr", "object_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register([Document, Payment, Rating, OutboxMessage])
