@@ -6,9 +6,12 @@ from dossiers import notifications
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
-             max_retries=8)
+             max_retries=8, ignore_result=True)
 def send_outbox_message(self, key):
-    """Idempotent: a message already sent (or being sent by another worker) is skipped."""
+    """Idempotent: a message already sent (or being sent by another worker) is skipped.
+
+    Keeps no result: nothing reads it, and publishing a task with a result makes the web process
+    subscribe to the result store too, which during a Redis outage tripled the time a request waited."""
     return notifications.outbox_send(key=key)
 
 

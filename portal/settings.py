@@ -272,6 +272,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Seconds a process publishes nothing after the broker failed (the outbox relay hands the messages over).
+BROKER_RETRY_SECONDS = env.float("BROKER_RETRY_SECONDS", default=30)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5

@@ -38,13 +38,17 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _cache_breaker_closed():
-    """Each test starts with the fail-open cache's circuit breaker closed (portal/cache.py)."""
+def _breakers_closed():
+    """Each test starts with the circuit breakers closed: the fail-open cache's (portal/cache.py) and
+    the notification publisher's (dossiers/notifications.py)."""
+    from dossiers import notifications
     from portal import cache
 
     cache._skip_until.clear()
+    notifications._broker_skip_until = 0.0
     yield
     cache._skip_until.clear()
+    notifications._broker_skip_until = 0.0
 
 
 @pytest.fixture

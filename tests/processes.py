@@ -1,9 +1,11 @@
 """Real processes for fault tests: Celery workers and a gunicorn web server on the test database."""
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -182,3 +184,30 @@ def backends_waiting_on_locks(cursor, exclude=()):
         " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
     )
     return {pid: (event, query) for pid, event, query in cursor.fetchall() if pid not in exclude}
+
+
+@contextlib.contextmanager
+def hanging_redis():
+    """A TCP server on 127.0.0.1 that accepts connections and never answers, like a paused Redis (a
+    refused connection fails at once; this one costs the client its socket timeout). Yields its URL."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        for connection in held:
+            connection.close()
+        server.close()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from dossiers import notifications
 from dossiers.models import OutboxMessage, SmsMessage
 from tests import factories
-from tests.processes import ROOT, database_url, wait_for
+from tests.processes import ROOT, database_url, hanging_redis, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery")]
 
@@ -60,6 +60,36 @@ print(json.dumps({
 
 
 
+def _run_outage(redis_url, dossiers, officer):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "REDIS_URL": redis_url,
+           "DATABASE_URL": database_url(connection.settings_dict)}
+    result = subprocess.run([sys.executable, "-c", OUTAGE, json.dumps([[d.pk for d in dossiers], officer.pk])],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_hanging_redis_holds_up_one_request_not_every_one(transactional_db):
+    """A paused Redis accepts connections and never answers: the first publish waits out the broker's
+    socket timeout, then the process leaves the broker alone (BROKER_RETRY_SECONDS) and later requests
+    only write the outbox; the cache skips it the same way (CACHE_RETRY_SECONDS)."""
+    agency = factories.AgencyFactory()
+    procedure = factories.ProcedureFactory(agencies=[agency])
+    officer = factories.officer(agency, "desk_officer")
+    drafts = [factories.DossierFactory(procedure=procedure, receiving_agency=agency) for _ in range(3)]
+    outbox_before = OutboxMessage.objects.count()
+    with hanging_redis() as url:
+        outage = _run_outage(url, drafts, officer)
+    waits = sorted(seconds for pair in outage["timings"] for seconds in pair)
+    assert len(waits) == 6
+    assert waits[-2] < 2.0, outage["timings"]  # at most one of the six waited on the broker
+    assert waits[-1] < 8.0, outage["timings"]  # and that one for about the 5 s socket timeout, not 15
+    assert outage["register_status"] == 302 and outage["register_seconds"] < 2.0
+    assert outage["health"]["checks"]["redis"]["ok"] is False
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True, dispatched_at__isnull=True)
+    assert OutboxMessage.objects.count() - outbox_before == pending.count() == 12
+
+
 def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, request, tmp_path):
     agency = factories.AgencyFactory()
     procedure = factories.ProcedureFactory(agencies=[agency])
@@ -68,12 +98,7 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     outbox_before = OutboxMessage.objects.count()
     sms_before = SmsMessage.objects.count()
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "REDIS_URL": REDIS_DOWN,
-           "DATABASE_URL": database_url(connection.settings_dict)}
-    result = subprocess.run([sys.executable, "-c", OUTAGE, json.dumps([[d.pk for d in drafts], officer.pk])],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    outage = json.loads(result.stdout.strip().splitlines()[-1])
+    outage = _run_outage(REDIS_DOWN, drafts, officer)
 
     # Every submission and receipt went through, none waited on the dead broker.
     assert len(outage["timings"]) == 3

@@ -68,29 +68,10 @@ def test_pages_using_the_cache_still_answer_when_redis_is_down(client, settings,
 
 @pytest.fixture
 def hanging_redis():
-    """A TCP server on 127.0.0.1 that accepts connections and never answers: a paused Redis."""
-    import socket
-    import threading
+    from tests.processes import hanging_redis as server
 
-    server = socket.create_server(("127.0.0.1", 0))
-    held, stop = [], threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    stop.set()
-    thread.join(timeout=2)
-    for connection in held:
-        connection.close()
-    server.close()
+    with server() as url:
+        yield url
 
 
 def _timed(call):
