@@ -295,6 +295,9 @@ CELERY_BEAT_SCHEDULE = {
     "reports-close-previous-month": {
         "task": "reports.close_previous_month", "schedule": crontab(hour=2, minute=30, day_of_month=1),
     },
+    # Monthly reports requested while the broker was down.
+    "reports-requeue-monthly-reports": {"task": "reports.requeue_monthly_reports", "schedule": 300.0,
+                                        "options": {"expires": 290}},
 }
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Anyone else gets 404 (existence of the month's figures is not revealed).
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -87,13 +87,18 @@ def _require_monitor(request):
 class RecomputeView(APIView):
     permission_classes = [MonitorOnly]
 
-    @extend_schema(summary="Recompute months", request=RecomputeSerializer, responses={202: TaskIdSerializer},
+    @extend_schema(summary="Recompute months", request=RecomputeSerializer,
+                   responses={202: TaskIdSerializer, 503: OpenApiResponse(description="Task queue unavailable")},
                    description="Queue compute_month for every month from `start` to `end` (monitor only).")
     def post(self, request):
         _require_monitor(request)
         data = RecomputeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task_id = services.recompute_start(start=data.validated_data["start"], end=data.validated_data["end"])
+        try:
+            task_id = services.recompute_start(start=data.validated_data["start"], end=data.validated_data["end"])
+        except services.QueueUnavailable as error:
+            return Response({"detail": str(error.message)}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": "60"})
         return Response({"task_id": task_id}, status=status.HTTP_202_ACCEPTED)
 
 

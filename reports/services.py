@@ -28,14 +28,19 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
 * satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all.
 """
 
+import logging
 import zlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
+
+logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = zlib.crc32(b"reports.month_compute") & 0x7FFFFFFF
 
@@ -216,11 +221,22 @@ def months_between(start, end):
     return months
 
 
+class QueueUnavailable(Exception):
+    """The task queue (Redis) did not take the task; nothing was changed, the user may try again."""
+
+    message = _("Hàng đợi tác vụ tạm thời gián đoạn, chưa thể tính lại. Vui lòng thử lại sau ít phút.")
+
+
 def recompute_start(*, start, end):
-    """Queue the recomputation of the months from `start` to `end`; returns the Celery task id."""
+    """Queue the recomputation of the months from `start` to `end`; returns the Celery task id.
+    QueueUnavailable when the broker does not answer (nothing is queued, the old rows stay)."""
     from reports.tasks import compute_range
 
-    return compute_range.delay(str(month_start(start)), str(month_start(end))).id
+    try:
+        return compute_range.apply_async(args=[str(month_start(start)), str(month_start(end))], retry=False).id
+    except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the request must not fail
+        logger.warning("recompute not queued, broker unavailable: %s", exc)
+        raise QueueUnavailable from exc
 
 
 def task_progress(task_id):
@@ -228,7 +244,11 @@ def task_progress(task_id):
     from celery.result import AsyncResult
 
     result = AsyncResult(task_id)
-    state, info = result.state, result.info
+    try:
+        state, info = result.state, result.info
+    except Exception as exc:  # noqa: BLE001 - the result store (Redis) is unreachable: say so, do not fail
+        logger.warning("task progress unavailable: %s", exc)
+        return {"task_id": task_id, "state": "UNAVAILABLE", "done": None, "total": None, "percent": None}
     done = total = None
     if isinstance(info, dict):
         done, total = info.get("done"), info.get("total")
@@ -276,8 +296,30 @@ def monthly_report_request(*, month, actor):
     from reports.tasks import build_monthly_report
 
     report = MonthlyReport.objects.create(month=month_start(month), created_by=actor)
-    transaction.on_commit(lambda: build_monthly_report.delay(report.pk))
+    transaction.on_commit(lambda: _queue_report_build(build_monthly_report, report.pk))
     return report
+
+
+def _queue_report_build(task, report_id):
+    """Best effort: with the broker down the row waits, unbuilt, for `monthly_reports_requeue`."""
+    try:
+        task.apply_async(args=[report_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - the broker may be down; the row keeps the request
+        logger.warning("monthly report %s not queued, left to the requeue: %s", report_id, exc)
+
+
+def monthly_reports_requeue(*, older_than_seconds=300):
+    """Queue again the reports requested but not built after `older_than_seconds` (their task never
+    reached a worker, or was lost). Building is idempotent per row, so a report queued twice is built
+    once. Returns how many were queued."""
+    from reports.models import MonthlyReport
+    from reports.tasks import build_monthly_report
+
+    since = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = list(MonthlyReport.objects.filter(ready=False, created_at__lt=since).values_list("pk", flat=True))
+    for report_id in pending:
+        build_monthly_report.apply_async(args=[report_id], retry=False)
+    return len(pending)
 
 
 APPENDIX_METRICS = ("received", "completed_late", "overdue_open")

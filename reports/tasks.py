@@ -53,3 +53,9 @@ def build_monthly_report(report_id):
     """Render the monthly report (HTML print view + XLSX appendix); idempotent per report row."""
     services.monthly_report_build(report_id=report_id)
     return {"report_id": report_id}
+
+
+@shared_task(name="reports.requeue_monthly_reports", acks_late=True)
+def requeue_monthly_reports():
+    """Beat, every 5 minutes: reports requested while the broker was down (or whose task was lost)."""
+    return services.monthly_reports_requeue()

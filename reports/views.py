@@ -183,7 +183,11 @@ def recompute(request):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:dashboard")
-    task_id = services.recompute_start(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    try:
+        task_id = services.recompute_start(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    except services.QueueUnavailable as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['end']:%Y-%m}")
     messages.success(request, _("Đã đưa việc tính lại vào hàng đợi."))
     return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['end']:%Y-%m}&task={task_id}")
 
@@ -193,6 +197,7 @@ TASK_STATE_LABELS = {
     "PENDING": gettext_lazy("Đang chờ"), "RECEIVED": gettext_lazy("Đang chờ"), "STARTED": gettext_lazy("Đang tính"),
     "PROGRESS": gettext_lazy("Đang tính"), "RETRY": gettext_lazy("Đang thử lại"), "SUCCESS": gettext_lazy("Hoàn tất"),
     "FAILURE": gettext_lazy("Không thành công"), "REVOKED": gettext_lazy("Đã hủy"),
+    "UNAVAILABLE": gettext_lazy("Chưa đọc được tiến độ: hàng đợi tạm thời gián đoạn"),
 }
 
 

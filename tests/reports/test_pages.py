@@ -133,7 +133,7 @@ def test_monthly_report_request_queues_the_task_on_commit(client, computed, moni
     from reports import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.build_monthly_report, "delay", lambda report_id: queued.append(report_id))
+    monkeypatch.setattr(tasks.build_monthly_report, "apply_async", lambda args, **options: queued.append(args[0]))
     client.force_login(monitor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/thong-ke/bao-cao/", {"month": "2025-03"})
