@@ -308,15 +308,18 @@ def _queue_report_build(task, report_id):
         logger.warning("monthly report %s not queued, left to the requeue: %s", report_id, exc)
 
 
-def monthly_reports_requeue(*, older_than_seconds=300):
+def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=timedelta(days=1)):
     """Queue again the reports requested but not built after `older_than_seconds` (their task never
     reached a worker, or was lost). Building is idempotent per row, so a report queued twice is built
-    once. Returns how many were queued."""
+    once. A report still unbuilt after `give_up_after` is left alone (its build keeps failing: the
+    monitor asks for a new one). Returns how many were queued."""
     from reports.models import MonthlyReport
     from reports.tasks import build_monthly_report
 
-    since = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = list(MonthlyReport.objects.filter(ready=False, created_at__lt=since).values_list("pk", flat=True))
+    now = timezone.now()
+    pending = list(MonthlyReport.objects.filter(
+        ready=False, created_at__lt=now - timedelta(seconds=older_than_seconds),
+        created_at__gte=now - give_up_after).values_list("pk", flat=True))
     for report_id in pending:
         build_monthly_report.apply_async(args=[report_id], retry=False)
     return len(pending)
