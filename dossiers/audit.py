@@ -30,12 +30,9 @@ ACTION_CHOICES = list(Action.choices) + list(Recorded.choices)
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class EventSearchForm(forms.Form):
-    code = forms.CharField(label=_("Mã hồ sơ"), required=False, max_length=60,
-                           help_text=_("Toàn bộ hoặc phần đầu của mã hồ sơ."))
-    actor = forms.CharField(label=_("Thư điện tử người thực hiện"), required=False, max_length=254)
-    action = forms.ChoiceField(label=_("Thao tác"), required=False,
-                               choices=[("", _("Tất cả"))] + ACTION_CHOICES)
+class _PeriodSearchForm(forms.Form):
+    """What both audit searches share: a period of days and the keyset cursor (`before`)."""
+
     date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
                                 help_text=_("Định dạng ngày/tháng/năm, ví dụ 01/07/2025."),
                                 widget=forms.DateInput(format="%d/%m/%Y"))
@@ -44,13 +41,20 @@ class EventSearchForm(forms.Form):
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
-        return _check_date_range(self, super().clean())
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
 
 
-def _check_date_range(form, data):
-    if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-        form.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
-    return data
+class EventSearchForm(_PeriodSearchForm):
+    field_order = ["code", "actor", "action"]
+
+    code = forms.CharField(label=_("Mã hồ sơ"), required=False, max_length=60,
+                           help_text=_("Toàn bộ hoặc phần đầu của mã hồ sơ."))
+    actor = forms.CharField(label=_("Thư điện tử người thực hiện"), required=False, max_length=254)
+    action = forms.ChoiceField(label=_("Thao tác"), required=False,
+                               choices=[("", _("Tất cả"))] + ACTION_CHOICES)
 
 
 def _day_start(day):
@@ -106,26 +110,19 @@ def admin_change_models():
     return [(label, f"{model_label(label)} ({label})") for label in labels if label]
 
 
-class AdminChangeSearchForm(forms.Form):
+class AdminChangeSearchForm(_PeriodSearchForm):
+    field_order = ["actor", "kind", "model", "object"]
+
     actor = forms.CharField(label=_("Thư điện tử người thực hiện"), required=False, max_length=254)
     kind = forms.ChoiceField(label=_("Thao tác"), required=False,
                              choices=[("", _("Tất cả"))] + list(AdminChange.Kind.choices))
     model = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     object = forms.CharField(label=_("Đối tượng"), required=False, max_length=200,
                              help_text=_("Mã hoặc một phần tên của đối tượng."))
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-                                help_text=_("Định dạng ngày/tháng/năm, ví dụ 01/07/2025."),
-                                widget=forms.DateInput(format="%d/%m/%Y"))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-                              help_text=_("Định dạng ngày/tháng/năm."), widget=forms.DateInput(format="%d/%m/%Y"))
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", _("Tất cả"))] + admin_change_models()
-
-    def clean(self):
-        return _check_date_range(self, super().clean())
 
 
 def admin_change_search(*, actor="", kind="", model="", object="", date_from=None, date_to=None, before=None,
