@@ -57,6 +57,7 @@ class Recorded(models.TextChoices):
     RATE = "rate", _("Đánh giá mức độ hài lòng")
     OVERDUE = "overdue", _("Cảnh báo quá hạn")
     DOWNLOAD = "download", _("Cán bộ xem, tải giấy tờ")
+    PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank

@@ -404,9 +404,10 @@ class Document(models.Model):
 
 class DossierEventQuerySet(models.QuerySet):
     def timeline(self):
-        """The dossier's history as its pages and the API show it: everything but officers' file accesses
-        (`download`, lifecycle.Recorded.DOWNLOAD), which only the monitor's audit search lists."""
-        return self.exclude(action="download")
+        """The dossier's history as its pages and the API show it: everything but officers' reads of its
+        personal data (`download` of a file, `print` of a document: lifecycle.Recorded), which only the
+        monitor's audit search lists."""
+        return self.exclude(action__in=["download", "print"])
 
 
 class DossierEvent(models.Model):

@@ -34,7 +34,7 @@ __all__ = [
     "dossier_submit_for_approval", "dossier_approve", "dossier_send_back", "dossier_upload_result",
     "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
     "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
-    "desk_available_actions", "DESK_ACTIONS", "document_access_record",
+    "desk_available_actions", "DESK_ACTIONS", "document_access_record", "dossier_print_record",
 ]
 
 
@@ -272,6 +272,14 @@ def document_access_record(*, document, actor, inline=False):
         data={"document_id": document.pk, "name": document.name, "original_name": document.original_name,
               "source": document.source, "sha256": document.sha256, "inline": inline},
     )
+
+
+def dossier_print_record(*, dossier, actor, document, fmt):
+    """Audit an official printing one of the dossier's documents (receipt, refusal, control sheet…): they
+    carry the applicant's personal data, like the files. A `print` event with who, when, from which IP
+    (the request's), which document and format; status and version stay as they were."""
+    return lifecycle.record(dossier=dossier, action=lifecycle.Recorded.PRINT, actor=actor,
+                            comment=str(document.title), data={"document": document.slug, "format": fmt})
 
 
 # --- counter and postal intake --------------------------------------------------------------------

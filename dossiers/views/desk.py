@@ -206,6 +206,7 @@ def print_document(request, code, kind, fmt="html"):
     document = printing.DOCUMENTS.get(kind)
     if document is None or not document.available_for(dossier):
         raise Http404
+    services.dossier_print_record(dossier=dossier, actor=request.user, document=document, fmt=fmt)
     if fmt == "pdf":
         pdf = printing.render_pdf(dossier=dossier, document=document, request=request)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -111,3 +111,23 @@ def test_the_monitor_finds_downloads_by_action_and_officer(client, dossier, docu
     body = response.content.decode()
     assert OFFICE in body and document.original_name in body and "Cán bộ xem, tải giấy tờ" in body
     assert client.get(reverse("audit_log"), {"action": "submit", "actor": desk_officer.email}).context["events"] == []
+
+
+def test_an_officer_printing_a_dossier_document_is_recorded_out_of_the_timeline(client, dossier, desk_officer):
+    from tests.dossiers.citizen_helpers import desk_receive
+
+    dossier, _officer = desk_receive(dossier)
+    before = Dossier.objects.get(pk=dossier.pk)
+    client.force_login(desk_officer)
+    for fmt_url in (reverse("desk:print", args=[dossier.code, "tiep-nhan"]),
+                    reverse("desk:print_pdf", args=[dossier.code, "tiep-nhan"])):
+        assert client.get(fmt_url, REMOTE_ADDR=OFFICE).status_code == 200
+    prints = DossierEvent.objects.filter(dossier_id=dossier.pk, action="print").order_by("id")
+    assert [(e.actor, e.ip_address, e.data) for e in prints] == [
+        (desk_officer, OFFICE, {"document": "tiep-nhan", "format": "html"}),
+        (desk_officer, OFFICE, {"document": "tiep-nhan", "format": "pdf"})]
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.status, after.version) == (before.status, before.version)
+    assert not DossierEvent.objects.filter(dossier_id=dossier.pk).timeline().filter(action="print").exists()
+    assert client.get(reverse("desk:print", args=[dossier.code, "khong-co"])).status_code == 404
+    assert prints.count() == 2  # a refused print is not recorded as one
