@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from dossiers.models import OutboxMessage, SmsMessage, Status
+from portal.celery import QueueUnavailable, publish
 
 logger = logging.getLogger(__name__)
 
@@ -80,30 +81,18 @@ def queue_messages(messages):
     transaction.on_commit(lambda: dispatch(keys))
 
 
-# time.monotonic() until which this process does not try the broker (set by a failed publish).
-_broker_skip_until = 0.0
-
-
 def _publish(keys):
-    """Enqueue one send task per key, without retrying (settings bound the broker timeouts).
-    Returns how many were handed over before the broker failed, if it did.
-
-    A broker that hangs rather than refuses (a paused Redis) costs its socket timeout on every publish,
-    so after a failure this process leaves the broker alone for BROKER_RETRY_SECONDS: requests
-    meanwhile only write the outbox, and the relay hands the messages over when the broker is back."""
-    global _broker_skip_until
+    """Enqueue one send task per key (`portal.celery.publish`: no retry, and nothing at all for a while
+    after the broker failed). Returns how many were handed over before the broker failed, if it did;
+    the rest wait in the outbox for the relay."""
     from dossiers.tasks import send_outbox_message
 
-    if time.monotonic() < _broker_skip_until:
-        logger.warning("broker unavailable a moment ago, %d notification(s) left to the relay", len(keys))
-        return 0
     published = 0
     try:
         for key in keys:
-            send_outbox_message.apply_async(args=[key], retry=False)
+            publish(send_outbox_message, key)
             published += 1
-    except Exception as exc:  # noqa: BLE001 - the broker may be down; the outbox keeps the promise
-        _broker_skip_until = time.monotonic() + settings.BROKER_RETRY_SECONDS
+    except QueueUnavailable as exc:
         logger.warning("broker unavailable, %d notification(s) left to the relay: %s", len(keys) - published, exc)
     return published
 

@@ -272,7 +272,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-# Seconds a process publishes nothing after the broker failed (the outbox relay hands the messages over).
+# Seconds a process publishes no task after the broker failed (portal/celery.py publish; the relays catch up).
 BROKER_RETRY_SECONDS = env.float("BROKER_RETRY_SECONDS", default=30)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1

@@ -96,7 +96,7 @@ class RecomputeView(APIView):
         data.is_valid(raise_exception=True)
         try:
             task_id = services.recompute_start(start=data.validated_data["start"], end=data.validated_data["end"])
-        except services.QueueUnavailable as error:
+        except services.RecomputeNotQueued as error:
             return Response({"detail": str(error.message)}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
                             headers={"Retry-After": "60"})
         return Response({"task_id": task_id}, status=status.HTTP_202_ACCEPTED)

@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.celery import QueueUnavailable, publish
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
 
 logger = logging.getLogger(__name__)
@@ -221,22 +222,22 @@ def months_between(start, end):
     return months
 
 
-class QueueUnavailable(Exception):
-    """The task queue (Redis) did not take the task; nothing was changed, the user may try again."""
+class RecomputeNotQueued(Exception):
+    """The task queue (Redis) did not take the recomputation; nothing changed, the user may try again."""
 
     message = _("Hàng đợi tác vụ tạm thời gián đoạn, chưa thể tính lại. Vui lòng thử lại sau ít phút.")
 
 
 def recompute_start(*, start, end):
     """Queue the recomputation of the months from `start` to `end`; returns the Celery task id.
-    QueueUnavailable when the broker does not answer (nothing is queued, the old rows stay)."""
+    RecomputeNotQueued when the broker does not take it (nothing is queued, the old rows stay)."""
     from reports.tasks import compute_range
 
     try:
-        return compute_range.apply_async(args=[str(month_start(start)), str(month_start(end))], retry=False).id
-    except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the request must not fail
-        logger.warning("recompute not queued, broker unavailable: %s", exc)
-        raise QueueUnavailable from exc
+        return publish(compute_range, str(month_start(start)), str(month_start(end))).id
+    except QueueUnavailable as exc:
+        logger.warning("recompute not queued: %s", exc)
+        raise RecomputeNotQueued from exc
 
 
 def task_progress(task_id):
@@ -293,18 +294,19 @@ def month_publish(*, month, actor, published=True):
 def monthly_report_request(*, month, actor):
     """Create the report row and queue its rendering; returns the row."""
     from reports.models import MonthlyReport
-    from reports.tasks import build_monthly_report
 
     report = MonthlyReport.objects.create(month=month_start(month), created_by=actor)
-    transaction.on_commit(lambda: _queue_report_build(build_monthly_report, report.pk))
+    transaction.on_commit(lambda: _queue_report_build(report.pk))
     return report
 
 
-def _queue_report_build(task, report_id):
+def _queue_report_build(report_id):
     """Best effort: with the broker down the row waits, unbuilt, for `monthly_reports_requeue`."""
+    from reports.tasks import build_monthly_report
+
     try:
-        task.apply_async(args=[report_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - the broker may be down; the row keeps the request
+        publish(build_monthly_report, report_id)
+    except QueueUnavailable as exc:
         logger.warning("monthly report %s not queued, left to the requeue: %s", report_id, exc)
 
 
@@ -314,14 +316,13 @@ def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=timedelta(d
     once. A report still unbuilt after `give_up_after` is left alone (its build keeps failing: the
     monitor asks for a new one). Returns how many were queued."""
     from reports.models import MonthlyReport
-    from reports.tasks import build_monthly_report
 
     now = timezone.now()
     pending = list(MonthlyReport.objects.filter(
         ready=False, created_at__lt=now - timedelta(seconds=older_than_seconds),
         created_at__gte=now - give_up_after).values_list("pk", flat=True))
     for report_id in pending:
-        build_monthly_report.apply_async(args=[report_id], retry=False)
+        _queue_report_build(report_id)
     return len(pending)
 
 

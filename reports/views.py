@@ -185,7 +185,7 @@ def recompute(request):
         return redirect("reports:dashboard")
     try:
         task_id = services.recompute_start(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
-    except services.QueueUnavailable as error:
+    except services.RecomputeNotQueued as error:
         messages.error(request, error.message)
         return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['end']:%Y-%m}")
     messages.success(request, _("Đã đưa việc tính lại vào hàng đợi."))

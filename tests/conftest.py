@@ -40,15 +40,14 @@ def _isolated_cache(settings):
 @pytest.fixture(autouse=True)
 def _breakers_closed():
     """Each test starts with the circuit breakers closed: the fail-open cache's (portal/cache.py) and
-    the notification publisher's (dossiers/notifications.py)."""
-    from dossiers import notifications
-    from portal import cache
+    the task publisher's (portal/celery.py)."""
+    from portal import cache, celery
 
     cache._skip_until.clear()
-    notifications._broker_skip_until = 0.0
+    celery._skip_until = 0.0
     yield
     cache._skip_until.clear()
-    notifications._broker_skip_until = 0.0
+    celery._skip_until = 0.0
 
 
 @pytest.fixture
