@@ -155,12 +155,20 @@ def month_totals(*, month, agency_ids=None):
     return groups[0] if groups else None
 
 
-def trend(*, end_month, months=12, agency_ids=None):
-    """Totals per month over the `months` months ending with `end_month` (oldest first)."""
-    last = month_start(end_month)
-    firsts = [last]
-    for _i in range(months - 1):
+TREND_MONTHS = 12
+
+
+def last_months(end_month, count):
+    """First days of the `count` months ending with `end_month`, oldest first."""
+    firsts = [month_start(end_month)]
+    for _i in range(count - 1):
         firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
+    return firsts
+
+
+def trend(*, end_month, months=TREND_MONTHS, agency_ids=None):
+    """Totals per month over the `months` months ending with `end_month` (oldest first)."""
+    firsts = last_months(end_month, months)
     rows = MonthlyAgencyStat.objects.filter(month__in=firsts)
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=agency_ids)
@@ -178,11 +186,8 @@ def dashboard_version(*, month):
     """A token that changes whenever the dashboard of `month` could show other figures: a recompute of
     any month it reads (the 12 months of the trend, which include the previous month of the deltas)
     or a change of the targets. Two aggregate queries on indexed columns."""
-    last = month_start(month)
-    oldest = last
-    for _i in range(11):
-        oldest = (oldest - timedelta(days=1)).replace(day=1)
-    stats = MonthlyAgencyStat.objects.filter(month__gte=oldest, month__lte=last).aggregate(
+    firsts = last_months(month, TREND_MONTHS)
+    stats = MonthlyAgencyStat.objects.filter(month__gte=firsts[0], month__lte=firsts[-1]).aggregate(
         rows=Count("id"), at=Max("computed_at"))
     targets = OnlineRateTarget.objects.aggregate(rows=Count("id"), at=Max("updated_at"))
     return (stats["rows"], stats["at"], targets["rows"], targets["at"])
