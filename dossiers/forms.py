@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
+from portal.text import clean_text
 
 
 class LoginForm(AuthenticationForm):
@@ -43,6 +44,15 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+
+    # Names and addresses are shown on desk pages and printed receipts: no invisible controls.
+    def clean_full_name(self):
+        value = clean_text(self.cleaned_data["full_name"])
+        return value.strip() if value else value
+
+    def clean_address(self):
+        value = clean_text(self.cleaned_data["address"])
+        return value.strip() if value else value
 
     def clean_email(self):
         email = (self.cleaned_data.get("email") or "").strip().lower() or None

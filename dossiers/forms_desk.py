@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Channel, User
+from portal.text import CleanCharField
 from portal.widgets import LongSelect
 from procedures.models import Agency
 
@@ -135,13 +136,13 @@ class IntakeStartForm(forms.Form):
 
 
 class ApplicantForm(forms.Form):
-    applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=200)
+    applicant_name = CleanCharField(label=_("Họ và tên người nộp"), max_length=200)
     applicant_id_number = forms.RegexField(label=_("Số định danh cá nhân"), regex=r"^\d{12}$", required=False,
                                            error_messages={"invalid": _("Số định danh cá nhân gồm 12 chữ số.")})
     applicant_phone = forms.RegexField(label=_("Số điện thoại"), regex=r"^0\d{9,10}$", required=False,
                                        error_messages={"invalid": _("Số điện thoại không hợp lệ.")})
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    applicant_address = CleanCharField(label=_("Địa chỉ"), max_length=300, required=False)
 
 
 class BulkForm(forms.Form):

@@ -20,6 +20,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.text import CleanCharField
+
 FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
 _ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -165,11 +167,11 @@ def _form_field(spec):
         return DigitsField(regex=_PHONE, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
                                                                        "autocomplete": "tel"}), **common)
     if field_type == "textarea":
-        return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        return CleanCharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
     if field_type == "address":
-        return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        return CleanCharField(max_length=500, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
                                **common)
-    return forms.CharField(max_length=500, **common)
+    return CleanCharField(max_length=500, **common)
 
 
 def build_form_class(schema):
