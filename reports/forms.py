@@ -1,15 +1,11 @@
 """Forms of the statistics pages (input validation only)."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Agency, Level
+from reports.months import parse_month
 from reports.selectors import GROUPS, METRICS
-from reports.services import month_start
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class MonthField(forms.CharField):
@@ -19,9 +15,10 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        if not MONTH.match(value):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month_start(value)
+        try:
+            return parse_month(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class MonthForm(forms.Form):

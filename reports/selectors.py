@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.models import Document, Dossier, Rating
 from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
-from reports.services import month_bounds, month_start, next_month
+from reports.months import month_bounds, month_start, next_month
 
 GROUPS = ("agency", "district", "level", "province")
 # Defaults when no target row applies (province decision defaults from 2023; national indicator 3.3).

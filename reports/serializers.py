@@ -1,14 +1,10 @@
 """Input validation and documented output shapes of the reports API (no business rules here)."""
 
-import re
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from reports.months import parse_month
 from reports.selectors import GROUPS
-from reports.services import month_start
-
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class MonthField(serializers.CharField):
@@ -18,9 +14,10 @@ class MonthField(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if not MONTH_PATTERN.match(value) or int(value[:4]) < 2000:
+        try:
+            return parse_month(value)
+        except ValueError:
             self.fail("invalid")
-        return month_start(value)
 
 
 class MonthlyQuerySerializer(serializers.Serializer):

@@ -30,8 +30,7 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
 
 import logging
 import zlib
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,29 +39,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.celery import QueueUnavailable, publish
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
+from reports.months import month_bounds, month_start, next_month  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = zlib.crc32(b"reports.month_compute") & 0x7FFFFFFF
-
-
-def month_start(value):
-    """First day of the month of a date (or a 'YYYY-MM' string)."""
-    if isinstance(value, str):
-        year, month = (int(part) for part in value.split("-")[:2])
-        return date(year, month, 1)
-    return value.replace(day=1)
-
-
-def next_month(first):
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def month_bounds(first):
-    """Aware datetimes of the local midnights that open and close the month."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    after = next_month(first)
-    return datetime.combine(first, time(), tz), datetime.combine(after, time(), tz)
 
 
 # One SELECT computes the whole province for one month: four GROUP BY blocks (received, completed,

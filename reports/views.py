@@ -49,9 +49,12 @@ def _default_month():
 def dashboard(request):
     scope = _scope(request)
     form = MonthForm(request.GET)
-    month = (form.cleaned_data["month"] if form.is_valid() else None) or _default_month()
-    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
-    return render(request, "reports/dashboard.html", {
+    valid = form.is_valid()
+    month = (form.cleaned_data["month"] if valid else None) or _default_month()
+    sort = (form.cleaned_data.get("sort") if valid else "") or "name"
+    # A month that is not one (0000-01, 9999-12, 2025-13) is the visitor's error: 400 with the form's
+    # message, the page showing the default month.
+    return render(request, "reports/dashboard.html", status=200 if valid else 400, context={
         "form": form, "month": month, "months": selectors.computed_months(), "sort": sort, "scope": scope,
         "is_monitor": scope is None, "published": selectors.is_published(month),
         "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
@@ -268,7 +271,11 @@ def public(request):
     """Công khai: per agency online and on-time rates of published months; aggregates only."""
     months = selectors.published_months()
     form = MonthForm(request.GET)
-    month = form.cleaned_data["month"] if form.is_valid() and form.cleaned_data["month"] else None
+    valid = form.is_valid()
+    month = form.cleaned_data["month"] if valid and form.cleaned_data["month"] else None
+    if not valid:
+        return render(request, "reports/public.html", {"months": months, "month": None, "rows": [],
+                                                       "totals": None, "form": form}, status=400)
     if month is None and months:
         month = months[0]
     if month is not None and month not in months:
