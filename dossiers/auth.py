@@ -1,4 +1,4 @@
-"""Login by e-mail address or phone number."""
+"""Login by e-mail address or phone number, and the one identity the lockout counts per."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -13,19 +13,50 @@ def normalize_phone(value):
     return digits
 
 
+def find_user(login_name):
+    """The account a login name (e-mail in any case, phone in any spelling) designates, or None."""
+    login_name = (login_name or "").strip()
+    if not login_name:
+        return None
+    lookup = Q(email__iexact=login_name)
+    phone = normalize_phone(login_name)
+    if phone and "@" not in login_name:
+        lookup |= Q(phone=phone)
+    return get_user_model().objects.filter(lookup).first()
+
+
+def lockout_identity(login_name):
+    """One key per account for the lockout (issue 20 item 1).
+
+    `NAME@example.vn`, ` name@example.vn `, `0987650001`, `+84987650001` and `0987.650.001` are the same
+    account, so they share one failure count. Unknown names are normalised the same way (lower-case
+    e-mail, national phone form), so spelling variants of a name that does not exist share one too.
+    """
+    user = find_user(login_name)
+    if user is not None:
+        return f"account:{user.pk}"
+    login_name = (login_name or "").strip()
+    if "@" in login_name:
+        return login_name.lower()
+    return normalize_phone(login_name) or login_name.lower()
+
+
+def axes_username(request, credentials):
+    """AXES_USERNAME_CALLABLE: django-axes calls this with the login form's credentials."""
+    login_name = (credentials or {}).get("username") if credentials else None
+    if login_name is None and request is not None:
+        login_name = request.POST.get("username", "")
+    return lockout_identity(login_name)
+
+
 class EmailOrPhoneBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         username = username or kwargs.get("email")
         if not username or password is None:
             return None
-        User = get_user_model()
-        lookup = Q(email__iexact=username.strip())
-        phone = normalize_phone(username)
-        if phone:
-            lookup |= Q(phone=phone)
-        user = User.objects.filter(lookup).first()
+        user = find_user(username)
         if user is None:
-            User().set_password(password)  # same work as a real check: no timing oracle
+            get_user_model()().set_password(password)  # same work as a real check: no timing oracle
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -157,6 +157,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# One failure count per account, however the e-mail or phone is written (issue 20 item 1).
+AXES_USERNAME_CALLABLE = "dossiers.auth.axes_username"
 # Lockouts count per real client address, read the same way as the audit trail's.
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
@@ -360,6 +362,9 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self)"
 # Registrations allowed per client IP per hour (portal.ratelimit; fails open when Redis is down).
 REGISTER_RATE_LIMIT_PER_HOUR = env.int("REGISTER_RATE_LIMIT_PER_HOUR", default=10)
+# Password-reset requests per client IP per hour, and reset e-mails sent to one address per hour.
+PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env.int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", default=10)
+PASSWORD_RESET_MAILS_PER_HOUR = env.int("PASSWORD_RESET_MAILS_PER_HOUR", default=3)
 
 LOGGING = {
     "version": 1,

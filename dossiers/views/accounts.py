@@ -1,5 +1,6 @@
 """Registration, login, logout and password reset."""
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dossiers import services
+from dossiers.auth import lockout_identity
 from dossiers.forms import LoginForm, RegistrationForm
 from portal import ratelimit
 
@@ -40,8 +42,42 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the e-mailed link also lifts a login lockout on that account.
+
+    The lockout must not lock the real owner out (issue 20 item 1): besides the cool-off, proving
+    control of the account's e-mail unlocks it at once.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=lockout_identity(form.user.email or form.user.phone))
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     # The same confirmation page whether or not an account exists: reveals nothing.
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        """At most PASSWORD_RESET_RATE_LIMIT_PER_HOUR requests an hour from one address (issue 20 item 12)."""
+        if not ratelimit.hit(
+            f"password-reset:{ratelimit.client_ip(request)}", limit=settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR,
+            window_seconds=3600,
+        ):
+            return render(request, "429.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """At most PASSWORD_RESET_MAILS_PER_HOUR e-mails to one address; beyond, the same page and no mail.
+
+        The answer is the same whether the mail went, was held back or the account does not exist.
+        """
+        email = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.hit(
+            f"password-reset-mail:{email}", limit=settings.PASSWORD_RESET_MAILS_PER_HOUR, window_seconds=3600
+        ):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

@@ -78,3 +78,72 @@ def test_officer_roles_are_per_agency(agency, other_agency):
 @pytest.mark.django_db
 def test_monitor_role(monitor, citizen):
     assert monitor.is_monitor and not citizen.is_monitor and not citizen.is_officer
+
+
+SPELLINGS = ["name@example.vn", "NAME@example.vn", " Name@Example.VN ", "0987650001", "+84987650001",
+             "0987.650.001", "+84 987 650 001"]
+
+
+@pytest.mark.django_db
+def test_lockout_counts_per_account_whatever_the_spelling(client):
+    """Issue 20 item 1: five failures spread over spellings of one account lock that account."""
+    factories.UserFactory(email="name@example.vn", phone="0987650001")
+    for spelling in SPELLINGS[:5]:
+        client.post(reverse("login"), {"username": spelling, "password": "sai"})
+    for spelling in SPELLINGS:
+        response = client.post(reverse("login"), {"username": spelling, "password": factories.PASSWORD})
+        assert response.status_code in (403, 429), spelling
+        assert "Tạm khóa đăng nhập" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_spellings_of_an_unknown_name_share_one_count(client):
+    for spelling in ["ghost@example.vn", "GHOST@example.vn", "ghost@example.vn ", "Ghost@example.vn", "gHost@example.vn"]:
+        client.post(reverse("login"), {"username": spelling, "password": "sai"})
+    response = client.post(reverse("login"), {"username": "GHOST@EXAMPLE.VN", "password": "sai"})
+    assert response.status_code in (403, 429)
+
+
+@pytest.mark.django_db
+def test_lockout_of_one_account_does_not_lock_another(client):
+    factories.UserFactory(email="name@example.vn", phone="0987650001")
+    factories.UserFactory(email="other@example.vn", phone="0987650002")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "name@example.vn", "password": "sai"})
+    response = client.post(reverse("login"), {"username": "0987650002", "password": factories.PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_owner_unlocks_by_resetting_the_password_from_the_emailed_link(client):
+    """The lockout is not a denial of service: the e-mailed reset link lifts it at once."""
+    import re
+
+    factories.UserFactory(email="name@example.vn", phone="0987650001")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "0987650001", "password": "sai"})
+    assert client.post(reverse("login"), {"username": "name@example.vn", "password": factories.PASSWORD}).status_code in (403, 429)
+    client.post(reverse("password_reset"), {"email": "name@example.vn"})
+    link = re.search(r"https?://[^\s]+/tai-khoan/dat-lai-mat-khau/[^\s]+/", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form_page = client.get("/" + path, follow=True)
+    new = "Mat-khau-moi-2026-an-toan"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    response = client.post(reverse("login"), {"username": "+84987650001", "password": new})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_are_rate_limited_per_address_without_revealing_it(client, settings):
+    factories.UserFactory(email="co-that@example.vn")
+    answers = [client.post(reverse("password_reset"), {"email": "co-that@example.vn"}) for _ in range(6)]
+    assert {a.status_code for a in answers} == {302}
+    assert len(mail.outbox) == settings.PASSWORD_RESET_MAILS_PER_HOUR
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_are_rate_limited_per_client(client, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR = 3
+    codes = [client.post(reverse("password_reset"), {"email": f"x{i}@example.vn"}).status_code for i in range(5)]
+    assert codes[:3] == [302, 302, 302] and codes[3:] == [429, 429]
