@@ -20,8 +20,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dossiers import access, lifecycle, serializers, services, uploads
 from dossiers import citizen_selectors as selectors
-from dossiers import lifecycle, serializers, services, uploads
 from dossiers.models import Document
 from procedures.models import Agency, Procedure
 
@@ -63,6 +63,8 @@ class CitizenAPIView(APIView):
     def detail(self, dossier, code=status.HTTP_200_OK):
         dossier = selectors.dossier_detail(user=self.request.user, public_id=dossier.public_id)
         dossier.form_data_shown = selectors.form_data_for(user=self.request.user, dossier=dossier)
+        dossier.documents_shown = access.documents_for(self.request.user, dossier, dossier.documents.all())
+        dossier.events_shown = access.timeline_for(self.request.user, dossier, dossier.events.all())
         return Response(serializers.DossierDetailSerializer(dossier).data, status=code)
 
 

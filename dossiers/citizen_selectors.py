@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q
 
+from dossiers import access
 from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Role, Status
 from portal.privacy import mask_id_number
 from procedures.models import Agency
@@ -67,10 +68,8 @@ def dossier_by_reference(*, user, reference):
 
 
 def document_for(*, user, document_id):
-    """A document whose dossier the user may see (download and preview)."""
-    return Document.objects.select_related("dossier").get(
-        pk=document_id, dossier__in=Dossier.objects.visible_to(user)
-    )
+    """A document the user may open (download and preview): the rule is dossiers.access's."""
+    return access.readable_documents(user).select_related("dossier").get(pk=document_id)
 
 
 def wallet_documents(*, user):

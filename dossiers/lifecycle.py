@@ -58,6 +58,7 @@ class Recorded(models.TextChoices):
     OVERDUE = "overdue", _("Cảnh báo quá hạn")
     DOWNLOAD = "download", _("Cán bộ xem, tải giấy tờ")
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
+    COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
@@ -67,6 +68,10 @@ SYSTEM = "system"
 DESK, SPECIALIST, LEADER = Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER
 
 OPEN = frozenset(Status.open_statuses())
+STAFF_ONLY = DossierEvent.Audience.STAFF
+
+# Recorded actions whose comment is addressed to the applicant; every other recorded comment is internal.
+RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE})
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,12 @@ class Transition:
     actors: frozenset
     needs_reason: bool = False
     notify: bool = True
+    # Who may read the comment: the applicant (a refusal's reason, what to supplement) or officers only
+    # (a specialist's note to the leader, the leader's reason for sending back). Issue 20 item 6.
+    comment_to: str = DossierEvent.Audience.APPLICANT
+    # Conditions besides the status: each guard(dossier, today) returns None or why the action must wait.
+    # apply() refuses with that message and allowed_actions() does not offer the action meanwhile.
+    guards: tuple = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -83,22 +94,49 @@ def _t(sources, target, actors, **kwargs):
     return Transition(frozenset(sources), target, frozenset(actors), **kwargs)
 
 
+def late_letter_sent(dossier, today):
+    """An overdue dossier's result goes back only after the apology letter with a new date (phiếu xin lỗi
+    và hẹn lại ngày trả kết quả; the article of Decree 118/2025/NĐ-CP is not sourced here yet)."""
+    if dossier.due_date is not None and dossier.due_date < today and dossier.late_letter_at is None:
+        return _("Hồ sơ đã quá hạn: phải gửi thư xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả.")
+    return None
+
+
+def result_attached(dossier, today):
+    """A result is returned only when there is one: the electronic result, or the paper one scanned."""
+    from dossiers.models import DocumentSource
+
+    if not dossier.documents.filter(source=DocumentSource.RESULT).exclude(file="").exists():
+        return _("Chưa có kết quả giải quyết: hãy tải lên (hoặc số hóa) kết quả trước khi trả kết quả.")
+    return None
+
+
+def fee_settled(dossier, today):
+    """The result is handed over once the fee due is paid (online or at the counter)."""
+    if dossier.fee_amount and dossier.fee_paid_at is None:
+        return _("Người nộp chưa nộp phí, lệ phí: chỉ trả kết quả sau khi đã thu phí, lệ phí.")
+    return None
+
+
 TRANSITIONS = {
     Action.SUBMIT: _t({Status.DRAFT}, Status.SUBMITTED, {APPLICANT, DESK}),
     Action.RECEIVE: _t({Status.SUBMITTED}, Status.RECEIVED, {DESK}),
     Action.REFUSE: _t({Status.SUBMITTED}, Status.REFUSED, {DESK}, needs_reason=True),
-    Action.ASSIGN: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, LEADER}),
+    Action.ASSIGN: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, LEADER}, comment_to=STAFF_ONLY),
     Action.TRANSFER: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, SPECIALIST, LEADER},
-                        needs_reason=True),
+                        needs_reason=True, comment_to=STAFF_ONLY),
     Action.REQUEST_SUPPLEMENT: _t({Status.RECEIVED, Status.PROCESSING}, Status.SUPPLEMENT_REQUESTED,
                                   {DESK, SPECIALIST}, needs_reason=True),
     Action.SUPPLEMENT: _t({Status.SUPPLEMENT_REQUESTED}, Status.RECEIVED, {APPLICANT, DESK}),
     Action.REQUEST_PAYMENT: _t({Status.PROCESSING}, Status.AWAITING_PAYMENT, {SPECIALIST, DESK}),
     Action.PAY: _t({Status.AWAITING_PAYMENT}, Status.PROCESSING, {SYSTEM, DESK}),
-    Action.SUBMIT_FOR_APPROVAL: _t({Status.PROCESSING}, Status.AWAITING_APPROVAL, {SPECIALIST}, notify=False),
-    Action.APPROVE: _t({Status.AWAITING_APPROVAL}, Status.PROCESSED, {LEADER}),
-    Action.SEND_BACK: _t({Status.AWAITING_APPROVAL}, Status.PROCESSING, {LEADER}, needs_reason=True, notify=False),
-    Action.RETURN_RESULT: _t({Status.PROCESSED}, Status.RETURNED, {DESK}),
+    Action.SUBMIT_FOR_APPROVAL: _t({Status.PROCESSING}, Status.AWAITING_APPROVAL, {SPECIALIST}, notify=False,
+                                   comment_to=STAFF_ONLY),
+    Action.APPROVE: _t({Status.AWAITING_APPROVAL}, Status.PROCESSED, {LEADER}, comment_to=STAFF_ONLY),
+    Action.SEND_BACK: _t({Status.AWAITING_APPROVAL}, Status.PROCESSING, {LEADER}, needs_reason=True, notify=False,
+                         comment_to=STAFF_ONLY),
+    Action.RETURN_RESULT: _t({Status.PROCESSED}, Status.RETURNED, {DESK},
+                             guards=(late_letter_sent, result_attached, fee_settled)),
     Action.WITHDRAW: _t(OPEN | {Status.SUBMITTED}, Status.WITHDRAWN, {APPLICANT}, needs_reason=True),
     Action.STOP: _t(OPEN | {Status.SUBMITTED}, Status.STOPPED, {DESK, LEADER}, needs_reason=True),
 }
@@ -131,6 +169,10 @@ class ReasonRequired(LifecycleError):
     pass
 
 
+class ConditionNotMet(LifecycleError):
+    """A guard of the transition is not met yet (no result attached, fee unpaid, no late letter): 400."""
+
+
 def actor_kinds(user, dossier):
     """What `user` is for this dossier: applicant, and/or roles in the agency now handling it."""
     if user is None:
@@ -142,16 +184,39 @@ def actor_kinds(user, dossier):
     return kinds
 
 
-def allowed_actions(user, dossier):
+def waiting_for(transition, dossier, today=None):
+    """The first unmet guard's message, or None when the action may go ahead."""
+    today = today or timezone.localdate()
+    for guard in transition.guards:
+        message = guard(dossier, today)
+        if message:
+            return message
+    return None
+
+
+def allowed_actions(user, dossier, today=None):
     """Actions `user` may take on `dossier` now (drives the buttons on the dossier pages)."""
     kinds = actor_kinds(user, dossier)
     return [
         action for action, t in TRANSITIONS.items()
-        if dossier.status in t.sources and kinds & t.actors
+        if dossier.status in t.sources and kinds & t.actors and waiting_for(t, dossier, today) is None
     ]
 
 
-def apply(*, dossier, action, actor, reason="", expected_version=None, ip_address=None, data=None, change=None):
+def blocked_actions(user, dossier, today=None):
+    """{action: why it must wait} for actions the status and role allow but a guard holds back."""
+    kinds = actor_kinds(user, dossier)
+    blocked = {}
+    for action, t in TRANSITIONS.items():
+        if dossier.status in t.sources and kinds & t.actors:
+            message = waiting_for(t, dossier, today)
+            if message:
+                blocked[action] = message
+    return blocked
+
+
+def apply(*, dossier, action, actor, reason="", expected_version=None, ip_address=None, data=None, change=None,
+          now=None):
     """Make one transition. Returns the updated dossier (a fresh, locked-then-saved instance).
 
     `change(dossier)`, given by the calling service, sets the action's own fields (due date, assignee,
@@ -175,6 +240,9 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
             raise ReasonRequired(_("Vui lòng nêu lý do."))
+        message = waiting_for(transition, locked, timezone.localdate(now) if now else None)
+        if message:
+            raise ConditionNotMet(message)
         from_status, agency_id = locked.status, locked.handling_agency_id
         now = timezone.now()
         if change is not None:
@@ -188,8 +256,8 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
         locked.save()
         event = DossierEvent.objects.create(
             dossier=locked, action=action, from_status=from_status, to_status=locked.status, actor=actor,
-            agency_id=agency_id, comment=reason, data=data or {}, ip_address=ip_address or current_client_ip(),
-            created_at=now,
+            agency_id=agency_id, comment=reason, comment_audience=transition.comment_to, data=data or {},
+            ip_address=ip_address or current_client_ip(), created_at=now,
         )
         if transition.notify:
             from dossiers.notifications import notify_applicant
@@ -207,5 +275,6 @@ def record(*, dossier, action, actor, comment="", data=None, ip_address=None):
     return DossierEvent.objects.create(
         dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,
         agency_id=dossier.handling_agency_id, comment=comment, data=data or {},
+        comment_audience=(DossierEvent.Audience.APPLICANT if action in RECORDED_FOR_APPLICANT else STAFF_ONLY),
         ip_address=ip_address or current_client_ip(),
     )

@@ -411,7 +411,15 @@ class DossierEventQuerySet(models.QuerySet):
 
 
 class DossierEvent(models.Model):
-    """Audit trail: one row per state change (and notable action, file accesses included), append-only."""
+    """Audit trail: one row per state change (and notable action, file accesses included), append-only.
+
+    `comment_audience` says who may read the comment (issue 20 item 6), set from the action's
+    declaration in dossiers.lifecycle when the event is written; dossiers.access applies it.
+    """
+
+    class Audience(models.TextChoices):
+        APPLICANT = "applicant", _("Người nộp hồ sơ và cán bộ")
+        STAFF = "staff", _("Chỉ cán bộ xử lý")
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=40)
@@ -425,6 +433,8 @@ class DossierEvent(models.Model):
         Agency, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     comment = models.TextField(_("ghi chú"), blank=True)
+    comment_audience = models.CharField(_("người được đọc ghi chú"), max_length=12, choices=Audience.choices,
+                                        default=Audience.STAFF)
     data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from dossiers.models import OutboxMessage, SmsMessage, Status
+from dossiers.models import DossierEvent, OutboxMessage, SmsMessage, Status
 from portal.celery import QueueUnavailable, publish
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def sms_backend():
 def notify_applicant(*, dossier, event):
     """Queue e-mail and SMS about `event` for the applicant; call inside the transition's transaction."""
     context = {"dossier_code": dossier.code, "event_id": event.pk, "status": dossier.status, "action": event.action,
-               "reason": event.comment, "due_date": dossier.due_date.isoformat() if dossier.due_date else None}
+               "reason": event.comment if event.comment_audience == DossierEvent.Audience.APPLICANT else "", "due_date": dossier.due_date.isoformat() if dossier.due_date else None}
     messages = []
     if dossier.applicant_email:
         messages.append(OutboxMessage(key=f"event:{event.pk}:email", kind="email",

@@ -63,7 +63,10 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """Set `comment_shown` first (`access.timeline_for`): a comment not addressed to the reader is ""."""
+
     text = serializers.SerializerMethodField()
+    comment = serializers.CharField(source="comment_shown", read_only=True)
 
     class Meta:
         model = DossierEvent
@@ -92,12 +95,14 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class DossierDetailSerializer(DossierSerializer):
-    """Set `form_data_shown` on the dossier first (`citizen_selectors.form_data_for`: ID numbers masked
-    for readers who do not need them)."""
+    """Set `form_data_shown`, `documents_shown` and `events_shown` on the dossier first
+    (`citizen_selectors.form_data_for`: ID numbers masked for readers who do not need them;
+    `access.documents_for` and `access.timeline_for`: results before release and internal comments
+    left out for the applicant)."""
 
     form_data = serializers.DictField(source="form_data_shown", read_only=True)
-    documents = DocumentSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(source="documents_shown", many=True, read_only=True)
+    events = EventSerializer(source="events_shown", many=True, read_only=True)
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "form_data", "applicant_name", "applicant_phone",

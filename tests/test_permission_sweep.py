@@ -371,3 +371,35 @@ def test_every_write_needs_the_csrf_token(db, world, route, method, kind):
         assert response.status_code != 403
     else:
         assert response.status_code == 403, f"{user} {method} {url} without a CSRF token: {response.status_code}"
+
+
+def test_an_unreleased_result_is_served_to_officers_and_the_monitor_not_the_applicant(db, client, world):
+    """Issue 20 item 2: every file route applies one rule (dossiers.access) to a result not yet approved."""
+    from dossiers import lifecycle
+    from tests.dossiers.citizen_helpers import pdf_upload
+
+    dossier = services.dossier_receive(dossier=world["waiting"], actor=world["desk_a"])
+    dossier = lifecycle.apply(dossier=dossier, action=lifecycle.Action.ASSIGN, actor=world["desk_a"])
+    result = services.dossier_upload_result(dossier=dossier, actor=world["specialist_a"], uploaded_file=pdf_upload())
+    routes = [reverse(name, args=[result.pk]) for name in ("document_download", "document_preview", "api_document_file")]
+    expected = {"citizen": 404, "other_citizen": 404, "desk_b": 404, "leader_b": 404,
+                "desk_a": 200, "specialist_a": 200, "leader_a": 200, "monitor": 200}
+    for who, status in expected.items():
+        client.force_login(world[who])
+        assert [client.get(url).status_code for url in routes] == [status] * 3, who
+
+
+def test_internal_comments_reach_officers_and_the_monitor_not_the_applicant(db, client, world):
+    """Issue 20 item 6: a specialist's note to the leader is not in the applicant's page or API."""
+    from dossiers import lifecycle
+
+    note = "Ghi chú nội bộ cho lãnh đạo 7Q"
+    dossier = services.dossier_receive(dossier=world["waiting"], actor=world["desk_a"])
+    dossier = lifecycle.apply(dossier=dossier, action=lifecycle.Action.ASSIGN, actor=world["desk_a"])
+    lifecycle.apply(dossier=dossier, action=lifecycle.Action.SUBMIT_FOR_APPROVAL, actor=world["specialist_a"],
+                    reason=note)
+    urls = [reverse("dossier_detail", args=[dossier.public_id]), reverse("api_dossier", args=[dossier.code])]
+    for who, sees in {"citizen": False, "leader_a": True, "monitor": True}.items():
+        client.force_login(world[who])
+        bodies = [client.get(url).content.decode() for url in urls]
+        assert [note in body for body in bodies] == [sees, sees], who

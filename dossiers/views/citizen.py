@@ -16,8 +16,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dossiers import access, lifecycle, payments, services, uploads
 from dossiers import citizen_selectors as selectors
-from dossiers import lifecycle, payments, services, uploads
 from dossiers.auth import normalize_phone
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Payment, Rating, Status
 from dossiers.services.intake import dossier_fee
@@ -272,9 +272,9 @@ def detail(request, public_id):
         "supplement_request": supplement_request[0] if supplement_request else None,
         "can_pay": is_applicant and services.dossier_fee_due(dossier=dossier),
         "can_rate": is_applicant and services.dossier_can_rate(dossier=dossier),
-        "results": results if dossier.status == Status.RETURNED or not is_applicant else [],
+        "results": access.documents_for(request.user, dossier, results),
         "rating_form": RatingForm(),
-        "events": dossier.events.all(),
+        "events": access.timeline_for(request.user, dossier, dossier.events.all()),
     }
     return render(request, "dossiers/detail.html", context)
 
