@@ -93,6 +93,7 @@ ACTION_FORMS = {
     "transfer": TransferForm,
     "request_payment": PaymentRequestForm,
     "record_payment": VersionForm,
+    "collect_fee": VersionForm,
     "submit_for_approval": OptionalNoteForm,
     "approve": OptionalNoteForm,
     "send_back": ReasonForm,

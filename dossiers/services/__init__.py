@@ -8,4 +8,5 @@ from dossiers.services.accounts import *  # noqa: F403
 from dossiers.services.audit import *  # noqa: F403
 from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
+from dossiers.services.fees import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403

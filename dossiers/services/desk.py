@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from dossiers import lifecycle, uploads
 from dossiers.lifecycle import Action, LifecycleError
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
+from dossiers.services.fees import dossier_collect_fee
 from dossiers.services.intake import (
     dossier_create_draft,
     dossier_receive,
@@ -241,16 +242,10 @@ def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_v
 
 
 def dossier_return_result(*, dossier, actor, expected_version=None, ip_address=None, now=None):
-    """Trả kết quả. An overdue dossier needs its apology-and-new-date letter first."""
-
-    def change(locked):
-        today = timezone.localdate(now) if now else timezone.localdate()
-        if locked.due_date is not None and locked.due_date < today and locked.late_letter_at is None:
-            raise LifecycleError(
-                _("Hồ sơ đã quá hạn: phải gửi thư xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả."))
-
-    return _apply(dossier, Action.RETURN_RESULT, actor, expected_version=expected_version, ip_address=ip_address,
-                  change=change)
+    """Trả kết quả. The transition's guards (dossiers.lifecycle) hold it until the result is attached, the
+    fee paid and, for an overdue dossier, the apology-and-new-date letter sent."""
+    return lifecycle.apply(dossier=dossier, action=Action.RETURN_RESULT, actor=actor,
+                           expected_version=expected_version, ip_address=ip_address, now=now)
 
 
 # --- access to files ------------------------------------------------------------------------------
@@ -417,6 +412,7 @@ DESK_ACTIONS = {
     "request_payment": lambda d, a, data, **kw: dossier_request_payment(
         dossier=d, actor=a, amount=data["amount"], **kw),
     "record_payment": lambda d, a, data, **kw: dossier_record_payment(dossier=d, actor=a, **kw),
+    "collect_fee": lambda d, a, data, **kw: dossier_collect_fee(dossier=d, actor=a, **kw),
     "submit_for_approval": lambda d, a, data, **kw: dossier_submit_for_approval(
         dossier=d, actor=a, reason=data.get("reason", ""), **kw),
     "approve": lambda d, a, data, **kw: dossier_approve(dossier=d, actor=a, reason=data.get("reason", ""), **kw),
@@ -449,4 +445,7 @@ def desk_available_actions(*, user, dossier, today=None):
         actions.append("upload_result")
     if officer and dossier.is_overdue and dossier.late_letter_at is None:
         actions.append("late_letter")
+    if (Role.DESK_OFFICER in roles and dossier.fee_amount and dossier.fee_paid_at is None
+            and dossier.status in Status.open_statuses() and dossier.status != Status.AWAITING_PAYMENT):
+        actions.append("collect_fee")
     return actions

@@ -26,6 +26,7 @@ PLAIN_WORDS = {
     Action.WITHDRAW: gettext_lazy("Ông/Bà đã rút hồ sơ."),
     Action.STOP: gettext_lazy("Cơ quan dừng xử lý hồ sơ."),
     "rate": gettext_lazy("Ông/Bà đã đánh giá mức độ hài lòng."),
+    "collect_fee": gettext_lazy("Đã nộp phí, lệ phí tại Bộ phận Một cửa."),
 }
 
 

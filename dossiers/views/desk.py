@@ -24,6 +24,7 @@ from dossiers.forms_desk import (
     QueueFilterForm,
 )
 from dossiers.models import Document, DocumentSource, Dossier, Role
+from portal.redirects import redirect_next
 from procedures.form_schema import build_form_class
 from procedures.models import Agency, Field, Procedure
 from procedures.selectors import working_calendar
@@ -96,7 +97,7 @@ def bulk(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(request.POST.get("next") or "desk:queue")
+        return redirect_next(request, "desk:queue")
     dossiers = list(Dossier.objects.visible_to(request.user).filter(code__in=form.cleaned_data["codes"]))
     found = {d.code for d in dossiers}
     outcomes = services.dossiers_bulk_apply(
@@ -135,6 +136,8 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "prints": [d for d in printing.DOCUMENTS.values() if d.available_for(dossier)],
         "action_labels": ACTION_LABELS,
+        # What the status and role allow but a guard still holds back, and why ("Trả kết quả: …").
+        "waiting": [(str(a), why) for a, why in lifecycle.blocked_actions(request.user, dossier).items()],
     }, status=status)
 
 
@@ -142,6 +145,7 @@ ACTION_LABELS = {
     **{str(a): a.label for a in lifecycle.Action},
     "complete_supplement": lifecycle.Action.SUPPLEMENT.label, "record_payment": lifecycle.Action.PAY.label,
     "upload_result": gettext_lazy("Tải lên kết quả"), "late_letter": gettext_lazy("Thư xin lỗi và hẹn lại ngày trả"),
+    "collect_fee": lifecycle.Recorded.COLLECT_FEE.label,
 }
 
 

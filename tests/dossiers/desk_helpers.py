@@ -39,8 +39,15 @@ def processing(procedure, desk_officer, specialist, **kwargs):
 
 
 def awaiting_approval(procedure, desk_officer, specialist, **kwargs):
-    return services.dossier_submit_for_approval(
-        dossier=processing(procedure, desk_officer, specialist, **kwargs), actor=specialist)
+    """Processed by the specialist, who attaches the draft result, and submitted to the leader."""
+    dossier = processing(procedure, desk_officer, specialist, **kwargs)
+    attach_result(dossier, specialist)
+    return services.dossier_submit_for_approval(dossier=dossier, actor=specialist)
+
+
+def attach_result(dossier, officer):
+    """The electronic result a dossier needs before it is returned (issue 20 item 10)."""
+    return services.dossier_upload_result(dossier=dossier, actor=officer, uploaded_file=pdf_file("ket-qua.pdf"))
 
 
 @pytest.fixture(autouse=True)

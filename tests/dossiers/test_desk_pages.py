@@ -69,8 +69,51 @@ def test_happy_path_through_the_pages(client, procedure, desk_officer, specialis
     page = client.get(reverse("desk:dossier", args=[dossier.code]))
     offered = [a for a, _ in page.context["action_forms"]]
     assert "assign" in offered and "stop" in offered and "approve" not in offered and "receive" not in offered
+    assert post_action(client, specialist, dossier, "upload_result", file=pdf_file("ket-qua.pdf")).status_code == 302
     assert post_action(client, specialist, dossier, "submit_for_approval").status_code == 302
     assert post_action(client, leader, dossier, "approve").status_code == 302
+    assert post_action(client, desk_officer, dossier, "return_result").status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RETURNED
+
+
+def test_no_result_no_return(client, procedure, desk_officer, specialist, leader):
+    """Issue 20 item 10: "Trả kết quả" waits for a result document; the page says why instead of offering it."""
+    dossier = processing(procedure, desk_officer, specialist)
+    post_action(client, specialist, dossier, "submit_for_approval")
+    post_action(client, leader, dossier, "approve")
+    client.force_login(desk_officer)
+    page = client.get(reverse("desk:dossier", args=[dossier.code]))
+    assert "return_result" not in [a for a, _ in page.context["action_forms"]]
+    assert "Chưa có kết quả giải quyết" in page.content.decode()
+    response = post_action(client, desk_officer, dossier, "return_result")
+    assert response.status_code == 400 and "Chưa có kết quả giải quyết" in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSED
+    assert post_action(client, desk_officer, dossier, "upload_result", file=pdf_file("ket-qua.pdf")).status_code == 302
+    assert post_action(client, desk_officer, dossier, "return_result").status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RETURNED
+
+
+def test_an_unpaid_fee_holds_the_result_until_the_desk_collects_it(client, agency, desk_officer, specialist, leader):
+    """Issue 20 item 10: the result goes back only once the fee is paid; the desk records a counter payment."""
+    procedure = factories.ProcedureFactory(agencies=[agency], with_fees=30_000)
+    dossier = awaiting_approval(procedure, desk_officer, specialist)
+    post_action(client, leader, dossier, "approve")
+    assert Dossier.objects.get(pk=dossier.pk).fee_amount == 30_000
+    response = post_action(client, desk_officer, dossier, "return_result")
+    assert response.status_code == 400 and "chưa nộp phí" in response.content.decode()
+    client.force_login(specialist)
+    offered = [a for a, _ in client.get(reverse("desk:dossier", args=[dossier.code])).context["action_forms"]]
+    assert "collect_fee" not in offered  # the desk takes money, not the specialist
+    assert post_action(client, specialist, dossier, "collect_fee").status_code in (403, 404)
+    client.force_login(desk_officer)
+    offered = [a for a, _ in client.get(reverse("desk:dossier", args=[dossier.code])).context["action_forms"]]
+    assert "collect_fee" in offered and "return_result" not in offered
+    assert post_action(client, desk_officer, dossier, "collect_fee").status_code == 302
+    paid = Dossier.objects.get(pk=dossier.pk)
+    assert paid.fee_paid_at is not None and not paid.fee_paid_online
+    event = DossierEvent.objects.get(dossier=dossier, action="collect_fee")
+    assert event.actor == desk_officer and event.data == {"amount": 30_000}
+    assert post_action(client, desk_officer, dossier, "collect_fee").status_code in (400, 409)  # once
     assert post_action(client, desk_officer, dossier, "return_result").status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RETURNED
 
@@ -281,6 +324,23 @@ def test_bulk_assign_needs_an_assignee_and_assigns_each(client, procedure, desk_
                                                   "assignee": specialist.pk})
     assert all(o.ok for o in response.context["outcomes"])
     assert set(Dossier.objects.values_list("assignee", flat=True)) == {specialist.pk}
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/", "http://evil.example",
+                                    "https:///evil.example", "/\\evil.example"])
+def test_bulk_form_never_redirects_off_site(client, procedure, desk_officer, target):
+    """Issue 20 item 11: `next` is followed only to a path on this site."""
+    client.force_login(desk_officer)
+    response = client.post(reverse("desk:bulk"), {"action": "assign", "codes": ["X"], "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("desk:queue")
+
+
+def test_bulk_form_goes_back_to_the_filtered_queue(client, procedure, desk_officer):
+    client.force_login(desk_officer)
+    back = reverse("desk:queue") + "?status=received"
+    response = client.post(reverse("desk:bulk"), {"action": "assign", "codes": ["X"], "next": back})
+    assert response["Location"] == back
 
 
 def test_nav_shows_the_desk_link_to_officers_only(client, desk_officer, citizen):
