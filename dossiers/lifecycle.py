@@ -58,6 +58,7 @@ class Recorded(models.TextChoices):
     OVERDUE = "overdue", _("Cảnh báo quá hạn")
     DOWNLOAD = "download", _("Cán bộ xem, tải giấy tờ")
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
+    REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
