@@ -151,6 +151,9 @@ def test_the_same_refused_callback_twice_records_one_refund(client, citizen, fee
         assert response.status_code == 200 and "refund_due" in response.content.decode()
     assert DossierEvent.objects.filter(dossier=fee_dossier, action=REFUND).count() == 1
     assert DossierEvent.objects.filter(dossier=fee_dossier, action=lifecycle.Action.PAY).count() == 1
+    client.force_login(citizen)
+    page = client.get(reverse("dossier_detail", args=[fee_dossier.public_id])).content.decode()
+    assert late.order_id in page and "sẽ được hoàn lại" in page
 
 
 @pytest.mark.django_db
