@@ -104,4 +104,14 @@ class AdminChangeAdmin(ReadOnlyAdmin):
     search_fields = ["actor_label", "object_repr", "object_id"]
 
 
-admin.site.register([Document, Payment, Rating, OutboxMessage])
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payments by state: `refund_due` lists the money to pay back (issue 20 item 4)."""
+
+    list_display = ["order_id", "dossier", "amount", "state", "refund_reason", "reference", "created_at", "paid_at"]
+    list_filter = ["state", "refund_reason", "provider"]
+    search_fields = ["order_id", "reference", "dossier__code"]
+    raw_id_fields = ["dossier"]
+
+
+admin.site.register([Document, Rating, OutboxMessage])

@@ -59,6 +59,7 @@ class Recorded(models.TextChoices):
     DOWNLOAD = "download", _("Cán bộ xem, tải giấy tờ")
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
     COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
+    REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
@@ -71,7 +72,7 @@ OPEN = frozenset(Status.open_statuses())
 STAFF_ONLY = DossierEvent.Audience.STAFF
 
 # Recorded actions whose comment is addressed to the applicant; every other recorded comment is internal.
-RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE})
+RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE, Recorded.REFUND_DUE})
 
 
 @dataclass(frozen=True)

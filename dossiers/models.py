@@ -329,6 +329,11 @@ class Dossier(models.Model):
     def national_status_code(self):
         return NATIONAL_STATUS_CODES.get(self.status)
 
+    @property
+    def payments_to_refund(self):
+        """Bank payments that did not settle the fee and are owed back (uses prefetched `payments`)."""
+        return [p for p in self.payments.all() if p.state == Payment.State.REFUND_DUE]
+
 
 class DossierSequence(models.Model):
     """Last dossier number given by an agency on a day; locked row makes codes gapless."""
@@ -509,12 +514,22 @@ class AdminChange(models.Model):
 
 
 class Payment(models.Model):
-    """A fee payment through a provider; `reference` is the provider's transaction id."""
+    """A fee payment through a provider; `reference` is the provider's transaction id.
+
+    One open (pending) payment per dossier and fee; money the bank took that does not settle the fee
+    it was started for is `refund_due` (cần hoàn tiền), never a second payment (issue 20 items 4, 5).
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", _("Chờ thanh toán")
         PAID = "paid", _("Đã thanh toán")
         FAILED = "failed", _("Không thành công")
+        REFUND_DUE = "refund_due", _("Cần hoàn tiền")
+
+    class RefundReason(models.TextChoices):
+        ALREADY_PAID = "already_paid", _("Phí, lệ phí đã được nộp bằng khoản khác")
+        FEE_CHANGED = "fee_changed", _("Số tiền khác mức phí hiện tại của hồ sơ")
+        NOT_PAYABLE = "not_payable", _("Hồ sơ không còn nhận nộp phí")
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(_("đơn vị thanh toán"), max_length=40)
@@ -525,11 +540,18 @@ class Payment(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
     raw = models.JSONField(_("thông báo của ngân hàng"), default=dict, blank=True)
+    refund_reason = models.CharField(_("lý do hoàn tiền"), max_length=20, choices=RefundReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("thanh toán")
         verbose_name_plural = _("thanh toán")
         ordering = ["-created_at"]
+        constraints = [
+            # A second "pay" click (or a concurrent one) reuses the open payment instead of opening another.
+            models.UniqueConstraint(fields=["dossier", "amount"], condition=models.Q(state="pending"),
+                                    name="payment_one_pending_per_fee",
+                                    violation_error_message=_("Hồ sơ đã có một khoản thanh toán đang chờ.")),
+        ]
 
     def __str__(self):
         return self.order_id

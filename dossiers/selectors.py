@@ -193,8 +193,8 @@ def desk_dossier(*, officer, code):
         Dossier.objects.visible_to(officer).exclude(status=Status.DRAFT)
         .select_related("procedure", "procedure__field", "receiving_agency", "handling_agency", "assignee",
                         "applicant")
-        .prefetch_related("documents", Prefetch("events", queryset=DossierEvent.objects.timeline()
-                                                .select_related("actor", "agency")))
+        .prefetch_related("documents", "payments", Prefetch("events", queryset=DossierEvent.objects.timeline()
+                                                            .select_related("actor", "agency")))
         .get(code=code)
     )
 

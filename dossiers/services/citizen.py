@@ -9,7 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -236,16 +236,38 @@ def dossier_fee_due(*, dossier):
 
 @transaction.atomic
 def payment_start(*, dossier, actor, return_url=""):
-    """A pending payment of the dossier's fee; returns (payment, URL where the citizen pays)."""
+    """The open payment of the dossier's fee, reused by a second click; returns (payment, URL to pay).
+
+    One pending payment per dossier and fee (issue 20 item 4): the dossier row lock serialises clicks,
+    and the `payment_one_pending_per_fee` constraint backs it should a writer skip the lock.
+    """
     locked = _locked_own(dossier, actor)
     if locked.fee_paid_at is not None:
         raise PaymentRefused(_("Phí, lệ phí của hồ sơ này đã được nộp."))
     if not dossier_fee_due(dossier=locked):
         raise PaymentRefused(_("Hồ sơ này hiện không có khoản phí cần nộp."))
     gateway = payments.provider()
-    payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
-                                     amount=locked.fee_amount)
+    open_payment = Payment.objects.filter(dossier=locked, amount=locked.fee_amount, state=Payment.State.PENDING)
+    payment = open_payment.first()
+    if payment is None:
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
+                                                 amount=locked.fee_amount)
+        except IntegrityError:
+            payment = open_payment.get()
     return payment, gateway.create_payment(payment, return_url=return_url)
+
+
+def _refund_reason(payment, dossier):
+    """Why a payment the bank settled must not settle the dossier's fee, or "" if it may (items 4, 5)."""
+    if dossier.fee_paid_at is not None:
+        return Payment.RefundReason.ALREADY_PAID
+    if payment.amount != dossier.fee_amount:
+        return Payment.RefundReason.FEE_CHANGED
+    if dossier.status not in PAYABLE:
+        return Payment.RefundReason.NOT_PAYABLE
+    return ""
 
 
 def payment_confirm(*, params, provider=None):
@@ -253,7 +275,9 @@ def payment_confirm(*, params, provider=None):
 
     Raises payments.InvalidSignature (logged) for unsigned or altered notifications and
     Payment.DoesNotExist for unknown orders. A verified payment marks the fee paid online; if the
-    dossier is waiting for payment it moves on (`Action.PAY`, actor SYSTEM). Returns the Payment.
+    dossier is waiting for payment it moves on (`Action.PAY`, actor SYSTEM). A payment settles only
+    the fee it was started for, once: otherwise it becomes `refund_due`, audited with its reason
+    (issue 20 items 4, 5). Returns the Payment.
     """
     gateway = provider or payments.provider()
     try:
@@ -264,7 +288,9 @@ def payment_confirm(*, params, provider=None):
         raise
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(order_id=notification.order_id, provider=gateway.name)
-        if payment.state != Payment.State.PENDING:
+        # A "cancelled" return may precede the bank's success callback: money taken is never dropped.
+        reopened = payment.state == Payment.State.FAILED and notification.success
+        if payment.state != Payment.State.PENDING and not reopened:
             return payment
         if notification.amount != payment.amount:
             logger.warning("payment %s: amount %s does not match %s", payment.order_id, notification.amount,
@@ -276,14 +302,22 @@ def payment_confirm(*, params, provider=None):
             payment.state = Payment.State.FAILED
             payment.save(update_fields=["state", "raw", "reference"])
             return payment
+        dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
+        data = {"order_id": payment.order_id, "amount": payment.amount, "reference": payment.reference}
+        reason = _refund_reason(payment, dossier)
+        if reason:
+            payment.state, payment.refund_reason = Payment.State.REFUND_DUE, reason
+            payment.save(update_fields=["state", "raw", "reference", "refund_reason"])
+            logger.warning("payment %s settled but refused (%s): refund due", payment.order_id, reason)
+            lifecycle.record(dossier=dossier, action=lifecycle.Recorded.REFUND_DUE, actor=None,
+                             data={**data, "reason": str(reason), "fee_amount": dossier.fee_amount})
+            return payment
         payment.state, payment.paid_at = Payment.State.PAID, now
         payment.save(update_fields=["state", "raw", "reference", "paid_at"])
-        dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
 
         def mark_paid(locked):
             locked.fee_paid_online, locked.fee_paid_at = True, now
 
-        data = {"order_id": payment.order_id, "amount": payment.amount, "reference": payment.reference}
         if dossier.status == Status.AWAITING_PAYMENT:
             lifecycle.apply(dossier=dossier, action=lifecycle.Action.PAY, actor=None, data=data, change=mark_paid)
         else:

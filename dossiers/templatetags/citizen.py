@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dossiers.lifecycle import Action
+from dossiers.lifecycle import Action, Recorded
 
 register = template.Library()
 
@@ -27,6 +27,7 @@ PLAIN_WORDS = {
     Action.STOP: gettext_lazy("Cơ quan dừng xử lý hồ sơ."),
     "rate": gettext_lazy("Ông/Bà đã đánh giá mức độ hài lòng."),
     "collect_fee": gettext_lazy("Đã nộp phí, lệ phí tại Bộ phận Một cửa."),
+    Recorded.REFUND_DUE: gettext_lazy("Một khoản thanh toán không được ghi nhận vào phí của hồ sơ và sẽ được hoàn lại."),
 }
 
 

@@ -142,7 +142,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
 
 
 ACTION_LABELS = {
-    **{str(a): a.label for a in lifecycle.Action},
+    **{str(a): a.label for a in lifecycle.Action}, **{str(r): r.label for r in lifecycle.Recorded},
     "complete_supplement": lifecycle.Action.SUPPLEMENT.label, "record_payment": lifecycle.Action.PAY.label,
     "upload_result": gettext_lazy("Tải lên kết quả"), "late_letter": gettext_lazy("Thư xin lỗi và hẹn lại ngày trả"),
     "collect_fee": lifecycle.Recorded.COLLECT_FEE.label,

@@ -22,7 +22,7 @@ ALTER TABLE dossiers_dossierevent ENABLE TRIGGER dossiers_event_append_only;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("dossiers", "0007_sms_message_id"),
+        ("dossiers", "0008_payment_once_per_fee_refund_due"),
     ]
 
     operations = [
