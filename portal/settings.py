@@ -123,12 +123,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker, result backend and Django cache. `redis://host:port/db` or `unix:///path?db=0`.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Prefix of every broker and cache key, for sites (or test runs: tests/settings.py) sharing one database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="")
 CACHES = {
     "default": {
         # Django's RedisCache, except that Redis down is a cache miss, not a 500 (portal/cache.py).
         "BACKEND": "portal.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "motcua",
+        "KEY_PREFIX": f"{REDIS_KEY_PREFIX}motcua",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
@@ -270,6 +272,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     # Connecting inside a publish: one attempt, no retry loop.
     "max_retries": 0,
+    # Queues, unacknowledged-task records and control messages: a worker sees only its own prefix's.
+    "global_keyprefix": REDIS_KEY_PREFIX,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # Seconds a process publishes no task after the broker failed (portal/celery.py publish; the relays catch up).
