@@ -43,7 +43,7 @@ def test_a_foreign_worker_on_the_sites_default_queue_does_not_take_a_tests_task(
 
     from portal.celery import app
 
-    site = Celery("site", broker=celery_broker_url(SITE_REDIS_URL))
+    site = Celery("site", broker=celery_broker_url(SITE_REDIS_URL), set_as_current=False)
     purge_broker()
     with open(tmp_path / "foreign.log", "w+") as foreign_log, open(tmp_path / "suite.log", "w+") as suite_log:
         foreign, _ = start_celery_worker(foreign_log, control=site, **site_environment())
