@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from portal.embedded import celery_broker_url
 
@@ -286,6 +287,20 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
 }
 CELERY_RESULT_EXPIRES = timedelta(days=2)
+# One queue per kind of work, each with its own workers (scripts/run_demo.py, docker-compose.yml), so a
+# burst of 20-70 s report builds never holds up citizens' notifications (issue 20 item 8).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("notifications", "statistics", "reports", CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {
+    # SMS and e-mail (the outbox) and the leaders' morning digest.
+    "dossiers.tasks.*": {"queue": "notifications"},
+    # Monthly statistics: compute, recompute, the nightly and month-end runs.
+    "reports.compute_*": {"queue": "statistics"},
+    "reports.close_previous_month": {"queue": "statistics"},
+    # Monthly reports to the province (HTML, PDF, XLSX appendix).
+    "reports.build_monthly_report": {"queue": "reports"},
+    "reports.requeue_monthly_reports": {"queue": "reports"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
