@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from portal.embedded import celery_broker_url
 
@@ -123,12 +124,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker, result backend and Django cache. `redis://host:port/db` or `unix:///path?db=0`.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Prefix of every broker and cache key, for sites (or test runs: tests/settings.py) sharing one database.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="")
 CACHES = {
     "default": {
         # Django's RedisCache, except that Redis down is a cache miss, not a 500 (portal/cache.py).
         "BACKEND": "portal.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "motcua",
+        "KEY_PREFIX": f"{REDIS_KEY_PREFIX}motcua",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
@@ -272,6 +275,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     # Connecting inside a publish: one attempt, no retry loop.
     "max_retries": 0,
+    # Queues, unacknowledged-task records and control messages: a worker sees only its own prefix's.
+    "global_keyprefix": REDIS_KEY_PREFIX,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # Seconds a process publishes no task after the broker failed (portal/celery.py publish; the relays catch up).
@@ -284,6 +289,20 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
 }
 CELERY_RESULT_EXPIRES = timedelta(days=2)
+# One queue per kind of work, each with its own workers (scripts/run_demo.py, docker-compose.yml), so a
+# burst of 20-70 s report builds never holds up citizens' notifications (issue 20 item 8).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("notifications", "statistics", "reports", CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {
+    # SMS and e-mail (the outbox) and the leaders' morning digest.
+    "dossiers.tasks.*": {"queue": "notifications"},
+    # Monthly statistics: compute, recompute, the nightly and month-end runs.
+    "reports.compute_*": {"queue": "statistics"},
+    "reports.close_previous_month": {"queue": "statistics"},
+    # Monthly reports to the province (HTML, PDF, XLSX appendix).
+    "reports.build_monthly_report": {"queue": "reports"},
+    "reports.requeue_monthly_reports": {"queue": "reports"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -28,12 +28,13 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
 * satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all.
 """
 
+import functools
 import logging
 import zlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -272,13 +273,34 @@ def month_publish(*, month, actor, published=True):
             PublishedMonth.objects.filter(month=first).delete()
 
 
+# A build unfinished this long is given up: the requeue stops trying it, a new request starts another.
+REPORT_BUILD_GIVE_UP_AFTER = timedelta(days=1)
+
+
 def monthly_report_request(*, month, actor):
-    """Create the report row and queue its rendering; returns the row."""
+    """The month's report: (the build already open, False), or (a new row, True) whose rendering is
+    queued on commit. One open build per month (issue 20 item 8): 30 clicks used to queue 30 builds of
+    20-70 s. The partial unique constraint decides between concurrent requests: the second insert waits
+    for the first and fails, and that request joins the first's row."""
     from reports.models import MonthlyReport
 
-    report = MonthlyReport.objects.create(month=month_start(month), created_by=actor)
-    transaction.on_commit(lambda: _queue_report_build(report.pk))
-    return report
+    first = month_start(month)
+    with transaction.atomic():
+        MonthlyReport.objects.filter(
+            month=first, ready=False, given_up=False, created_at__lt=timezone.now() - REPORT_BUILD_GIVE_UP_AFTER,
+        ).update(given_up=True)
+        for _attempt in range(3):  # the open build may finish between the failed insert and the read
+            try:
+                with transaction.atomic():
+                    report = MonthlyReport.objects.create(month=first, created_by=actor)
+            except IntegrityError:
+                report = MonthlyReport.objects.filter(month=first, ready=False, given_up=False).first()
+                if report is not None:
+                    return report, False
+                continue
+            transaction.on_commit(functools.partial(_queue_report_build, report.pk))
+            return report, True
+    raise RuntimeError(f"no open monthly report build for {first} could be created or joined")
 
 
 def _queue_report_build(report_id):
@@ -291,7 +313,7 @@ def _queue_report_build(report_id):
         logger.warning("monthly report %s not queued, left to the requeue: %s", report_id, exc)
 
 
-def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=timedelta(days=1)):
+def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=REPORT_BUILD_GIVE_UP_AFTER):
     """Queue again the reports requested but not built after `older_than_seconds` (their task never
     reached a worker, or was lost). Building is idempotent per row, so a report queued twice is built
     once. A report still unbuilt after `give_up_after` is left alone (its build keeps failing: the
@@ -300,7 +322,7 @@ def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=timedelta(d
 
     now = timezone.now()
     pending = list(MonthlyReport.objects.filter(
-        ready=False, created_at__lt=now - timedelta(seconds=older_than_seconds),
+        ready=False, given_up=False, created_at__lt=now - timedelta(seconds=older_than_seconds),
         created_at__gte=now - give_up_after).values_list("pk", flat=True))
     for report_id in pending:
         _queue_report_build(report_id)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -236,8 +237,13 @@ def report_create(request):
     if not form.is_valid():
         messages.error(request, _("Tháng không hợp lệ."))
         return redirect("reports:dashboard")
-    services.monthly_report_request(month=form.cleaned_data["month"], actor=request.user)
-    messages.success(request, _("Báo cáo đang được tạo; tải về khi có liên kết."))
+    report, created = services.monthly_report_request(month=form.cleaned_data["month"], actor=request.user)
+    if created:
+        messages.success(request, _("Báo cáo đang được tạo; tải về khi có liên kết."))
+    else:
+        messages.info(request, _("Báo cáo tháng này đang được tạo theo một yêu cầu trước (lúc %(time)s); "
+                                 "tải về khi có liên kết.") % {"time": date_format(
+                                     timezone.localtime(report.created_at), "H:i d/m/Y")})
     return redirect(f"{reverse('reports:dashboard')}?month={form.cleaned_data['month']:%Y-%m}#bao-cao")
 
 

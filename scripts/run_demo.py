@@ -1,4 +1,4 @@
-"""Run the demo: gunicorn (web), a Celery worker and Celery beat, until Ctrl-C.
+"""Run the demo: gunicorn (web), a Celery worker per queue and Celery beat, until Ctrl-C.
 
 Started by `make demo` (through bin/with-services, so DATABASE_URL and REDIS_URL are set).
 """
@@ -15,11 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST, PORT = os.environ.get("DEMO_HOST", "127.0.0.1"), os.environ.get("DEMO_PORT", "8000")
 
+
+def worker(queue, concurrency=1):
+    """A Celery worker of one queue (settings.CELERY_TASK_QUEUES): report builds and statistics never
+    hold up notifications (issue 20 item 8)."""
+    return [str(BIN / "celery"), "-A", "portal", "worker", "-Q", queue, "--loglevel", "INFO",
+            "--concurrency", str(concurrency), "--hostname", f"demo-{queue}@%h"]
+
+
 PROCESSES = {
     "web": [str(BIN / "gunicorn"), "portal.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", "2", "--threads", "4",
             "--access-logfile", "-", "--timeout", "60"],
-    "worker": [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel", "INFO", "--concurrency", "2",
-               "--hostname", "demo-worker@%h"],
+    "worker-notifications": worker("notifications", concurrency=2),
+    "worker-statistics": worker("statistics"),
+    "worker-reports": worker("reports"),
+    "worker-default": worker("celery"),
     "beat": [str(BIN / "celery"), "-A", "portal", "beat", "--loglevel", "INFO"],
 }
 

@@ -102,10 +102,11 @@ def procedure(agency):
 
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` process on the test database and the configured Redis.
+    """A real `celery worker` process on the test database and the suite's Redis (tests/settings.py),
+    consuming every queue.
 
     Tests using it must be marked `@pytest.mark.xdist_group("celery")` (make test runs with
-    --dist loadgroup), so one worker at a time consumes the shared queue, which is purged first.
+    --dist loadgroup), so one worker at a time consumes the test process's queues, purged first.
     Yields the worker's node name. (tests/processes.py starts workers with other settings.)
     """
     from django.conf import settings as django_settings

@@ -45,22 +45,28 @@ def tail_log(log):
     return log.read()[-3000:]
 
 
-def start_celery_worker(log, *, pool="solo", concurrency=1, **env):
-    """Start `celery worker --pool solo` (or another pool) with the current environment plus `env`; return
-    (process, node name) once it answers a ping. `log` is an open text file (w+) for its output."""
+def start_celery_worker(log, *, pool="solo", concurrency=1, control=None, **env):
+    """Start `celery worker --pool solo` (or another pool) consuming every queue (notifications,
+    statistics, reports, default) with the current environment plus `env`; return (process, node name)
+    once it answers a ping (sent through the `control` app, by default the suite's). `log` is an open
+    text file (w+) for its output."""
+    from django.conf import settings
+
     from portal.celery import app
 
+    control = control or app
+    queues = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     environment = {**os.environ, "DB_CONN_MAX_AGE": "0", "EMAIL_URL": "consolemail://", **env}
     process = subprocess.Popen(
         [str(BIN / "celery"), "-A", "portal", "worker", "--pool", pool, "--concurrency", str(concurrency),
-         "--hostname", name, "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+         "-Q", queues, "--hostname", name, "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     node = name.replace("%h", socket.gethostname())
     deadline = time.monotonic() + 60  # a loaded 2-core machine
     while time.monotonic() < deadline and process.poll() is None:
-        if any(node in reply for reply in app.control.ping(timeout=0.5) or []):
+        if any(node in reply for reply in control.control.ping(timeout=0.5) or []):
             return process, node
     process.kill()
     pytest.fail("celery worker did not answer:\n" + tail_log(log))
