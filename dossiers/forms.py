@@ -20,6 +20,11 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class RegistrationCodeForm(forms.Form):
+    code = forms.CharField(label=_("Mã xác nhận (6 chữ số)"), max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
 class RegistrationForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Mật khẩu"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -55,10 +60,8 @@ class RegistrationForm(forms.ModelForm):
         return value.strip() if value else value
 
     def clean_email(self):
-        email = (self.cleaned_data.get("email") or "").strip().lower() or None
-        if email and get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Thư điện tử này đã được dùng để đăng ký."))
-        return email
+        # Whether the address is taken is not said here (issue 20 item 12): see services/registration.py.
+        return (self.cleaned_data.get("email") or "").strip().lower() or None
 
     def clean_phone(self):
         raw = self.cleaned_data.get("phone")
@@ -67,9 +70,10 @@ class RegistrationForm(forms.ModelForm):
         phone = normalize_phone(raw)
         if not (len(phone) == 10 and phone.startswith("0")):
             raise forms.ValidationError(_("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."))
-        if get_user_model().objects.filter(phone=phone).exists():
-            raise forms.ValidationError(_("Số điện thoại này đã được dùng để đăng ký."))
         return phone
+
+    def validate_unique(self):
+        """No "already registered" errors: they would tell anyone which contacts have accounts."""
 
     def clean_id_number(self):
         value = (self.cleaned_data.get("id_number") or "").strip()

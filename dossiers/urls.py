@@ -7,6 +7,7 @@ from dossiers.views import accounts, audit, citizen
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
+    path("tai-khoan/dang-ky/xac-nhan/", accounts.register_confirm, name="register_confirm"),
     path("giam-sat/nhat-ky/", audit.event_log, name="audit_log"),
     path("giam-sat/nhat-ky-quan-tri/", audit.admin_log, name="admin_audit_log"),
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),

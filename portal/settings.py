@@ -382,6 +382,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self)"
 # Registrations allowed per client IP per hour (portal.ratelimit; fails open when Redis is down).
 REGISTER_RATE_LIMIT_PER_HOUR = env.int("REGISTER_RATE_LIMIT_PER_HOUR", default=10)
 # Password-reset requests per client IP per hour, and reset e-mails sent to one address per hour.
+# Registration codes (SMS or e-mail): minutes valid and wrong tries allowed (dossiers/services/registration.py).
+REGISTRATION_CODE_MINUTES = env.int("REGISTRATION_CODE_MINUTES", default=15)
+REGISTRATION_CODE_ATTEMPTS = env.int("REGISTRATION_CODE_ATTEMPTS", default=5)
 PASSWORD_RESET_RATE_LIMIT_PER_HOUR = env.int("PASSWORD_RESET_RATE_LIMIT_PER_HOUR", default=10)
 PASSWORD_RESET_MAILS_PER_HOUR = env.int("PASSWORD_RESET_MAILS_PER_HOUR", default=3)
 

@@ -72,6 +72,8 @@ MATRIX = {
     "home": {"kind": "public"},
     # A signed-in user is sent on from the sign-in and registration pages.
     "register": {"kind": "public", "ok": (200, 302), "also": [("post", "public")]},
+    # Without a pending registration the confirmation page sends everyone back to the form.
+    "register_confirm": {"kind": "public", "ok": (302,), "also": [("post", "public")]},
     "login": {"kind": "public", "ok": (200, 302), "also": [("post", "public")]},
     "logout": {"kind": "public", "method": "post", "ok": (302,)},
     "password_reset": {"kind": "public", "also": [("post", "public")]},

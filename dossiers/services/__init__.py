@@ -10,3 +10,4 @@ from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
 from dossiers.services.fees import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
+from dossiers.services.registration import *  # noqa: F403

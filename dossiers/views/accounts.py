@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers import services
 from dossiers.auth import lockout_identity
-from dossiers.forms import LoginForm, RegistrationForm
+from dossiers.forms import LoginForm, RegistrationCodeForm, RegistrationForm
 from portal import ratelimit
 
 
@@ -26,15 +26,34 @@ def register(request):
         return render(request, "429.html", status=429)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.account_register(
-            full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"],
-            phone=form.cleaned_data["phone"], id_number=form.cleaned_data["id_number"],
-            address=form.cleaned_data["address"], password=form.cleaned_data["password1"],
-        )
-        login(request, user, backend="dossiers.auth.EmailOrPhoneBackend")
-        messages.success(request, _("Đăng ký tài khoản thành công. Chào mừng bạn đến với Cổng Dịch vụ công."))
-        return redirect("home")
+        data = {name: form.cleaned_data[name] for name in ("full_name", "email", "phone", "id_number", "address")}
+        services.registration_start(session=request.session, data=data, password=form.cleaned_data["password1"])
+        return redirect("register_confirm")
     return render(request, "registration/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request):
+    """Step 2: the code sent by SMS or e-mail creates the account and signs in."""
+    sent_to = services.registration_pending(request.session)
+    if sent_to is None:
+        messages.info(request, _("Vui lòng điền thông tin đăng ký."))
+        return redirect("register")
+    form = RegistrationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_confirm(session=request.session, code=form.cleaned_data["code"])
+        except services.RegistrationFailed as failure:
+            if services.registration_pending(request.session) is None:
+                messages.error(request, failure.message)
+                return redirect("register")
+            form.add_error("code", failure.message)
+        else:
+            login(request, user, backend="dossiers.auth.EmailOrPhoneBackend")
+            messages.success(request, _("Đăng ký tài khoản thành công. Chào mừng bạn đến với Cổng Dịch vụ công."))
+            return redirect("home")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "registration/register_confirm.html", {"form": form, "sent_to": sent_to}, status=status)
 
 
 class LoginView(auth_views.LoginView):

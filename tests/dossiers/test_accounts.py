@@ -1,17 +1,36 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from dossiers.models import AgencyMembership, Role, User
+from dossiers.models import AgencyMembership, Role, SmsMessage, User
 from tests import factories
+
+
+def _code(text):
+    return re.search(r"\b(\d{6})\b", text).group(1)
+
+
+def _sms_to(phone):
+    return list(SmsMessage.objects.filter(phone=phone).order_by("id").values_list("text", flat=True))
+
+
+def _register(client, **fields):
+    data = {"full_name": "Trần Thị Bình", "phone": "", "email": "", "id_number": "", "address": "Xã Cẩm Bình",
+            "password1": "Ha-Tinh-2026-an-toan", "password2": "Ha-Tinh-2026-an-toan", **fields}
+    return client.post(reverse("register"), data)
 
 
 @pytest.mark.django_db
 def test_citizen_registers_with_phone_only_and_is_logged_in(client):
-    response = client.post(reverse("register"), {
-        "full_name": "Trần Thị Bình", "phone": "+84 912 345 678", "email": "", "id_number": "",
-        "address": "Xã Cẩm Bình", "password1": "Ha-Tinh-2026-an-toan", "password2": "Ha-Tinh-2026-an-toan",
-    })
+    response = _register(client, phone="+84 912 345 678")
+    assert response.status_code == 302 and response["Location"] == reverse("register_confirm")
+    assert not User.objects.filter(phone="0912345678").exists()  # not before the code
+    page = client.get(reverse("register_confirm")).content.decode()
+    assert "091****678" in page
+    [sms] = _sms_to("0912345678")
+    response = client.post(reverse("register_confirm"), {"code": _code(sms)})
     assert response.status_code == 302
     user = User.objects.get(phone="0912345678")
     assert user.email is None and user.full_name == "Trần Thị Bình"
@@ -28,7 +47,7 @@ def test_registration_errors_are_in_vietnamese_and_keep_the_input(client):
     })
     assert response.status_code == 200
     form = response.context["form"]
-    assert "Thư điện tử này đã được dùng để đăng ký." in form.errors["email"]
+    assert "email" not in form.errors  # taken or not is never said
     assert "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0." in form.errors["phone"]
     assert "Số định danh cá nhân gồm 12 chữ số." in form.errors["id_number"]
     assert 'value="Lê Văn C"' in response.content.decode()
@@ -147,3 +166,40 @@ def test_password_reset_requests_are_rate_limited_per_client(client, settings):
     settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR = 3
     codes = [client.post(reverse("password_reset"), {"email": f"x{i}@example.vn"}).status_code for i in range(5)]
     assert codes[:3] == [302, 302, 302] and codes[3:] == [429, 429]
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("taken", [{"email": "co-roi@example.vn"}, {"phone": "0912000111"}])
+def test_registration_answers_the_same_for_a_taken_contact(client, taken):
+    """Issue 20 item 12: a taken e-mail or phone gets the same answer as a new one; its owner is told."""
+    factories.UserFactory(email="co-roi@example.vn", phone="0912000111")
+    fresh = _register(client, **{k: v.replace("co-roi", "moi").replace("0912000111", "0912000222")
+                                 for k, v in taken.items()})
+    fresh_page = client.get(reverse("register_confirm"))
+    client.cookies.clear()
+    mail.outbox.clear()
+    same = _register(client, **taken)
+    same_page = client.get(reverse("register_confirm"))
+    assert (same.status_code, same["Location"]) == (fresh.status_code, fresh["Location"])
+    assert same_page.status_code == fresh_page.status_code == 200
+    assert same_page.context["form"].fields.keys() == fresh_page.context["form"].fields.keys()
+    notice = mail.outbox[0].body if "email" in taken else _sms_to("0912000111")[-1]
+    assert "đã có tài khoản" in notice and not re.search(r"\b\d{6}\b", notice)
+    # No code works for the taken contact: no second account.
+    for guess in ("000000", "123456"):
+        client.post(reverse("register_confirm"), {"code": guess})
+    assert User.objects.count() == 1  # the owner only
+
+
+@pytest.mark.django_db
+def test_registration_code_allows_a_few_tries_then_starts_over(client, settings):
+    _register(client, email="moi@example.vn")
+    code = _code(mail.outbox[0].body)
+    wrong = client.post(reverse("register_confirm"), {"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400 and "Mã xác nhận không đúng" in wrong.content.decode()
+    for _ in range(settings.REGISTRATION_CODE_ATTEMPTS - 1):
+        client.post(reverse("register_confirm"), {"code": "999999" if code != "999999" else "111111"})
+    late = client.post(reverse("register_confirm"), {"code": code})
+    assert late.status_code == 302 and late["Location"] == reverse("register")
+    assert not User.objects.filter(email="moi@example.vn").exists()

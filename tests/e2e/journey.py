@@ -47,7 +47,20 @@ def register(page, *, name, email, phone):
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Đăng ký").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận đăng ký")
+    page.get_by_label("Mã xác nhận (6 chữ số)").fill(registration_code(phone))
+    page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_text("Đăng ký tài khoản thành công.")).to_be_visible()
+
+
+def registration_code(phone):
+    """The code the sandbox SMS gateway received for `phone` (what the citizen reads on their phone)."""
+    import re
+
+    from dossiers.models import SmsMessage
+
+    text = SmsMessage.objects.filter(phone=phone).order_by("-id").values_list("text", flat=True).first()
+    return re.search(r"\b(\d{6})\b", text).group(1)
 
 
 def open_main_menu(page):

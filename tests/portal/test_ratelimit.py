@@ -34,11 +34,23 @@ def _registration(n):
             "password1": "Ha-Tinh-2026-an-toan", "password2": "Ha-Tinh-2026-an-toan"}
 
 
+def _confirm(client, n):
+    """Step 2 of registration: the code the sandbox SMS gateway received."""
+    import re
+
+    from dossiers.models import SmsMessage
+
+    text = SmsMessage.objects.filter(phone=f"0913{n:06d}").latest("id").text
+    assert client.post(reverse("register_confirm"), {"code": re.search(r"\b(\d{6})\b", text).group(1)}
+                       ).status_code == 302
+
+
 @pytest.mark.django_db
 def test_registration_is_limited_per_ip_with_a_vietnamese_429_page(client, settings):
     settings.REGISTER_RATE_LIMIT_PER_HOUR = 2
     for n in range(2):
         assert client.post(reverse("register"), _registration(n)).status_code == 302
+        _confirm(client, n)
         client.logout()
     response = client.post(reverse("register"), _registration(2))
     assert response.status_code == 429
@@ -54,6 +66,7 @@ def test_registration_still_works_when_redis_is_down(client, settings):
     settings.REGISTER_RATE_LIMIT_PER_HOUR = 1
     for n in range(2):
         assert client.post(reverse("register"), _registration(n)).status_code == 302
+        _confirm(client, n)
         client.logout()
     assert User.objects.count() == 2
 
