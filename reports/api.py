@@ -32,7 +32,7 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
   citizen are `received_assisted` and are NOT in `online_rate` (`online_rate_with_assisted` shows both).
 * `completed` = returned in the month; on time = local return date ≤ due date (an apology letter's new
   date does not count). `overdue_open` = open and past due at the end of the month (not while waiting
-  for a supplement).
+  for a supplement); for the month in progress, open and past due at the moment of computing.
 * `digitization_rate` = received dossiers with documents, none of them paper / received.
 * `reuse_rate` = dossiers that reused a wallet document / dossiers whose procedure has a required
   reusable document.

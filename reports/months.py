@@ -37,3 +37,19 @@ def month_bounds(first):
     tz = ZoneInfo(settings.TIME_ZONE)
     after = next_month(first)
     return datetime.combine(first, time(), tz), datetime.combine(after, time(), tz)
+
+
+def overdue_as_of(first, now=None):
+    """When "overdue open" is judged for the month starting `first`: (instant, day).
+
+    A closed month is judged at its end (open at the first instant of the next month, due before its
+    first day). The month in progress is judged now: open now, due before today — a dossier due later
+    this month is not overdue yet (issue 15: on 2 December every open dossier due in December counted).
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    _start, next_ts = month_bounds(first)
+    if next_ts <= now:
+        return next_ts, next_month(first)
+    return now, timezone.localdate(now)

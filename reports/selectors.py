@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.models import Document, Dossier, Rating
 from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
-from reports.months import month_bounds, month_start, next_month
+from reports.months import month_bounds, month_start, overdue_as_of
 
 GROUPS = ("agency", "district", "level", "province")
 # Defaults when no target row applies (province decision defaults from 2023; national indicator 3.3).
@@ -230,7 +230,7 @@ METRICS = {
     "completed": _("Đã giải quyết"),
     "completed_on_time": _("Giải quyết đúng hạn"),
     "completed_late": _("Giải quyết quá hạn"),
-    "overdue_open": _("Đang xử lý quá hạn cuối tháng"),
+    "overdue_open": _("Đang xử lý quá hạn (cuối tháng, hoặc tại lúc tính với tháng đang diễn ra)"),
     "digitized": _("Hồ sơ số hóa toàn bộ"),
     "not_digitized": _("Hồ sơ chưa số hóa toàn bộ"),
     "fee_due": _("Hồ sơ có phí, lệ phí"),
@@ -281,12 +281,13 @@ def metric_dossiers(*, user, month, metric, agency_id=None):
     if metric == "ratings_satisfied":
         return dossiers.filter(satisfied)
     if metric == "overdue_open":
+        as_of_ts, as_of_day = overdue_as_of(first)
         return dossiers.filter(
-            Q(closed_at__isnull=True) | Q(closed_at__gte=next_ts), received_at__lt=next_ts,
-            due_date__lt=next_month(first),
-        ).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=next_ts)).exclude(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_ts), received_at__lt=as_of_ts,
+            due_date__lt=as_of_day,
+        ).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=as_of_ts)).exclude(
             status__in=["draft", "submitted", "refused"]
-        ).exclude(clock_paused_at__lt=next_ts)
+        ).exclude(clock_paused_at__lt=as_of_ts)
     raise KeyError(metric)
 
 

@@ -69,7 +69,8 @@ class MonthlyGroupSerializer(serializers.Serializer):
     completed_late = serializers.IntegerField()
     on_time_rate = _rate(_("completed_on_time / completed × 100."))
     late_rate = _rate(_("completed_late / completed × 100."))
-    overdue_open = serializers.IntegerField(help_text=_("Hồ sơ chưa kết thúc, quá hạn vào cuối tháng."))
+    overdue_open = serializers.IntegerField(help_text=_(
+        "Hồ sơ chưa kết thúc, quá hạn vào cuối tháng; với tháng đang diễn ra: quá hạn tại thời điểm tính."))
     processing_days_sum = serializers.IntegerField()
     avg_processing_days = serializers.FloatField(allow_null=True)
     digitized = serializers.IntegerField()

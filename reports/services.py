@@ -16,7 +16,7 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
                       late = completed - on time.
 * processing days     working days in (local received date, local returned date] by the province's
                       calendar, summed over completed dossiers (average = sum / completed).
-* overdue_open        state at the end of the month: received before it ended, not closed
+* overdue_open        state at the end of the month (now, for the month in progress): received, not closed
                       (returned/refused/withdrawn/stopped) by then, due_date before the first day of
                       the next month, and not waiting for a supplement (clock paused) at that time.
 * digitized           received dossiers with at least one document other than the result and no
@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.celery import QueueUnavailable, publish
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
-from reports.months import month_bounds, month_start, next_month  # noqa: F401 (re-exported)
+from reports.months import month_bounds, month_start, next_month, overdue_as_of  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -105,17 +105,18 @@ completed AS (
     GROUP BY d.receiving_agency_id
 ),
 overdue AS (
-    -- Open at the month's end (received before it, not closed by then): the GiST index on
+    -- Open at the month's end (received before it, not closed by then), or now for the month in progress
+    -- (months.overdue_as_of): the GiST index on
     -- tstzrange(received_at, closed_at, '(]') (dossier_open_span_idx) answers "@> end of month" without scanning history.
     SELECT d.receiving_agency_id AS agency_id, count(*) AS overdue_open
     FROM dossiers_dossier d
     WHERE d.received_at IS NOT NULL
       AND tstzrange(d.received_at, CASE WHEN d.closed_at < d.received_at THEN d.received_at ELSE d.closed_at END,
-                    '(]') @> %(next_ts)s::timestamptz
-      AND d.due_date < %(next)s
-      AND (d.returned_at IS NULL OR d.returned_at >= %(next_ts)s)
+                    '(]') @> %(as_of_ts)s::timestamptz
+      AND d.due_date < %(as_of_day)s
+      AND (d.returned_at IS NULL OR d.returned_at >= %(as_of_ts)s)
       AND d.status NOT IN ('draft', 'submitted', 'refused')
-      AND NOT (d.clock_paused_at IS NOT NULL AND d.clock_paused_at < %(next_ts)s)
+      AND NOT (d.clock_paused_at IS NOT NULL AND d.clock_paused_at < %(as_of_ts)s)
     GROUP BY d.receiving_agency_id
 ),
 rated AS (
@@ -179,8 +180,10 @@ def month_compute(*, month):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, first.year * 12 + first.month])
         calendar_from, ordinals = _calendar_params(cursor, first, start_ts, next_ts)
+        as_of_ts, as_of_day = overdue_as_of(first)
         params = {
             "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
+            "as_of_ts": as_of_ts, "as_of_day": as_of_day,
             "tz": settings.TIME_ZONE, "calendar_from": calendar_from, "ordinals": ordinals,
         }
         cursor.execute(COMPUTE_SQL, params)
