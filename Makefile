@@ -32,6 +32,7 @@ test: install
 
 check: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(RUN) $(PY) manage.py makemigrations --check --dry-run
 
 ## make backup: pg_dump of the database + tar of the stored files into var/backups/<timestamp>/.

@@ -81,16 +81,18 @@ def queue_messages(messages):
     transaction.on_commit(lambda: dispatch(keys))
 
 
+# By name: the worker module (dossiers.tasks) imports this one, never the other way round.
+SEND_TASK = "dossiers.tasks.send_outbox_message"
+
+
 def _publish(keys):
     """Enqueue one send task per key (`portal.celery.publish`: no retry, and nothing at all for a while
     after the broker failed). Returns how many were handed over before the broker failed, if it did;
     the rest wait in the outbox for the relay."""
-    from dossiers.tasks import send_outbox_message
-
     published = 0
     try:
         for key in keys:
-            publish(send_outbox_message, key)
+            publish(SEND_TASK, key)
             published += 1
     except QueueUnavailable as exc:
         logger.warning("broker unavailable, %d notification(s) left to the relay: %s", len(keys) - published, exc)

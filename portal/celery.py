@@ -24,6 +24,10 @@ _skip_until = 0.0
 def publish(task, *args):
     """Send `task(*args)` once, without Celery's retry loop; returns its AsyncResult.
 
+    `task` is the task's registered name ("reports.build_monthly_report"): web code publishes by name,
+    so the services never import the worker modules that import them back (no import circle, checked
+    by import-linter in `make check`). A task object is accepted too.
+
     Raises QueueUnavailable instead of whatever the broker raised. A broker that hangs rather than
     refuses (a paused Redis) costs its socket timeout on every publish, so after a failure the process
     sends nothing for BROKER_RETRY_SECONDS and raises at once: callers keep the work for a relay (the
@@ -35,6 +39,8 @@ def publish(task, *args):
     if time.monotonic() < _skip_until:
         raise QueueUnavailable("the broker failed a moment ago")
     try:
+        if isinstance(task, str):
+            return app.send_task(task, args=list(args), retry=False)
         return task.apply_async(args=list(args), retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker error: the caller decides what waits
         _skip_until = time.monotonic() + settings.BROKER_RETRY_SECONDS

@@ -216,10 +216,8 @@ class RecomputeNotQueued(Exception):
 def recompute_start(*, start, end):
     """Queue the recomputation of the months from `start` to `end`; returns the Celery task id.
     RecomputeNotQueued when the broker does not take it (nothing is queued, the old rows stay)."""
-    from reports.tasks import compute_range
-
     try:
-        return publish(compute_range, str(month_start(start)), str(month_start(end))).id
+        return publish("reports.compute_range", str(month_start(start)), str(month_start(end))).id
     except QueueUnavailable as exc:
         logger.warning("recompute not queued: %s", exc)
         raise RecomputeNotQueued from exc
@@ -308,10 +306,9 @@ def monthly_report_request(*, month, actor):
 
 def _queue_report_build(report_id):
     """Best effort: with the broker down the row waits, unbuilt, for `monthly_reports_requeue`."""
-    from reports.tasks import build_monthly_report
 
     try:
-        publish(build_monthly_report, report_id)
+        publish("reports.build_monthly_report", report_id)
     except QueueUnavailable as exc:
         logger.warning("monthly report %s not queued, left to the requeue: %s", report_id, exc)
 
