@@ -21,6 +21,15 @@ def dossier_for_citizen(*, user, public_id):
     return Dossier.objects.visible_to(user).filter(applicant=user).select_related("procedure").get(public_id=public_id)
 
 
+def document_named(documents, value):
+    """The document whose id the citizen sent (`remove=<id>`) among `documents`, or None for anything
+    else (`abc`, another dossier's id). Issue 20 item 9: `remove=abc` was a 500."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    return documents.filter(pk=int(value)).first()
+
+
 def dossier_detail(*, user, public_id):
     """One dossier anyone entitled may read (applicant, the agency's officers), with events and files."""
     return (
