@@ -11,6 +11,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 # Records (dossiers, events, deadlines): MotCua's data starts after 2000; a day past 2099 is a typo.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
@@ -37,3 +38,15 @@ class BoundedDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
         self.validators.append(lambda day: check_day(day, first=first, last=last))
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An API moment whose day (as written) lies in [FIRST_DAY, LAST_DAY]; checked before DRF's time zone
+    step, which itself overflows on 0001-01-01T00:00 (no UTC for it)."""
+
+    def enforce_timezone(self, value):
+        try:
+            check_day(value.date())
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return super().enforce_timezone(value)

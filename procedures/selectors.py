@@ -37,7 +37,8 @@ def due_date_explain(*, received_at, days):
     Raises a translated ValidationError when the receipt or the deadline falls outside the days MotCua
     handles (portal.dates; near 9999-12-31 the count overflowed: issue 20 item 9).
     """
-    check_day(timezone.localtime(received_at).date() if timezone.is_aware(received_at) else received_at.date())
+    # The day as written, before any conversion: 0001-01-01T00:00+07:00 has no UTC (year 0).
+    check_day(received_at.date())
     result = working_calendar().due_date(received_at, days)
     if result.due_date and result.due_date > LAST_DAY:
         raise ValidationError(

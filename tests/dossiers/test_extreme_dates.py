@@ -100,7 +100,8 @@ def test_calculator_refuses_a_deadline_after_the_last_day(client):
 
 
 @pytest.mark.parametrize("moment", ["9999-12-31T10:00", "9999-12-31T23:59+07:00", "9999-12-31T23:00-07:00",
-                                    "0001-01-01T00:00+07:00", "0001-01-01T12:00", "1999-12-31T10:00"])
+                                    "0001-01-01T00:00+07:00", "0001-01-01T12:00", "0001-01-01T00:00:00",
+                                    "1999-12-31T10:00", "2099-12-31T23:59:59-12:00"])
 def test_calculator_api_refuses_a_receipt_out_of_range(client, moment):
     response = client.get(CALCULATOR_API, {"received_at": moment, "days": 0})
     assert response.status_code == 400
