@@ -166,6 +166,13 @@ def _document_rows(dossier, wallet, errors):
     return rows
 
 
+def _named_or_404(documents, value):
+    try:
+        return selectors.document_named(documents, value)
+    except Document.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 NOT_REMOVED = gettext_lazy("Không tìm thấy giấy tờ cần gỡ bỏ; hồ sơ không thay đổi.")
 
 
@@ -175,7 +182,7 @@ def _handle_documents_post(request, dossier):
     errors = {}
     requirements = {r.pk: r for r in dossier.procedure.documents.all()}
     if request.POST.get("remove"):
-        document = selectors.document_named(dossier.documents, request.POST["remove"])
+        document = _named_or_404(dossier.documents, request.POST["remove"])
         if document is None:
             errors.setdefault(0, []).append(NOT_REMOVED)
         else:
@@ -304,7 +311,7 @@ def supplement(request, public_id):
             except uploads.UploadRefused as refusal:
                 errors.append(refusal.message)
         if request.POST.get("remove"):
-            document = selectors.document_named(dossier.documents.filter(is_supplement=True), request.POST["remove"])
+            document = _named_or_404(dossier.documents.filter(is_supplement=True), request.POST["remove"])
             if document is None:
                 errors.append(NOT_REMOVED)
             else:
