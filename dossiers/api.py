@@ -107,8 +107,9 @@ class DossierDetail(CitizenAPIView):
 
     @extend_schema(parameters=[REF],
         summary="Lưu dữ liệu tờ khai của bản nháp",
-        description="Lưu các trường gửi lên (kể cả trường sai, để không mất dữ liệu); trả 400 kèm `form_errors` "
-                    "nếu có trường không hợp lệ. Trường không gửi giữ nguyên.",
+        description="Lưu các trường hợp lệ gửi lên; trường không hợp lệ (quá dài, số ngoài giới hạn, ngày ngoài "
+                    "1900–2099) không được lưu, bản nháp giữ giá trị trước đó, và trả 400 kèm `form_errors`. "
+                    "Trường không gửi giữ nguyên.",
         request=serializers.FormDataInput, responses={200: serializers.DossierDetailSerializer, **ERRORS},
     )
     def patch(self, request, ref):

@@ -6,6 +6,7 @@ JSON with translated messages: 400 bad input, 403 role, 404 not visible, 409 lif
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -91,10 +92,13 @@ class QueueView(APIView):
         operation_id="desk_queue",
         summary="Hàng đợi Một cửa / Desk queue",
         parameters=[OpenApiParameter("tab", enum=list(selectors.TABS_BY_SLUG)), OpenApiParameter("after"),
-                    OpenApiParameter("q"), OpenApiParameter("procedure", int), OpenApiParameter("channel")],
-        responses=inline_serializer("DeskQueuePage", {
+                    OpenApiParameter("q"), OpenApiParameter("procedure", int), OpenApiParameter("field", int),
+                    OpenApiParameter("channel"), OpenApiParameter("applicant"),
+                    OpenApiParameter("date_from", OpenApiTypes.DATE, description="2000-01-01 … 2099-12-31"),
+                    OpenApiParameter("date_to", OpenApiTypes.DATE, description="2000-01-01 … 2099-12-31")],
+        responses={200: inline_serializer("DeskQueuePage", {
             "results": DeskDossierSerializer(many=True), "next": serializers.CharField(allow_null=True),
-            "counts": serializers.DictField(child=serializers.IntegerField())}),
+            "counts": serializers.DictField(child=serializers.IntegerField())}), 400: ErrorSerializer},
     )
     def get(self, request):
         if not selectors.officer_agency_ids(request.user):
@@ -103,8 +107,9 @@ class QueueView(APIView):
         if tab not in selectors.TABS_BY_SLUG:
             raise Http404
         form = QueueFilterForm(request.query_params)
-        filters = form.cleaned_data if form.is_valid() else {}
-        page = selectors.dossier_queue(officer=request.user, tab=tab, filters=filters,
+        if not form.is_valid():  # e.g. a day out of range (issue 20 item 9)
+            return Response({"detail": str(_invalid()), "errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        page = selectors.dossier_queue(officer=request.user, tab=tab, filters=form.cleaned_data,
                                        after=request.query_params.get("after"))
         return Response({"results": DeskDossierSerializer(page.rows, many=True).data, "next": page.next_cursor,
                          "counts": selectors.queue_counts(officer=request.user)})

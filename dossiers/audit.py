@@ -22,22 +22,22 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.lifecycle import Action, Recorded
 from dossiers.models import AdminChange, DossierEvent
+from portal.dates import BoundedDateField
 from portal.privacy import mask_personal_ids
 
 PAGE_SIZE = 50
 # Status changes, then audited actions that change no status (file accesses among them).
 ACTION_CHOICES = list(Action.choices) + list(Recorded.choices)
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class _PeriodSearchForm(forms.Form):
     """What both audit searches share: a period of days and the keyset cursor (`before`)."""
 
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-                                help_text=_("Định dạng ngày/tháng/năm, ví dụ 01/07/2025."),
-                                widget=forms.DateInput(format="%d/%m/%Y"))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-                              help_text=_("Định dạng ngày/tháng/năm."), widget=forms.DateInput(format="%d/%m/%Y"))
+    date_from = BoundedDateField(label=_("Từ ngày"), required=False,
+                                 help_text=_("Định dạng ngày/tháng/năm, ví dụ 01/07/2025."),
+                                 widget=forms.DateInput(format="%d/%m/%Y"))
+    date_to = BoundedDateField(label=_("Đến ngày"), required=False,
+                               help_text=_("Định dạng ngày/tháng/năm."), widget=forms.DateInput(format="%d/%m/%Y"))
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):

@@ -22,6 +22,16 @@ def dossier_for_citizen(*, user, public_id):
     return Dossier.objects.visible_to(user).filter(applicant=user).select_related("procedure").get(public_id=public_id)
 
 
+def document_named(documents, value):
+    """The document whose id the citizen sent (`remove=<id>`) among `documents`; None when `value` is not
+    an id at all (`abc`: issue 20 item 9, it was a 500). Raises Document.DoesNotExist for an id that is not
+    among them (another citizen's document: not revealed, a 404 like every foreign object)."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    return documents.get(pk=int(value))
+
+
 def dossier_detail(*, user, public_id):
     """One dossier anyone entitled may read (applicant, the agency's officers), with events and files."""
     return (

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Channel, User
+from portal.dates import BoundedDateField
 from portal.text import CleanCharField
 from portal.widgets import LongSelect
 from procedures.models import Agency
@@ -71,8 +72,8 @@ class PaymentRequestForm(VersionForm):
 
 
 class LateLetterForm(VersionForm):
-    new_due_date = forms.DateField(label=_("Ngày hẹn trả mới"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                   widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    new_due_date = BoundedDateField(label=_("Ngày hẹn trả mới"),
+                                    widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     reason = forms.CharField(label=_("Lý do trễ hạn"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
@@ -110,10 +111,10 @@ class QueueFilterForm(forms.Form):
     procedure = forms.IntegerField(label=_("Thủ tục"), required=False, widget=forms.Select)
     field = forms.IntegerField(label=_("Lĩnh vực"), required=False, widget=forms.Select)
     channel = forms.ChoiceField(label=_("Kênh nộp"), required=False, choices=[("", _("Tất cả"))] + Channel.choices)
-    date_from = forms.DateField(label=_("Nộp từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_from = BoundedDateField(label=_("Nộp từ ngày"), required=False,
+                                 widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_to = BoundedDateField(label=_("Đến ngày"), required=False,
+                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     applicant = forms.CharField(label=_("Người nộp"), required=False, max_length=100)
 
     def __init__(self, *args, procedures=(), fields=(), **kwargs):

@@ -1,9 +1,11 @@
 """Read-only catalogue API (anonymous allowed) and the due-date calculator."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -85,5 +87,8 @@ class DueDateApi(ReadOnlyPublic, APIView):
     def get(self, request):
         query = DueDateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        result = selectors.due_date_explain(**query.validated_data)
+        try:
+            result = selectors.due_date_explain(**query.validated_data)
+        except DjangoValidationError as error:  # a day out of range (issue 20 item 9)
+            raise ValidationError({"received_at": error.messages}) from error
         return Response(DueDateSerializer(result).data)

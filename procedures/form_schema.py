@@ -7,6 +7,8 @@ A schema is a JSON list of fields::
       "choices": [["nam", "Nam"], ["nu", "Nữ"]]}]
 
 `choices` items are strings (value = label), [value, label] pairs or {"value", "label"} objects.
+Optional bounds (issue 20 items 9 and 13): `max_length` for text types (at most TEXT_LIMITS), `min` and
+`max` for numbers (default 0 and NUMBER_MAX); dates lie in 1900–2099 (portal.dates).
 
 Contract used by other apps (the citizen wizard): `validate_schema(schema) -> list[str]` (empty when
 valid) and `build_form_class(schema) -> forms.Form subclass` whose `cleaned_data` holds JSON-safe
@@ -15,15 +17,21 @@ values (dates as ISO strings, numbers as int or str of a Decimal).
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.dates import EARLIEST_DAY, LAST_DAY, check_day
 from portal.text import CleanCharField
 
 FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
-_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices"}
+_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices", "max_length", "min", "max"}
+# Longest value per text type: (default, the most a schema may allow). Bounds every draft (item 13).
+TEXT_LIMITS = {"text": (500, 1000), "address": (500, 1000), "textarea": (4000, 5000)}
+# Numbers: non-negative and below 10^15 unless the schema says otherwise; 6 decimals at most.
+NUMBER_MIN, NUMBER_MAX, NUMBER_DECIMALS = 0, 10**15 - 1, 6
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 _ID_NUMBER = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0\d{9}$")
@@ -94,11 +102,36 @@ def validate_schema(schema):
                 errors.append(_("%(where)s: danh sách lựa chọn có giá trị trùng.") % {"where": where})
         elif choices not in (None, []):
             errors.append(_("%(where)s: chỉ kiểu choice mới có choices.") % {"where": where})
+        errors += _bound_errors(item, field_type, where)
+    return errors
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= NUMBER_MAX
+
+
+def _bound_errors(item, field_type, where):
+    """Problems of the optional `max_length`, `min` and `max` keys."""
+    errors = []
+    if "max_length" in item:
+        limit = TEXT_LIMITS.get(field_type, (0, 0))[1]
+        value = item["max_length"]
+        if not limit:
+            errors.append(_("%(where)s: chỉ trường văn bản mới có max_length.") % {"where": where})
+        elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+            errors.append(_("%(where)s: max_length phải là số nguyên từ 1 đến %(limit)s.")
+                          % {"where": where, "limit": limit})
+    for key in ("min", "max"):
+        if key in item and (field_type != "number" or not _is_number(item[key])):
+            errors.append(_("%(where)s: %(key)s chỉ dùng cho kiểu number và phải là một số có trị tuyệt đối "
+                            "không quá %(limit)s.") % {"where": where, "key": key, "limit": NUMBER_MAX})
+    if _is_number(item.get("min")) and _is_number(item.get("max")) and item["min"] > item["max"]:
+        errors.append(_("%(where)s: min phải nhỏ hơn hoặc bằng max.") % {"where": where})
     return errors
 
 
 class VietnameseDateField(forms.CharField):
-    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd); cleaned to an ISO string so it stores as JSON."""
+    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd) in 1900–2099; cleaned to an ISO string (JSON)."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -106,9 +139,10 @@ class VietnameseDateField(forms.CharField):
             return value
         for fmt in _DATE_FORMATS:
             try:
-                return datetime.strptime(value, fmt).date().isoformat()
+                day = datetime.strptime(value, fmt).date()
             except ValueError:
                 continue
+            return check_day(day, first=EARLIEST_DAY, last=LAST_DAY).isoformat()
         raise forms.ValidationError(_("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."), code="invalid")
 
     def widget_attrs(self, widget):
@@ -120,7 +154,25 @@ class VietnameseDateField(forms.CharField):
 
 
 class JsonNumberField(forms.DecimalField):
-    """A number, kept as int when whole and as a string otherwise (JSON-safe, exact)."""
+    """A number, kept as int when whole and as a string otherwise (JSON-safe, exact).
+
+    Bounded (issue 20 item 9): 1e999999 became a million-digit int that JSON could not write (a 500).
+    """
+
+    def __init__(self, *, min_value=NUMBER_MIN, max_value=NUMBER_MAX, **kwargs):
+        messages = {
+            "min_value": _("Giá trị không được nhỏ hơn %(limit_value)s."),
+            "max_value": _("Giá trị không được lớn hơn %(limit_value)s."),
+            "max_decimal_places": _("Chỉ nhập tối đa %(max)s chữ số sau dấu thập phân."),
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(min_value=Decimal(str(min_value)), max_value=Decimal(str(max_value)),
+                         decimal_places=NUMBER_DECIMALS,
+                         error_messages=messages, **kwargs)
+
+    def widget_attrs(self, widget):
+        # Any number of decimals up to the limit, as before (decimal_places would make it step=0.000001).
+        return {**super().widget_attrs(widget), "step": "any"}
 
     def clean(self, value):
         number = super().clean(value)
@@ -153,7 +205,7 @@ def _form_field(spec):
     common = {"label": spec["label"], "required": required, "help_text": spec.get("help", ""),
               "error_messages": messages}
     if field_type == "number":
-        return JsonNumberField(**common)
+        return JsonNumberField(min_value=spec.get("min", NUMBER_MIN), max_value=spec.get("max", NUMBER_MAX), **common)
     if field_type == "date":
         # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
         return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
@@ -166,12 +218,13 @@ def _form_field(spec):
     if field_type == "phone":
         return DigitsField(regex=_PHONE, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
                                                                        "autocomplete": "tel"}), **common)
+    max_length = spec.get("max_length") or TEXT_LIMITS.get(field_type, TEXT_LIMITS["text"])[0]
     if field_type == "textarea":
-        return CleanCharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        return CleanCharField(max_length=max_length, widget=forms.Textarea(attrs={"rows": 4}), **common)
     if field_type == "address":
-        return CleanCharField(max_length=500, widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-                               **common)
-    return CleanCharField(max_length=500, **common)
+        return CleanCharField(max_length=max_length,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}), **common)
+    return CleanCharField(max_length=max_length, **common)
 
 
 def build_form_class(schema):

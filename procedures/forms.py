@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import BoundedDateField
 from procedures.calendar import MAX_DAYS
 from procedures.models import AdministrativeUnit
 
@@ -13,8 +14,8 @@ from procedures.models import AdministrativeUnit
 class DueDateForm(forms.Form):
     """Receipt date and time (separate inputs work without JavaScript on every phone) and a period."""
 
-    received_date = forms.DateField(
-        label=_("Ngày tiếp nhận"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    received_date = BoundedDateField(
+        label=_("Ngày tiếp nhận"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."),
                         "required": _("Vui lòng nhập ngày tiếp nhận.")},

@@ -4,9 +4,12 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from portal.dates import LAST_DAY, check_day
 from procedures.calendar import WorkingCalendar
 from procedures.models import AdministrativeUnit, Agency, CalendarException, Field, OnlineMode, Procedure
 from procedures.search import normalize, search_procedures, unaccented
@@ -29,8 +32,19 @@ def working_calendar():
 
 
 def due_date_explain(*, received_at, days):
-    """Due date and the explanation of each rule applied (see procedures.calendar)."""
-    return working_calendar().due_date(received_at, days)
+    """Due date and the explanation of each rule applied (see procedures.calendar).
+
+    Raises a translated ValidationError when the receipt or the deadline falls outside the days MotCua
+    handles (portal.dates; near 9999-12-31 the count overflowed: issue 20 item 9).
+    """
+    # The day as written, before any conversion: 0001-01-01T00:00+07:00 has no UTC (year 0).
+    check_day(received_at.date())
+    result = working_calendar().due_date(received_at, days)
+    if result.due_date and result.due_date > LAST_DAY:
+        raise ValidationError(
+            _("Hạn giải quyết sẽ sau ngày %(last)s: hãy chọn ngày tiếp nhận sớm hơn hoặc thời hạn ngắn hơn."),
+            code="date_range", params={"last": LAST_DAY.strftime("%d/%m/%Y")})
+    return result
 
 
 # --- catalogue ----------------------------------------------------------------------------------

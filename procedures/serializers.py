@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal.dates import BoundedDateTimeField
 from procedures.calendar import MAX_DAYS
 from procedures.models import AdministrativeUnit, Agency, FeeLine, Field, Procedure, RequiredDocument
 
@@ -66,7 +67,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
 
 
 class DueDateQuerySerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(
+    received_at = BoundedDateTimeField(
         help_text=_("Thời điểm tiếp nhận, ISO 8601 (giờ Việt Nam nếu không ghi múi giờ)"),
         error_messages={"invalid": _("Thời điểm không hợp lệ, dùng định dạng ISO 8601, ví dụ 2026-02-13T10:00.")},
     )

@@ -1,5 +1,6 @@
 """Public catalogue pages: search, procedure page, template download, due-date calculator."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -61,6 +62,9 @@ def due_date(request):
     form = DueDateForm(request.GET or None)
     result = None
     if form.is_valid():
-        result = selectors.due_date_explain(received_at=form.received_at(), days=form.cleaned_data["days"])
+        try:
+            result = selectors.due_date_explain(received_at=form.received_at(), days=form.cleaned_data["days"])
+        except ValidationError as error:  # the deadline would pass the last day handled
+            form.add_error("days", error)
     return render(request, "procedures/due_date.html", {"form": form, "result": result},
                   status=400 if form.is_bound and not form.is_valid() else 200)

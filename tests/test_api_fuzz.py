@@ -7,6 +7,7 @@ Hypothesis database is off, so a run is reproducible and short.
 """
 
 import collections
+import datetime as dt
 import itertools
 import os
 import re
@@ -32,6 +33,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, response_schema_conformance]
+
+# Issue 20 item 9: every parameter the schema declares a date or a date-time also gets the edges of the
+# calendar (0001-01-01, 9999-12-31 overflowed the day after it) and the edges of the range MotCua takes.
+EDGE_DAYS = st.sampled_from([dt.date.min, dt.date.max, dt.date(1999, 12, 31), dt.date(2000, 1, 1),
+                             dt.date(2099, 12, 31), dt.date(2100, 1, 1)]) | st.dates()
+schemathesis.openapi.format("date", EDGE_DAYS.map(dt.date.isoformat))
+schemathesis.openapi.format("date-time", st.tuples(
+    EDGE_DAYS, st.sampled_from(["00:00:00", "23:59:59", "09:00:00+07:00", "00:00:00+14:00", "23:59:59-12:00"]),
+).map(lambda parts: f"{parts[0].isoformat()}T{parts[1]}"))
 
 
 @pytest.fixture

@@ -71,24 +71,30 @@ def dossier_start_online(*, procedure, agency, applicant):
 
 @transaction.atomic
 def dossier_save_form(*, dossier, actor, data):
-    """Save form values into the draft, valid or not, so nothing typed is lost.
+    """Save the valid form values into the draft, each bounded by its schema field.
 
-    Valid values are stored cleaned (dates ISO, numbers), invalid ones as typed. Returns
-    {field: [messages]} for the fields present in `data` that are not valid (missing keys are not
-    checked: a draft may be filled in several calls; submission checks everything).
+    Valid values are stored cleaned (dates ISO, numbers); an emptied field is stored empty (a draft
+    may be incomplete). A value its field refuses (5 MB of text, 1e100, -5, a day in 9999) is not
+    stored: the draft keeps its last value and the page shows what was typed, bound to the form
+    (issue 20 item 13). Returns {field: [messages]} for the fields present in `data` that are not
+    valid (missing keys are not checked: a draft may be filled in several calls; submission checks
+    everything).
     """
     locked = _locked_own(dossier, actor)
     _ensure_editable(locked)
     known = {spec.get("name") for spec in locked.procedure.form_schema if isinstance(spec, dict)}
     given = {key: value for key, value in data.items() if key in known}
-    merged = {**locked.form_data, **given}
-    form = form_for(locked, merged)
+    form = form_for(locked, {**locked.form_data, **given})
     form.is_valid()
+    saved = dict(locked.form_data)
     for key, value in given.items():
-        merged[key] = json_value(form.cleaned_data[key]) if key in form.cleaned_data else value
-    locked.form_data = merged
+        if key in form.cleaned_data:
+            saved[key] = json_value(form.cleaned_data[key])
+        elif value in ("", None):
+            saved[key] = ""
+    locked.form_data = saved
     locked.save(update_fields=["form_data", "updated_at"])
-    dossier.form_data = merged
+    dossier.form_data = saved
     return {key: list(errors) for key, errors in form.errors.items() if key in given}
 
 

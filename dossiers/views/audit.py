@@ -35,6 +35,11 @@ def _search(request, form, search):
     return rows, next_query
 
 
+def _status(form):
+    """400 when a filter is not valid (a day out of range, issue 20 item 9): the errors are on the page."""
+    return 400 if form.is_bound and not form.is_valid() else 200
+
+
 @require_GET
 @login_required
 def event_log(request):
@@ -48,7 +53,7 @@ def event_log(request):
         event.to_label = statuses.get(event.to_status, event.to_status)
     return render(request, "audit/event_log.html", {
         "form": form, "events": events, "next_query": next_query, "tab": "events",
-    })
+    }, status=_status(form))
 
 
 @require_GET
@@ -59,4 +64,4 @@ def admin_log(request):
     changes, next_query = _search(request, form, admin_change_search)
     return render(request, "audit/admin_log.html", {
         "form": form, "changes": changes, "next_query": next_query, "tab": "admin",
-    })
+    }, status=_status(form))

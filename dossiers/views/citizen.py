@@ -166,13 +166,27 @@ def _document_rows(dossier, wallet, errors):
     return rows
 
 
+def _named_or_404(documents, value):
+    try:
+        return selectors.document_named(documents, value)
+    except Document.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+NOT_REMOVED = gettext_lazy("Không tìm thấy giấy tờ cần gỡ bỏ; hồ sơ không thay đổi.")
+
+
 def _handle_documents_post(request, dossier):
-    """Apply removals, reuses and uploads from one POST; returns {requirement id: [messages]}."""
+    """Apply removals, reuses and uploads from one POST; returns {requirement id: [messages]}
+    (0: messages about no particular requirement)."""
     errors = {}
     requirements = {r.pk: r for r in dossier.procedure.documents.all()}
     if request.POST.get("remove"):
-        document = get_object_or_404(dossier.documents, pk=request.POST["remove"])
-        services.document_remove(dossier=dossier, actor=request.user, document=document)
+        document = _named_or_404(dossier.documents, request.POST["remove"])
+        if document is None:
+            errors.setdefault(0, []).append(NOT_REMOVED)
+        else:
+            services.document_remove(dossier=dossier, actor=request.user, document=document)
     if request.POST.get("reuse"):
         requirement_id, _sep, document_id = request.POST["reuse"].partition(":")
         requirement = requirements.get(int(requirement_id)) if requirement_id.isdigit() else None
@@ -208,7 +222,7 @@ def documents_step(request, public_id):
             return redirect("dossier_documents", dossier.public_id)
     wallet = selectors.wallet_documents(user=request.user)
     context = {"dossier": dossier, "rows": _document_rows(dossier, wallet, errors), "step": 3,
-               "has_errors": bool(errors)}
+               "has_errors": bool(errors), "general_errors": errors.get(0, [])}
     return render(request, "dossiers/documents_step.html", context, status=400 if errors else 200)
 
 
@@ -297,8 +311,11 @@ def supplement(request, public_id):
             except uploads.UploadRefused as refusal:
                 errors.append(refusal.message)
         if request.POST.get("remove"):
-            document = get_object_or_404(dossier.documents, pk=request.POST["remove"], is_supplement=True)
-            services.document_remove(dossier=dossier, actor=request.user, document=document)
+            document = _named_or_404(dossier.documents.filter(is_supplement=True), request.POST["remove"])
+            if document is None:
+                errors.append(NOT_REMOVED)
+            else:
+                services.document_remove(dossier=dossier, actor=request.user, document=document)
         if not errors and "send" in request.POST and form.is_valid():
             try:
                 services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"])

@@ -64,7 +64,9 @@ def queue(request):
     procedures = Procedure.objects.filter(agencies__in=agency_ids).distinct().only("id", "code", "name")
     fields = Field.objects.filter(procedures__agencies__in=agency_ids).distinct()
     form = QueueFilterForm(request.GET or None, procedures=procedures, fields=fields)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A filter that is not valid (a day out of range, issue 20 item 9) is shown next to its field, with a 400.
+    invalid = form.is_bound and not form.is_valid()
+    filters = {} if invalid or not form.is_bound else form.cleaned_data
     calendar = working_calendar()
     page = selectors.dossier_queue(officer=officer, tab=tab, filters=filters, after=request.GET.get("after"),
                                    calendar=calendar)
@@ -85,7 +87,7 @@ def queue(request):
         "specialists": selectors.specialists_of(agency_ids=agency_ids), "pick_label": _("Chọn hồ sơ"),
         # One reverse() for the page instead of one per row.
         "dossier_prefix": reverse("desk:dossier", args=["-"])[:-2],
-    })
+    }, status=400 if invalid else 200)
 
 
 @require_POST

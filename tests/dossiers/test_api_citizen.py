@@ -64,14 +64,14 @@ def test_whole_journey_through_the_api_with_token_auth(api, citizen, procedure, 
     assert second.status_code == 409 and second.data["detail"] == "Hồ sơ này đã được đánh giá."
 
 
-def test_invalid_form_data_is_kept_and_reported_in_vietnamese(api, citizen, agency):
+def test_invalid_form_data_is_reported_in_vietnamese_and_not_stored(api, citizen, agency):
     procedure = factories.ProcedureFactory(agencies=[agency], form_schema=[
         {"name": "id_number", "label": "Số CCCD", "type": "id_number", "required": True}])
     response = api.post("/api/v1/dossiers/", {"procedure": procedure.code, "agency": agency.code,
                                               "form_data": {"id_number": "12"}}, format="json")
     assert response.status_code == 400
     assert response.data["form_errors"] == {"id_number": ["Số định danh cá nhân gồm 12 chữ số."]}
-    assert Dossier.objects.get(applicant=citizen).form_data == {"id_number": "12"}
+    assert Dossier.objects.get(applicant=citizen).form_data == {}  # issue 20 item 13: not stored as typed
 
 
 def test_upload_refusal_is_a_translated_400(api, citizen, procedure):
