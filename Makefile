@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 RUN := bin/with-services
+# Every command but the tests runs with the demo's stated configuration (DEBUG off, plain http, a
+# generated secret key: bin/demo-env); the tests state theirs in tests/settings.py.
+DEMO := bin/demo-env $(RUN)
 
 .PHONY: demo test install migrate seed run check lint services-stop backup restore clean
 
@@ -15,16 +18,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 migrate: install
-	$(RUN) $(PY) manage.py migrate --noinput
+	$(DEMO) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(RUN) $(PY) manage.py seed_demo
-	$(RUN) $(PY) scripts/demo_data.py
+	$(DEMO) $(PY) manage.py seed_demo
+	$(DEMO) $(PY) scripts/demo_data.py
 
 ## make demo: install, migrate, load the demo province and data, run web + worker + beat.
 demo: seed
-	$(RUN) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(RUN) $(PY) scripts/run_demo.py
+	$(DEMO) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEMO) $(PY) scripts/run_demo.py
 
 ## make test: the whole suite on real PostgreSQL, Redis and Celery.
 test: install
@@ -33,16 +36,16 @@ test: install
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(RUN) $(PY) manage.py makemigrations --check --dry-run
+	$(DEMO) $(PY) manage.py makemigrations --check --dry-run
 
 ## make backup: pg_dump of the database + tar of the stored files into var/backups/<timestamp>/.
 backup: install
-	$(RUN) $(PY) scripts/backup.py backup
+	$(DEMO) $(PY) scripts/backup.py backup
 
 ## make restore BACKUP=var/backups/<timestamp>: DROP the database and restore it and the files (asks first).
 restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 2; }
-	$(RUN) $(PY) scripts/backup.py restore $(BACKUP)
+	$(DEMO) $(PY) scripts/backup.py restore $(BACKUP)
 
 services-stop:
 	$(PY) -m portal.embedded stop

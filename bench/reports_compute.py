@@ -144,6 +144,8 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skip the fill)")
     args = parser.parse_args()
+    # A command-line measurement that serves no page: the development settings (DEBUG is off unless set).
+    os.environ.setdefault("DEBUG", "1")
     admin_url, bench_url = database_urls()
 
     t0 = time.perf_counter()

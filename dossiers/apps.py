@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Hồ sơ và tài khoản")
+
+    def ready(self):
+        from dossiers import checks as deploy_checks  # at ready(): Django's idiom for registering checks
+
+        checks.register(deploy_checks.sandbox_payment_check, checks.Tags.security, deploy=True)
+        checks.register(deploy_checks.sandbox_services_check, checks.Tags.security, deploy=True)
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

@@ -12,6 +12,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -91,5 +92,36 @@ class SandboxProvider(PaymentProvider):
                             raw={key: str(params[key]) for key in (*self.fields, "signature")})
 
 
+SANDBOX_SECRET_MIN_LENGTH = 32
+
+
+def weak_sandbox_secret(secret):
+    """The settings' default, a `change-me` placeholder or a short secret (issue 20 item 3)."""
+    return (secret == settings.DEMO_PAYMENT_SANDBOX_SECRET or "change-me" in secret
+            or len(secret) < SANDBOX_SECRET_MIN_LENGTH or len(set(secret)) < 5)
+
+
+def sandbox_refusal():
+    """Why the sandbox bank may not run here, or "": with DEBUG off it needs ALLOW_SANDBOX and a real
+    signing secret (issue 20 item 3; `check --deploy` reports the same, dossiers/checks.py)."""
+    if settings.DEBUG:
+        return ""
+    if not settings.ALLOW_SANDBOX:
+        return "The sandbox payment provider is refused with DEBUG off unless ALLOW_SANDBOX=1."
+    if weak_sandbox_secret(settings.PAYMENT_SANDBOX_SECRET):
+        return (f"PAYMENT_SANDBOX_SECRET must be a random value of at least {SANDBOX_SECRET_MIN_LENGTH} "
+                "characters with DEBUG off.")
+    return ""
+
+
+def sandbox_in_use():
+    """Whether the configured provider is the sandbox bank and may run here."""
+    return issubclass(import_string(settings.PAYMENT_PROVIDER), SandboxProvider) and not sandbox_refusal()
+
+
 def provider():
-    return import_string(settings.PAYMENT_PROVIDER)()
+    """The configured gateway; a refused sandbox raises ImproperlyConfigured rather than take payments."""
+    gateway = import_string(settings.PAYMENT_PROVIDER)()
+    if isinstance(gateway, SandboxProvider) and (reason := sandbox_refusal()):
+        raise ImproperlyConfigured(reason)
+    return gateway

@@ -1,7 +1,8 @@
 """MotCua settings: one module, every value read from the environment.
 
-Each variable is documented in `.env.example`. Defaults are safe for a local demo; with DEBUG off the
-site refuses to start without a real SECRET_KEY (see `_require_real_secret_key`).
+Each variable is documented in `.env.example`. DEBUG is off unless set (issue 20 item 7): the demo
+(`bin/demo-env`) and the tests (`tests/settings.py`) turn on what they need explicitly. With DEBUG off
+the site refuses to start without a real SECRET_KEY (see `_require_real_secret_key`).
 """
 
 from datetime import timedelta
@@ -24,7 +25,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEMO_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"
 
 # --- core -----------------------------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: an unconfigured site must never show tracebacks (issue 20 item 7).
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -234,7 +236,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsB
 SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
-PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me")
+# The sandbox's signing secret; with DEBUG off a random one of >= 32 characters (dossiers/payments.py).
+DEMO_PAYMENT_SANDBOX_SECRET = "sandbox-secret-change-me"
+PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_SANDBOX_SECRET)
+# With DEBUG off the sandboxes of outside services (bank, SMS, e-mail, no-op antivirus) need this explicit
+# opt-in: the sandbox bank is refused without it, `check --deploy` fails or warns (issue 20 item 3).
+ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
 
 # --- working-day calendar -------------------------------------------------------------------------
 # Dossiers received at or after this local time count from the next working day.
@@ -357,8 +364,8 @@ X_FRAME_OPTIONS = "DENY"  # the document preview view opts in to SAMEORIGIN for 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Session and CSRF cookies only over HTTPS; off only for the demo on plain http (bin/demo-env).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,6 +1,7 @@
 """Run the demo: gunicorn (web), a Celery worker per queue and Celery beat, until Ctrl-C.
 
-Started by `make demo` (through bin/with-services, so DATABASE_URL and REDIS_URL are set).
+Started by `make demo` through bin/demo-env (the demo's configuration: DEBUG off, plain http, a generated
+secret key) and bin/with-services (DATABASE_URL and REDIS_URL).
 """
 
 import os

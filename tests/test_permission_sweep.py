@@ -102,9 +102,9 @@ MATRIX = {
     "document_download": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "document_preview": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "dossier_lookup": {"kind": "public"},
-    # The simulated bank: public like the bank's own page (reachable only with the unguessable order id).
-    "payment_sandbox": {"kind": "public", "kwargs": lambda w: {"order_id": w["payment"].order_id},
-                        "also": [("post", "public")]},
+    # The simulated bank: the applicant only, else anyone could mark a fee paid (issue 20 item 3).
+    "payment_sandbox": {"kind": "owner", "kwargs": lambda w: {"order_id": w["payment"].order_id},
+                        "also": [("post", "owner")]},
     # Signed by the bank (HMAC): no session; unsigned input is refused with 400.
     "payment_return": {"kind": "public", "ok": (400,)},
     "payment_callback": {"kind": "public", "method": "post", "ok": (400,)},

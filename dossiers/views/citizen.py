@@ -431,13 +431,15 @@ def pay(request, public_id):
     return redirect(url)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def payment_sandbox(request, order_id):
-    """The simulated bank (sandbox only): "Thanh toán" or "Hủy", then a signed notification."""
-    gateway = payments.provider()
-    if not isinstance(gateway, payments.SandboxProvider):
+    """The simulated bank: "Thanh toán" or "Hủy", then a signed notification. Only for the dossier's
+    applicant, and 404 unless the sandbox is the configured provider and allowed here (issue 20 item 3)."""
+    if not payments.sandbox_in_use():
         raise Http404
-    payment = get_object_or_404(Payment, order_id=order_id, provider=gateway.name)
+    gateway = payments.provider()
+    payment = get_object_or_404(Payment, order_id=order_id, provider=gateway.name, dossier__applicant=request.user)
     if request.method == "POST":
         success = request.POST.get("result") == "pay"
         params = gateway.notification(payment, success=success, reference=f"SBX{payment.pk:08d}")

@@ -1,0 +1,69 @@
+"""Deployment checks (`manage.py check --deploy`): no sandbox of an outside service in production
+unless ALLOW_SANDBOX says so (issue 20 item 3).
+
+Errors: the sandbox bank without the opt-in (anyone could mark a fee paid), or with a default or short
+signing secret (anyone could sign its callbacks). Warnings: the no-op antivirus and the SMS and e-mail
+sandboxes, which lose nothing but deliver nothing. Registered in `DossiersConfig.ready()`.
+"""
+
+from django.conf import settings
+from django.core.checks import Error, Warning
+from django.utils.module_loading import import_string
+
+from dossiers import payments
+
+# E-mail backends that deliver nothing (Django's; EMAIL_URL consolemail://, memorymail://, ...).
+SANDBOX_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+OPT_IN = "Set ALLOW_SANDBOX=1 only where no real gateway exists and the risk is accepted."
+
+
+def _is(setting, dotted_base, problems):
+    """Whether the class named by `setting` is (a subclass of) `dotted_base`; an unimportable name is
+    itself an error."""
+    path = getattr(settings, setting)
+    try:
+        return issubclass(import_string(path), import_string(dotted_base))
+    except ImportError:
+        problems.append(Error(f"{setting}={path!r} cannot be imported.", id="dossiers.E003"))
+        return False
+
+
+def sandbox_payment_check(app_configs=None, **kwargs):
+    """The sandbox bank: allowed only explicitly, and only with a real signing secret."""
+    problems = []
+    if not _is("PAYMENT_PROVIDER", "dossiers.payments.SandboxProvider", problems):
+        return problems
+    if not settings.ALLOW_SANDBOX:
+        problems.append(Error(
+            "PAYMENT_PROVIDER is the sandbox bank: anyone can mark a fee paid on its page.",
+            hint="Name the real payment gateway in PAYMENT_PROVIDER. " + OPT_IN, id="dossiers.E001"))
+    if payments.weak_sandbox_secret(settings.PAYMENT_SANDBOX_SECRET):
+        problems.append(Error(
+            f"PAYMENT_SANDBOX_SECRET is the default or shorter than {payments.SANDBOX_SECRET_MIN_LENGTH} "
+            "characters: anyone can sign the sandbox bank's callbacks.",
+            hint="Set it to a random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'.",
+            id="dossiers.E002"))
+    return problems
+
+
+def sandbox_services_check(app_configs=None, **kwargs):
+    """Antivirus, SMS and e-mail sandboxes: warned unless ALLOW_SANDBOX is set."""
+    problems = []
+    if settings.ALLOW_SANDBOX:
+        return problems
+    if _is("ANTIVIRUS_BACKEND", "dossiers.antivirus.NoScanner", problems):
+        problems.append(Warning("ANTIVIRUS_BACKEND is the no-op scanner: uploads are not scanned.",
+                                hint="Use dossiers.antivirus.ClamScanner. " + OPT_IN, id="dossiers.W001"))
+    if _is("SMS_BACKEND", "dossiers.notifications.SandboxSmsBackend", problems):
+        problems.append(Warning("SMS_BACKEND is the sandbox: text messages are recorded, not sent.",
+                                hint="Name the SMS gateway's backend. " + OPT_IN, id="dossiers.W002"))
+    if settings.EMAIL_BACKEND in SANDBOX_EMAIL_BACKENDS:
+        problems.append(Warning(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: e-mails are not sent.",
+                                hint="Set EMAIL_URL to the SMTP server, e.g. smtp://user:password@host:587/?tls=True. "
+                                + OPT_IN, id="dossiers.W003"))
+    return problems
