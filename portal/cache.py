@@ -1,9 +1,10 @@
 """The Django cache on Redis, failing open: an unreachable Redis is a cache miss, never a 500.
 
 Everything cached here (filter lists, rate-limit counters) can be recomputed or skipped, so during a
-Redis outage pages keep working from the database: reads return the default, writes do nothing, and
-`incr` raises ValueError as for a missing key (so rate limits built on add()+incr() let the request
-through). Each failure logs a warning; /healthz reports the outage.
+Redis outage pages keep working from the database: reads return the default, writes do nothing,
+`incr` raises ValueError as for a missing key, and `run_script` (the rate limits' Lua script) returns
+the caller's default (so rate limits let the request through). Each failure logs a warning; /healthz
+reports the outage.
 
 A Redis that hangs rather than refuses (a paused server, a lost network) costs the socket timeout on
 every call, twice per page that reads then fills the cache. So after a failure the process skips the
@@ -28,8 +29,8 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _skip_until = {}
 
 
-def _fail_open(name, fallback):
-    method = getattr(RedisCache, name)
+def _fail_open(name, fallback, method=None):
+    method = method or getattr(RedisCache, name)
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -50,10 +51,19 @@ def _missing_key(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (cache unavailable)")
 
 
+def _run_script(self, script, key, *args, default=None, version=None):
+    """Run the Lua `script` on one cache key (prefixed like every key) with `args`; Redis executes it
+    atomically. `default` is the answer when Redis is unavailable (portal/ratelimit.py)."""
+    key = self.make_and_validate_key(key, version=version)
+    return self._cache.get_client(key, write=True).eval(script, 1, key, *args)
+
+
 class FailOpenRedisCache(RedisCache):
     @property
     def _location_key(self):
         return tuple(self._servers)
+
+    run_script = _fail_open("run_script", lambda *args, default=None, **kwargs: default, _run_script)
 
     get = _fail_open("get", lambda key, default=None, version=None: default)
     get_many = _fail_open("get_many", lambda *a, **k: {})

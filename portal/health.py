@@ -1,4 +1,8 @@
-"""/healthz: is the database, Redis and at least one Celery worker answering? JSON, for operators."""
+"""/healthz: is the database, Redis and at least one Celery worker answering? JSON, for operators.
+
+The public answer (load balancers, probes) says only ok / not ok, timings and how many workers answered;
+worker host names and error details, which map the internal network, go to staff only (issue 20 item 15).
+"""
 
 import time
 
@@ -30,7 +34,12 @@ def _check_celery():
     replies = app.control.ping(timeout=1.0)
     if not replies:
         raise RuntimeError("no worker answered")
-    return {"workers": sorted(name for reply in replies for name in reply)}
+    names = sorted(name for reply in replies for name in reply)
+    return {"workers": len(names), "worker_names": names}
+
+
+# What only staff see of a check's result.
+PRIVATE = ("error", "worker_names")
 
 
 def _run(check):
@@ -48,4 +57,7 @@ def healthz(request):
     # Pinging workers goes through the broker; skip it when Redis is already known down.
     checks["celery"] = _run(_check_celery) if checks["redis"]["ok"] else {"ok": False, "error": "redis down"}
     healthy = all(c["ok"] for c in checks.values())
+    # The session is read from the database: with it down the caller counts as the public.
+    if not (checks["database"]["ok"] and request.user.is_staff):
+        checks = {name: {k: v for k, v in check.items() if k not in PRIVATE} for name, check in checks.items()}
     return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)

@@ -356,6 +356,8 @@ SPECTACULAR_SETTINGS = {
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# Seconds a sign-in lasts: a working day (8 hours), not Django's 14 days (issue 20 item 15).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_REFERRER_POLICY = "same-origin"
@@ -386,7 +388,8 @@ CONTENT_SECURITY_POLICY = {
 }
 # Sent as the Permissions-Policy header on every response (portal.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self)"
-# Registrations allowed per client IP per hour (portal.ratelimit; fails open when Redis is down).
+# Registrations allowed per client IP in any 60 minutes (portal.ratelimit, a sliding window; fails open
+# when Redis is down).
 REGISTER_RATE_LIMIT_PER_HOUR = env.int("REGISTER_RATE_LIMIT_PER_HOUR", default=10)
 # Password-reset requests per client IP per hour, and reset e-mails sent to one address per hour.
 # Registration codes (SMS or e-mail): minutes valid and wrong tries allowed (dossiers/services/registration.py).

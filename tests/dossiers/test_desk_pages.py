@@ -120,8 +120,8 @@ def test_an_unpaid_fee_holds_the_result_until_the_desk_collects_it(client, agenc
 
 def test_page_shows_timeline_deadline_explanation_and_step_status(client, procedure, desk_officer):
     dossier = received(procedure, desk_officer)
-    client.force_login(desk_officer)
     with time_machine.travel(dt.datetime(2026, 12, 17, 9, 0, tzinfo=VN), tick=False):
+        client.force_login(desk_officer)  # that day: a sign-in lasts 8 hours (issue 20 item 15)
         response = client.get(reverse("desk:dossier", args=[dossier.code]))
     html = response.content.decode()
     assert "Hạn giải quyết: Thứ Tư, 16/12/2026" in html

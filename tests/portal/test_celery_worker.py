@@ -15,7 +15,10 @@ def test_healthz_is_green_with_a_worker(client, celery_worker_process):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert celery_worker_process in body["checks"]["celery"]["workers"]
+    assert body["checks"]["celery"]["workers"] >= 1
+    assert celery_worker_process not in response.content.decode()  # hosts only for staff (issue 20 item 15)
+    client.force_login(factories.UserFactory(is_staff=True))
+    assert celery_worker_process in client.get("/healthz").json()["checks"]["celery"]["worker_names"]
 
 
 def test_submission_notifies_the_applicant_once_through_a_real_worker(celery_worker_process):

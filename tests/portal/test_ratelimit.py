@@ -2,8 +2,10 @@
 and breaks no page that uses the cache."""
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from dossiers.models import User
@@ -20,6 +22,35 @@ def test_hit_allows_up_to_the_limit_per_key():
     assert [ratelimit.hit("lookup:1.2.3.4", limit=3, window_seconds=60) for _ in range(5)] == [
         True, True, True, False, False]
     assert ratelimit.hit("lookup:5.6.7.8", limit=3, window_seconds=60) is True
+
+
+def test_a_burst_at_a_window_edge_does_not_double_the_limit():
+    """Issue 20 item 15: the window slides. N attempts just before a minute boundary and N just after it
+    are 2N within 60 s; a fixed window (one counter per calendar minute) allowed both bursts."""
+    key = "lookup:1.2.3.4"
+    with time_machine.travel(datetime(2026, 3, 2, 9, 59, 58, tzinfo=UTC), tick=False) as clock:
+        assert [ratelimit.hit(key, limit=3, window_seconds=60) for _ in range(3)] == [True, True, True]
+        clock.move_to(datetime(2026, 3, 2, 10, 0, 2, tzinfo=UTC))  # the next calendar minute
+        assert [ratelimit.hit(key, limit=3, window_seconds=60) for _ in range(3)] == [False, False, False]
+        clock.move_to(datetime(2026, 3, 2, 10, 0, 57, tzinfo=UTC))  # the first burst is 59 s old
+        assert ratelimit.hit(key, limit=3, window_seconds=60) is False
+        # 61 s after the first burst it has left the window; the refused attempts never counted.
+        clock.move_to(datetime(2026, 3, 2, 10, 0, 59, tzinfo=UTC))
+        assert [ratelimit.hit(key, limit=3, window_seconds=60) for _ in range(4)] == [True, True, True, False]
+
+
+def test_the_window_slides_attempt_by_attempt():
+    key = "register:10.0.0.1"
+    start = datetime(2026, 3, 2, 8, 0, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert ratelimit.hit(key, limit=2, window_seconds=3600) is True
+        clock.move_to(start + timedelta(minutes=40))
+        assert ratelimit.hit(key, limit=2, window_seconds=3600) is True
+        clock.move_to(start + timedelta(minutes=59))
+        assert ratelimit.hit(key, limit=2, window_seconds=3600) is False
+        clock.move_to(start + timedelta(minutes=60, seconds=1))  # the first attempt has left the hour
+        assert ratelimit.hit(key, limit=2, window_seconds=3600) is True
+        assert ratelimit.hit(key, limit=2, window_seconds=3600) is False  # the 40-minute one still counts
 
 
 def test_hit_fails_open_and_warns_when_redis_is_down(settings, caplog):
