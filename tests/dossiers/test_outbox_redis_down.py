@@ -84,7 +84,8 @@ def test_a_hanging_redis_holds_up_one_request_not_every_one(transactional_db):
     assert len(waits) == 6
     assert waits[-2] < 2.0, outage["timings"]  # at most one of the six waited on the broker
     assert waits[-1] < 8.0, outage["timings"]  # and that one for about the 5 s socket timeout, not 15
-    assert outage["register_status"] == 302 and outage["register_seconds"] < 2.0
+    # Under the 5 s broker socket timeout: it did not wait on Redis (the password hash alone takes ~1 s).
+    assert outage["register_status"] == 302 and outage["register_seconds"] < 4.0
     assert outage["health"]["checks"]["redis"]["ok"] is False
     pending = OutboxMessage.objects.filter(sent_at__isnull=True, dispatched_at__isnull=True)
     assert OutboxMessage.objects.count() - outbox_before == pending.count() == 12
@@ -96,7 +97,9 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     officer = factories.officer(agency, "desk_officer")
     drafts = [factories.DossierFactory(procedure=procedure, receiving_agency=agency) for _ in range(3)]
     outbox_before = OutboxMessage.objects.count()
-    sms_before = SmsMessage.objects.count()
+    # Notifications only: the registration code goes straight to the gateway, not through the outbox.
+    notices = SmsMessage.objects.exclude(message_id__startswith="registration:")
+    sms_before = notices.count()
 
     outage = _run_outage(REDIS_DOWN, drafts, officer)
 
@@ -108,13 +111,14 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     assert outage["health"]["checks"]["redis"]["ok"] is False
     assert outage["health"]["checks"]["database"]["ok"] is True
     assert outage["rate_limit_allows"] == [True, True, True]
-    assert outage["register_status"] == 302 and outage["register_seconds"] < 2.0
+    # Under the 5 s broker socket timeout: it did not wait on Redis (the password hash alone takes ~1 s).
+    assert outage["register_status"] == 302 and outage["register_seconds"] < 4.0
 
     # The side effects wait in the outbox: submit + receive, e-mail + SMS, for each dossier.
     pending = OutboxMessage.objects.filter(sent_at__isnull=True, dispatched_at__isnull=True)
     assert OutboxMessage.objects.count() - outbox_before == 12
     assert pending.count() == 12
-    assert SmsMessage.objects.count() == sms_before
+    assert notices.count() == sms_before
 
     # Redis is back (this process uses the real one): a worker starts, the relay runs on schedule.
     request.getfixturevalue("celery_worker_process")
@@ -124,7 +128,7 @@ def test_redis_outage_loses_no_notification_and_blocks_no_one(transactional_db, 
     assert wait_for(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), timeout=90), (
         list(OutboxMessage.objects.filter(sent_at__isnull=True).values("key", "attempts", "last_error")),
         (tmp_path / "worker.log").read_text()[-5000:])
-    sms = list(SmsMessage.objects.values_list("phone", "text"))
+    sms = list(notices.values_list("phone", "text"))
     assert len(sms) - sms_before == 6
     assert len(set(sms)) == len(sms)  # no duplicates
     assert {d.applicant_phone for d in drafts} == {phone for phone, _ in sms}
