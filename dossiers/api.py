@@ -7,7 +7,7 @@ incomplete dossier, 404 for dossiers you cannot see, 409 for lifecycle conflicts
 Officer actions live in `dossiers/api_desk.py`; every route here is explicit so both fit.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dossiers import access, lifecycle, serializers, services, uploads
+from dossiers import access, lifecycle, payments, serializers, services, uploads
 from dossiers import citizen_selectors as selectors
 from dossiers.models import Document
 from procedures.models import Agency, Procedure
@@ -221,6 +221,8 @@ class DossierPayment(CitizenAPIView):
                                                   return_url=request.build_absolute_uri(reverse("payment_return")))
         except lifecycle.LifecycleError as exc:
             return _error(exc)
+        except ImproperlyConfigured:  # the gateway may not run here (issue 20 item 3): not the citizen's fault
+            return Response({"detail": str(payments.UNAVAILABLE)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         payment.redirect_url = request.build_absolute_uri(url)
         return Response(serializers.PaymentStartSerializer(payment).data, status=status.HTTP_201_CREATED)
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 
 class InvalidSignature(Exception):
@@ -117,6 +118,11 @@ def sandbox_refusal():
 def sandbox_in_use():
     """Whether the configured provider is the sandbox bank and may run here."""
     return issubclass(import_string(settings.PAYMENT_PROVIDER), SandboxProvider) and not sandbox_refusal()
+
+
+# What a citizen is told when the configured gateway may not run here (a refused sandbox).
+UNAVAILABLE = gettext_lazy("Thanh toán trực tuyến tạm thời chưa sẵn sàng. Ông/Bà vui lòng thử lại sau hoặc nộp phí "
+                           "tại Bộ phận Một cửa.")
 
 
 def provider():

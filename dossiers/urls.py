@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dossiers.views import accounts, audit, citizen
+from dossiers.views import accounts, audit, citizen, payments
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
@@ -34,13 +34,13 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/bo-sung/", citizen.supplement, name="dossier_supplement"),
     path("ho-so/<uuid:public_id>/rut/", citizen.withdraw, name="dossier_withdraw"),
     path("ho-so/<uuid:public_id>/danh-gia/", citizen.rate, name="dossier_rate"),
-    path("ho-so/<uuid:public_id>/thanh-toan/", citizen.pay, name="dossier_pay"),
+    path("ho-so/<uuid:public_id>/thanh-toan/", payments.pay, name="dossier_pay"),
     path("giay-to/<int:document_id>/tai-ve/", citizen.document_download, name="document_download"),
     path("giay-to/<int:document_id>/xem/", citizen.document_preview, name="document_preview"),
     path("tra-cuu/", citizen.lookup, name="dossier_lookup"),
-    path("thanh-toan/sandbox/<str:order_id>/", citizen.payment_sandbox, name="payment_sandbox"),
-    path("thanh-toan/ket-qua/", citizen.payment_return, name="payment_return"),
-    path("thanh-toan/thong-bao/", citizen.payment_callback, name="payment_callback"),
-    path("thanh-toan/<str:order_id>/bien-lai/", citizen.payment_receipt, name="payment_receipt"),
+    path("thanh-toan/sandbox/<str:order_id>/", payments.payment_sandbox, name="payment_sandbox"),
+    path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
+    path("thanh-toan/thong-bao/", payments.payment_callback, name="payment_callback"),
+    path("thanh-toan/<str:order_id>/bien-lai/", payments.payment_receipt, name="payment_receipt"),
     path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]

@@ -6,20 +6,17 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import access, lifecycle, payments, services, uploads
+from dossiers import access, lifecycle, services, uploads
 from dossiers import citizen_selectors as selectors
 from dossiers.auth import normalize_phone
-from dossiers.models import Channel, Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, Status
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents
 from portal import ratelimit
@@ -415,78 +412,3 @@ def lookup(request):
             context["dossier"] = selectors.public_lookup(code=form.cleaned_data["code"],
                                                          phone=normalize_phone(form.cleaned_data["phone"]))
     return render(request, "dossiers/lookup.html", context)
-
-
-# --- payment ---------------------------------------------------------------------------------------------------
-@login_required
-@require_POST
-def pay(request, public_id):
-    dossier = _own(request, public_id)
-    try:
-        _payment, url = services.payment_start(dossier=dossier, actor=request.user,
-                                               return_url=request.build_absolute_uri(reverse("payment_return")))
-    except lifecycle.LifecycleError as error:
-        messages.error(request, error.message)
-        return redirect("dossier_detail", dossier.public_id)
-    return redirect(url)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_sandbox(request, order_id):
-    """The simulated bank: "Thanh toán" or "Hủy", then a signed notification. Only for the dossier's
-    applicant, and 404 unless the sandbox is the configured provider and allowed here (issue 20 item 3)."""
-    if not payments.sandbox_in_use():
-        raise Http404
-    gateway = payments.provider()
-    payment = get_object_or_404(Payment, order_id=order_id, provider=gateway.name, dossier__applicant=request.user)
-    if request.method == "POST":
-        success = request.POST.get("result") == "pay"
-        params = gateway.notification(payment, success=success, reference=f"SBX{payment.pk:08d}")
-        return redirect(f"{reverse('payment_return')}?{_urlencode(params)}")
-    return render(request, "dossiers/payment_sandbox.html", {"payment": payment})
-
-
-def _urlencode(params):
-    from urllib.parse import urlencode
-
-    return urlencode(params)
-
-
-def _confirm(params):
-    try:
-        return services.payment_confirm(params=params)
-    except payments.InvalidSignature:
-        return None
-    except Payment.DoesNotExist:
-        logger.warning("payment notification for an unknown order %r refused", params.get("order_id"))
-        return None
-
-
-@require_GET
-def payment_return(request):
-    """Where the bank sends the citizen back: verify, apply (idempotent), show the receipt."""
-    payment = _confirm(request.GET.dict())
-    if payment is None:
-        return render(request, "dossiers/payment_invalid.html", status=400)
-    return redirect("payment_receipt", payment.order_id)
-
-
-@csrf_exempt  # server-to-server notification from the bank; authenticated by its HMAC signature
-@require_POST
-def payment_callback(request):
-    payment = _confirm(request.POST.dict())
-    if payment is None:
-        return HttpResponseBadRequest("invalid notification")
-    return render(request, "dossiers/payment_ack.txt", {"payment": payment}, content_type="text/plain")
-
-
-@login_required
-@require_GET
-def payment_receipt(request, order_id):
-    try:
-        payment = Payment.objects.select_related("dossier", "dossier__procedure").get(
-            order_id=order_id, dossier__in=Dossier.objects.visible_to(request.user))
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "dossiers/payment_receipt.html", {"payment": payment, "dossier": payment.dossier})

@@ -127,3 +127,20 @@ def test_the_sandbox_page_is_gone_when_the_sandbox_is_not_the_allowed_provider(c
     with override_settings(DEBUG=False, ALLOW_SANDBOX=False):
         assert client.get(sandbox_page).status_code == 404
         assert client.post(sandbox_page, {"result": "pay"}).status_code == 404
+
+
+def test_a_refused_sandbox_tells_the_citizen_online_payment_is_unavailable(client, citizen, agency, private_media):  # noqa: F811
+    """The pay button, the API and the bank's notification answer clearly, never a 500, and settle nothing."""
+    dossier = submitted_dossier(citizen, procedure=factories.ProcedureFactory(agencies=[agency], with_fees=50_000))
+    payment, _url = services.payment_start(dossier=dossier, actor=citizen)
+    signed = payments.provider().notification(payment, success=True, reference="SBX1")
+    client.force_login(citizen)
+    with override_settings(DEBUG=False, ALLOW_SANDBOX=False):
+        page = client.post(reverse("dossier_pay", args=[dossier.public_id]), follow=True)
+        assert page.status_code == 200 and "Thanh toán trực tuyến tạm thời chưa sẵn sàng" in page.content.decode()
+        api = client.post(reverse("api_dossier_payment", args=[dossier.code]))
+        assert api.status_code == 503 and "chưa sẵn sàng" in api.json()["detail"]
+        assert client.post(reverse("payment_callback"), signed).status_code == 400
+        assert client.get(reverse("payment_return"), signed).status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.fee_paid_at is None
