@@ -20,6 +20,39 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class PhoneResetForm(forms.Form):
+    phone = forms.CharField(label=_("Số điện thoại đã đăng ký"), max_length=20,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if not (len(phone) == 10 and phone.startswith("0")):
+            raise forms.ValidationError(_("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0."))
+        return phone
+
+
+class PhoneResetConfirmForm(forms.Form):
+    code = forms.CharField(label=_("Mã xác nhận (6 chữ số)"), max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("Ít nhất 8 ký tự, không toàn chữ số, không quá phổ biến."))
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Hai mật khẩu không khớp."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
 class RegistrationCodeForm(forms.Form):
     code = forms.CharField(label=_("Mã xác nhận (6 chữ số)"), max_length=6, min_length=6,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

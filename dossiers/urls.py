@@ -13,6 +13,9 @@ urlpatterns = [
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/quen-mat-khau/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("tai-khoan/quen-mat-khau/so-dien-thoai/", accounts.password_reset_phone, name="password_reset_phone"),
+    path("tai-khoan/quen-mat-khau/so-dien-thoai/nhap-ma/", accounts.password_reset_phone_confirm,
+         name="password_reset_phone_confirm"),
     path("tai-khoan/quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),

@@ -78,6 +78,9 @@ MATRIX = {
     "logout": {"kind": "public", "method": "post", "ok": (302,)},
     "password_reset": {"kind": "public", "also": [("post", "public")]},
     "password_reset_done": {"kind": "public"},
+    "password_reset_phone": {"kind": "public", "also": [("post", "public")]},
+    # Without a pending reset the code page sends everyone back to the phone form.
+    "password_reset_phone_confirm": {"kind": "public", "ok": (302,), "also": [("post", "public")]},
     "password_reset_confirm": {"kind": "public", "kwargs": lambda w: {"uidb64": "MQ", "token": "sai-ma"}},
     "password_reset_complete": {"kind": "public"},
     "audit_log": {"kind": "monitor"},

@@ -10,4 +10,5 @@ from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
 from dossiers.services.fees import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
+from dossiers.services.phone_reset import *  # noqa: F403
 from dossiers.services.registration import *  # noqa: F403

@@ -24,6 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dossiers.notifications import sms_backend
+from dossiers.services.accounts import account_register
+
 SESSION_KEY = "pending_registration"
 
 
@@ -38,8 +41,6 @@ def _digest(code, nonce):
 
 
 def _send(*, phone, email, text, subject):
-    from dossiers.notifications import sms_backend
-
     if phone:
         sms_backend().send(phone, text, message_id=f"registration:{uuid.uuid4().hex}")
     else:
@@ -85,8 +86,6 @@ def registration_pending(session):
 
 def registration_confirm(*, session, code):
     """Create the account if `code` is right; raises RegistrationFailed with a message otherwise."""
-    from dossiers.services.accounts import account_register
-
     pending = session.get(SESSION_KEY)
     wrong = _("Mã xác nhận không đúng hoặc đã hết hạn.")
     if not pending or pending["expires"] < time.time():

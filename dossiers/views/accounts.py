@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers import services
 from dossiers.auth import lockout_identity
-from dossiers.forms import LoginForm, RegistrationCodeForm, RegistrationForm
+from dossiers.forms import (
+    LoginForm,
+    PhoneResetConfirmForm,
+    PhoneResetForm,
+    RegistrationCodeForm,
+    RegistrationForm,
+)
 from portal import ratelimit
 
 
@@ -100,3 +106,45 @@ class PasswordResetView(auth_views.PasswordResetView):
         ):
             return redirect(self.get_success_url())
         return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_phone(request):
+    """Quên mật khẩu, by phone: the same answer whether or not the number has an account."""
+    form = PhoneResetForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(f"password-reset:{ratelimit.client_ip(request)}",
+                             limit=settings.PASSWORD_RESET_RATE_LIMIT_PER_HOUR, window_seconds=3600):
+            return render(request, "429.html", status=429)
+        if form.is_valid():
+            phone = form.cleaned_data["phone"]
+            # Beyond PASSWORD_RESET_MAILS_PER_HOUR codes to one number: the same page, no SMS (no flooding).
+            send = ratelimit.hit(f"password-reset-sms:{phone}", limit=settings.PASSWORD_RESET_MAILS_PER_HOUR,
+                                 window_seconds=3600)
+            services.phone_reset_start(session=request.session, phone=phone, send=send)
+            return redirect("password_reset_phone_confirm")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "registration/password_reset_phone.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_phone_confirm(request):
+    sent_to = services.phone_reset_pending(request.session)
+    if sent_to is None:
+        return redirect("password_reset_phone")
+    form = PhoneResetConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_reset_confirm(session=request.session, code=form.cleaned_data["code"],
+                                         password=form.cleaned_data["password1"])
+        except services.PhoneResetFailed as failure:
+            if services.phone_reset_pending(request.session) is None:
+                messages.error(request, failure.message)
+                return redirect("password_reset_phone")
+            form.add_error("code", failure.message)
+        else:
+            messages.success(request, _("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới."))
+            return redirect("login")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "registration/password_reset_phone_confirm.html", {"form": form, "sent_to": sent_to},
+                  status=status)

@@ -203,3 +203,40 @@ def test_registration_code_allows_a_few_tries_then_starts_over(client, settings)
     late = client.post(reverse("register_confirm"), {"code": code})
     assert late.status_code == 302 and late["Location"] == reverse("register")
     assert not User.objects.filter(email="moi@example.vn").exists()
+
+
+
+@pytest.mark.django_db
+def test_a_phone_only_account_resets_its_password_by_sms_and_is_unlocked(client):
+    """Issue 20 items 1, 12: a number without e-mail gets back in (and out of a lockout) with an SMS code."""
+    factories.UserFactory(email=None, phone="0987650009")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "0987650009", "password": "sai"})
+    assert client.post(reverse("login"), {"username": "0987650009", "password": factories.PASSWORD}
+                       ).status_code in (403, 429)
+    response = client.post(reverse("password_reset_phone"), {"phone": "+84 987 650 009"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_phone_confirm")
+    [sms] = _sms_to("0987650009")
+    new = "Mat-khau-moi-2026-an-toan"
+    wrong = client.post(reverse("password_reset_phone_confirm"),
+                        {"code": "000000" if _code(sms) != "000000" else "111111", "password1": new, "password2": new})
+    assert wrong.status_code == 400 and "Mã xác nhận không đúng" in wrong.content.decode()
+    done = client.post(reverse("password_reset_phone_confirm"), {"code": _code(sms), "password1": new, "password2": new})
+    assert done.status_code == 302 and done["Location"] == reverse("login")
+    assert client.post(reverse("login"), {"username": "0987650009", "password": new}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_phone_reset_answers_the_same_for_an_unknown_number(client):
+    factories.UserFactory(phone="0987650009")
+    known = client.post(reverse("password_reset_phone"), {"phone": "0987650009"})
+    known_page = client.get(known["Location"]).content.decode()
+    client.cookies.clear()
+    unknown = client.post(reverse("password_reset_phone"), {"phone": "0987650010"})
+    unknown_page = client.get(unknown["Location"]).content.decode()
+    assert known["Location"] == unknown["Location"]
+    def same(page, masked):  # tokens and nonces differ per request
+        return re.sub(r'(value|nonce)="[A-Za-z0-9+/=_-]{20,}"', "", page.replace(masked, "X"))
+
+    assert same(known_page, "098****009") == same(unknown_page, "098****010")
+    assert _sms_to("0987650010") == [] and len(_sms_to("0987650009")) == 1
