@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from dossiers import access
+from dossiers.auth import normalize_phone
 from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Role, Status
 from portal.privacy import mask_id_number
 from procedures.models import Agency
@@ -128,7 +129,8 @@ def public_lookup(*, code, phone):
         return None
     return (
         Dossier.objects.exclude(status=Status.DRAFT)
-        .filter(code=code.strip(), applicant_phone=phone.strip())
+        # Any case for the code ("h99" for "H99"), any spelling of the phone (issue 21 item 8).
+        .filter(code__iexact=code.strip(), applicant_phone__in={phone.strip(), normalize_phone(phone)})
         .only("code", "status", "due_date", "submitted_at", "received_at", "returned_at", "procedure__name",
               "receiving_agency__name")
         .select_related("procedure", "receiving_agency")

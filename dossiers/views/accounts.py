@@ -1,13 +1,16 @@
 """Registration, login, logout and password reset."""
 
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from dossiers import services
@@ -66,6 +69,21 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a `next`: the provincial centre lands on its dashboard, officers on their queue,
+        citizens on the home page (issue 21 item 11)."""
+        user = self.request.user
+        if user.is_monitor:
+            return reverse("reports:dashboard")
+        if user.is_officer:
+            return reverse("desk:queue")
+        return super().get_default_redirect_url()
+
+
+class EmailResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(label=gettext_lazy("Thư điện tử đã đăng ký"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password from the e-mailed link also lifts a login lockout on that account.
@@ -85,6 +103,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+    form_class = EmailResetForm
 
     def post(self, request, *args, **kwargs):
         """At most PASSWORD_RESET_RATE_LIMIT_PER_HOUR requests an hour from one address (issue 20 item 12)."""

@@ -1,0 +1,55 @@
+"""Issue 21 items 1, 8 and 11: what citizens and officers met in the browser, checked through the pages."""
+
+import pytest
+from django.urls import reverse
+
+from dossiers.models import Role
+from tests import factories
+from tests.dossiers.citizen_helpers import (  # noqa: F401
+    desk_receive,
+    desk_request_supplement,
+    private_media,
+    submitted_dossier,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
+
+
+def test_lookup_accepts_a_lowercase_code_and_any_phone_spelling(client, citizen):
+    dossier = submitted_dossier(citizen)
+    phone = citizen.phone
+    for code, typed in [(dossier.code.lower(), phone), (f"  {dossier.code.lower()} ", "+84" + phone[1:])]:
+        response = client.get(reverse("dossier_lookup"), {"code": code, "phone": typed})
+        assert response.status_code == 200 and "Mới đăng ký" in response.content.decode(), (code, typed)
+
+
+def test_the_papers_to_bring_are_listed_on_the_dossier_and_supplement_pages(client, citizen):
+    from dossiers import services
+
+    dossier = submitted_dossier(citizen)
+    dossier, officer = desk_receive(dossier)
+    services.dossier_request_supplement(dossier=dossier, actor=officer, reason="Thiếu giấy tờ",
+                                        missing=["Bản sao giấy khai sinh", "Sổ hộ khẩu (bản chụp)"])
+    client.force_login(citizen)
+    for url in (reverse("dossier_detail", args=[dossier.public_id]),
+                reverse("dossier_supplement", args=[dossier.public_id])):
+        html = client.get(url).content.decode()
+        assert "<li>Bản sao giấy khai sinh</li>" in html and "<li>Sổ hộ khẩu (bản chụp)</li>" in html, url
+
+
+@pytest.mark.parametrize("who, lands", [("monitor", "reports:dashboard"), ("officer", "desk:queue"),
+                                        ("citizen", "home")])
+def test_each_kind_of_user_lands_where_they_work(client, agency, who, lands):
+    user = {"monitor": factories.monitor, "officer": lambda: factories.officer(agency, Role.DESK_OFFICER),
+            "citizen": factories.UserFactory}[who]()
+    response = client.post(reverse("login"), {"username": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse(lands)
+    client.logout()
+    nxt = reverse("my_dossiers")
+    response = client.post(reverse("login") + f"?next={nxt}", {"username": user.email, "password": factories.PASSWORD})
+    assert response["Location"] == nxt  # an explicit next still wins
+
+
+def test_password_reset_labels_are_vietnamese(client):
+    html = client.get(reverse("password_reset")).content.decode()
+    assert "Thư điện tử đã đăng ký" in html and ">Email<" not in html and "Email:" not in html
