@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
 from dossiers.models import Dossier, DossierEvent, Role, Status
+from procedures.form_schema import display_rows
 from procedures.selectors import working_calendar
 
 # Statuses whose clock runs (due soon / overdue); a supplement request stops it.
@@ -252,15 +253,5 @@ def specialists_of(*, agency_ids):
 
 def dossier_form_rows(*, dossier):
     """The filled form as the officer reads it: (label from the procedure's form schema, value), in the
-    schema's order, dates as dd/mm/yyyy; keys the schema no longer names come last under their own name."""
-    from django.utils.formats import date_format
-
-    schema = {field.get("name"): field for field in (dossier.procedure.form_schema or [])}
-    data = dossier.form_data or {}
-    rows = []
-    for name in [*[n for n in schema if n in data], *[n for n in data if n not in schema]]:
-        field, value = schema.get(name, {}), data[name]
-        if field.get("type") == "date" and isinstance(value, str) and (day := parse_date(value)):
-            value = date_format(day, "SHORT_DATE_FORMAT")
-        rows.append((field.get("label") or name, value))
-    return rows
+    schema's order, choices by label and dates as dd/mm/yyyy (procedures.form_schema.display_rows)."""
+    return [(label, value) for label, value, _name in display_rows(dossier.procedure.form_schema, dossier.form_data)]

@@ -234,3 +234,35 @@ def build_form_class(schema):
         raise ValueError("; ".join(errors))
     fields = {spec["name"]: _form_field(spec) for spec in schema}
     return type("ProcedureApplicationForm", (forms.Form,), fields)
+
+
+def display_value(spec, value):
+    """A stored value as a person reads it (issue 21 item 5): a choice's label ("Nữ", not "nu"), a date
+    as dd/mm/yyyy, a number with Vietnamese grouping. Unknown or malformed values are shown as stored."""
+    from django.utils.dateparse import parse_date
+    from django.utils.formats import date_format, number_format
+
+    if value in (None, ""):
+        return ""
+    field_type = (spec or {}).get("type")
+    if field_type == "choice":
+        return dict(_choice_pairs(spec.get("choices")) or []).get(str(value), value)
+    if field_type == "date" and isinstance(value, str):
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        return date_format(day, "SHORT_DATE_FORMAT") if day else value
+    if field_type == "number" and _is_number(value):
+        return number_format(value, force_grouping=True)
+    return value
+
+
+def display_rows(schema, data):
+    """[(label, shown value, name)] of filled form `data` in the schema's order; keys the schema no longer
+    names come last under their own name. The one reading of form data for review pages and the desk."""
+    specs = {field.get("name"): field for field in (schema or []) if isinstance(field, dict)}
+    data = data or {}
+    names = [*[n for n in specs if n in data], *[n for n in data if n not in specs]]
+    return [(specs.get(name, {}).get("label") or name, display_value(specs.get(name), data[name]), name)
+            for name in names]

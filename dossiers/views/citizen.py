@@ -20,7 +20,7 @@ from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, 
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents
 from portal import ratelimit
-from procedures.form_schema import build_form_class
+from procedures.form_schema import build_form_class, display_value
 from procedures.models import Procedure
 
 logger = logging.getLogger(__name__)
@@ -242,7 +242,10 @@ def review(request, public_id):
             return redirect("dossier_receipt", dossier.public_id)
     form = form_for(dossier)
     form.is_valid()
-    context = {"dossier": dossier, "form": form, "form_errors": form_errors(dossier),
+    specs = {spec.get("name"): spec for spec in (dossier.procedure.form_schema or [])}
+    data = dossier.form_data or {}
+    rows = [(field.label, display_value(specs.get(field.name), data.get(field.name)), field.errors) for field in form]
+    context = {"dossier": dossier, "form": form, "rows": rows, "form_errors": form_errors(dossier),
                "missing": missing_documents(dossier), "problems": check_complete(dossier),
                "documents": dossier.documents.select_related("required_document"), "step": 4,
                "fee": dossier_fee_online(dossier.procedure)}

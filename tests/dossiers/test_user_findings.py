@@ -53,3 +53,29 @@ def test_each_kind_of_user_lands_where_they_work(client, agency, who, lands):
 def test_password_reset_labels_are_vietnamese(client):
     html = client.get(reverse("password_reset")).content.decode()
     assert "Thư điện tử đã đăng ký" in html and ">Email<" not in html and "Email:" not in html
+
+
+def test_review_and_desk_pages_show_choice_labels_and_vietnamese_dates(client, citizen, agency):
+    """Issue 21 item 5: "Giới tính: Nữ" and 20/11/2026, not "nu" and 2026-11-20."""
+    from dossiers import services
+
+    procedure = factories.ProcedureFactory(agencies=[agency], form_schema=[
+        {"name": "full_name", "label": "Họ và tên", "type": "text", "required": True},
+        {"name": "gender", "label": "Giới tính", "type": "choice", "required": True,
+         "choices": [["nam", "Nam"], ["nu", "Nữ"]]},
+        {"name": "birth_date", "label": "Ngày sinh", "type": "date", "required": True},
+        {"name": "land_area", "label": "Diện tích (m²)", "type": "number", "required": False},
+    ])
+    dossier = services.dossier_start_online(procedure=procedure, agency=agency, applicant=citizen)
+    services.dossier_save_form(dossier=dossier, actor=citizen,
+                               data={"full_name": "Lê Thị Hoa", "gender": "nu", "birth_date": "20/11/2026",
+                                     "land_area": "1250"})
+    client.force_login(citizen)
+    html = client.get(reverse("dossier_review", args=[dossier.public_id])).content.decode()
+    assert "<dd>Nữ</dd>" in html and "<dd>20/11/2026</dd>" in html
+    assert "<dd>nu</dd>" not in html and "2026-11-20" not in html
+    from dossiers.selectors import dossier_form_rows
+
+    dossier.refresh_from_db()
+    rows = dict(dossier_form_rows(dossier=dossier))
+    assert rows["Giới tính"] == "Nữ" and rows["Ngày sinh"] == "20/11/2026"
