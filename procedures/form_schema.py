@@ -20,6 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,8 @@ from portal.dates import EARLIEST_DAY, LAST_DAY, check_day
 from portal.text import CleanCharField
 
 FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
-_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices", "max_length", "min", "max"}
+_ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices", "max_length", "min", "max", "not_future",
+                 "not_before"}
 # Longest value per text type: (default, the most a schema may allow). Bounds every draft (item 13).
 TEXT_LIMITS = {"text": (500, 1000), "address": (500, 1000), "textarea": (4000, 5000)}
 # Numbers: non-negative and below 10^15 unless the schema says otherwise; 6 decimals at most.
@@ -106,6 +108,13 @@ def validate_schema(schema):
     return errors
 
 
+def _iso_day(value):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _is_number(value):
     return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= NUMBER_MAX
 
@@ -125,13 +134,39 @@ def _bound_errors(item, field_type, where):
         if key in item and (field_type != "number" or not _is_number(item[key])):
             errors.append(_("%(where)s: %(key)s chỉ dùng cho kiểu number và phải là một số có trị tuyệt đối "
                             "không quá %(limit)s.") % {"where": where, "key": key, "limit": NUMBER_MAX})
+    if "not_future" in item and (field_type != "date" or not isinstance(item["not_future"], bool)):
+        errors.append(_("%(where)s: not_future chỉ dùng cho kiểu date, giá trị true hoặc false.") % {"where": where})
+    if "not_before" in item and (field_type != "date" or not _iso_day(item["not_before"])):
+        errors.append(_("%(where)s: not_before chỉ dùng cho kiểu date, dạng yyyy-mm-dd.") % {"where": where})
     if _is_number(item.get("min")) and _is_number(item.get("max")) and item["min"] > item["max"]:
         errors.append(_("%(where)s: min phải nhỏ hơn hoặc bằng max.") % {"where": where})
     return errors
 
 
 class VietnameseDateField(forms.CharField):
-    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd) in 1900–2099; cleaned to an ISO string (JSON)."""
+    """A date typed dd/mm/yyyy (or ISO yyyy-mm-dd) in 1900–2099; cleaned to an ISO string (JSON).
+
+    The schema may bound it further (issue 21 item 6): `not_future` (a birth date, an issue date) and
+    `not_before` ("2025-07-01"); the message names the date that was typed.
+    """
+
+    def __init__(self, *args, not_future=False, not_before=None, **kwargs):
+        self.not_future, self.not_before = not_future, _iso_day(not_before)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+        shown = day.strftime("%d/%m/%Y")
+        if self.not_future and day > timezone.localdate():
+            raise forms.ValidationError(_("Ngày %(day)s ở tương lai: hãy kiểm tra lại.") % {"day": shown},
+                                        code="future")
+        if self.not_before and day < self.not_before:
+            raise forms.ValidationError(_("Ngày %(day)s phải từ %(first)s trở đi.")
+                                        % {"day": shown, "first": self.not_before.strftime("%d/%m/%Y")},
+                                        code="too_early")
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -143,7 +178,8 @@ class VietnameseDateField(forms.CharField):
             except ValueError:
                 continue
             return check_day(day, first=EARLIEST_DAY, last=LAST_DAY).isoformat()
-        raise forms.ValidationError(_("Ngày không hợp lệ, nhập theo dạng dd/mm/yyyy."), code="invalid")
+        raise forms.ValidationError(_("“%(typed)s” không phải là ngày hợp lệ: nhập theo dạng dd/mm/yyyy.")
+                                    % {"typed": value[:20]}, code="invalid")
 
     def widget_attrs(self, widget):
         # max_length still bounds what is accepted, but HTML forbids maxlength on <input type="date">.
@@ -208,7 +244,9 @@ def _form_field(spec):
         return JsonNumberField(min_value=spec.get("min", NUMBER_MIN), max_value=spec.get("max", NUMBER_MAX), **common)
     if field_type == "date":
         # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
-        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}),
+                                   not_future=spec.get("not_future", False), not_before=spec.get("not_before"),
+                                   **common)
     if field_type == "choice":
         empty = [] if required else [("", "---------")]
         return forms.ChoiceField(choices=empty + _choice_pairs(spec["choices"]), **common)

@@ -79,3 +79,26 @@ def test_review_and_desk_pages_show_choice_labels_and_vietnamese_dates(client, c
     dossier.refresh_from_db()
     rows = dict(dossier_form_rows(dossier=dossier))
     assert rows["Giới tính"] == "Nữ" and rows["Ngày sinh"] == "20/11/2026"
+
+
+def test_date_fields_refuse_the_future_and_too_early_days_and_name_what_was_typed():
+    """Issue 21 item 6: a birth date in 2027 is refused when the schema says not_future; 31/02 is named."""
+    import time_machine
+
+    from procedures.form_schema import build_form_class, validate_schema
+
+    schema = [{"name": "birth_date", "label": "Ngày sinh", "type": "date", "required": True, "not_future": True},
+              {"name": "since", "label": "Từ ngày", "type": "date", "required": False, "not_before": "2025-07-01"}]
+    assert validate_schema(schema) == []
+    assert validate_schema([{"name": "x", "label": "X", "type": "text", "not_future": True}])
+    assert validate_schema([{"name": "x", "label": "X", "type": "date", "not_before": "01/07/2025"}])
+    Form = build_form_class(schema)
+    with time_machine.travel("2026-12-02 10:00 +07:00", tick=False):
+        form = Form({"birth_date": "05/01/2027", "since": "30/06/2025"})
+        assert not form.is_valid()
+        assert form.errors["birth_date"] == ["Ngày 05/01/2027 ở tương lai: hãy kiểm tra lại."]
+        assert form.errors["since"] == ["Ngày 30/06/2025 phải từ 01/07/2025 trở đi."]
+        form = Form({"birth_date": "31/02/2026"})
+        assert not form.is_valid() and "31/02/2026" in form.errors["birth_date"][0]
+        assert 'value="31/02/2026"' in str(form["birth_date"])  # what was typed stays in the field
+        assert Form({"birth_date": "02/12/2026", "since": "01/07/2025"}).is_valid()
