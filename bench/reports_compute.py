@@ -40,7 +40,9 @@ def database_urls():
 def psql(url, sql, timing=False):
     script = ("\\timing on\n" if timing else "") + sql + "\n"
     result = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url], input=script, text=True,
-                            capture_output=True, check=True)
+                            capture_output=True)
+    if result.returncode:
+        raise SystemExit(f"psql failed: {result.stderr.strip()[-2000:]}")
     return result.stdout
 
 
@@ -57,7 +59,7 @@ INSERT INTO dossiers_dossier (code, procedure_id, receiving_agency_id, handling_
     applicant_id_number, applicant_phone, applicant_email, applicant_address, channel, assisted, online_mode,
     form_data, status, created_at, updated_at, submitted_at, received_at, clock_started_at, paused_days,
     processing_days, due_date, completed_at, returned_at, closed_at, fee_amount, fee_paid_online, version,
-    clock_paused_at)
+    clock_paused_at, public_id)
 SELECT 'B-' || g, procedures[1 + floor(r.r7 * array_length(procedures, 1))::int],
     agencies[1 + floor(r.r8 * array_length(agencies, 1))::int],
     agencies[1 + floor(r.r8 * array_length(agencies, 1))::int],
@@ -67,7 +69,7 @@ SELECT 'B-' || g, procedures[1 + floor(r.r7 * array_length(procedures, 1))::int]
               ELSE 'supplement_requested' END,
     r.received, r.received, r.received, r.received, r.received, 0, 10, (r.received AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 14,
     r.returned, r.returned, r.returned, CASE WHEN r.r6 < 0.3 THEN 50000 ELSE 0 END, r.r6 < 0.3 AND r.r5 < 0.6, 0,
-    CASE WHEN r.returned IS NULL AND r.r3 >= 0.95 THEN r.received + interval '3 days' END
+    CASE WHEN r.returned IS NULL AND r.r3 >= 0.95 THEN r.received + interval '3 days' END, gen_random_uuid()
 FROM generate_series(1, %(rows)s) g
 CROSS JOIN LATERAL (
     SELECT x.*, CASE WHEN x.r2 < 0.5 THEN 'online' WHEN x.r2 < 0.95 THEN 'counter' ELSE 'postal' END AS channel,
@@ -120,17 +122,12 @@ def create_catalogue():
 
 def raw_select_sql(month_first):
     """COMPUTE_SQL (the aggregation, a SELECT) with the task's parameters inlined."""
-    from django.conf import settings
     from django.db import connection
 
     from reports import services
 
-    start_ts, next_ts = services.month_bounds(month_first)
     with connection.cursor() as cursor:
-        calendar_from, ordinals = services._calendar_params(cursor, month_first, start_ts, next_ts)
-        params = {"first": month_first, "next": services.next_month(month_first), "start_ts": start_ts,
-                  "next_ts": next_ts, "tz": settings.TIME_ZONE, "calendar_from": calendar_from, "ordinals": ordinals}
-        return cursor.mogrify(services.COMPUTE_SQL, params).decode()
+        return cursor.mogrify(services.COMPUTE_SQL, services.compute_params(cursor, month_first)).decode()
 
 
 def psql_ms(url, sql):

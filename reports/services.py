@@ -38,7 +38,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.models import Channel, DocumentSource, Rating, Status
 from portal.celery import QueueUnavailable, publish
+from procedures.models import OnlineMode
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
 from reports.months import month_bounds, month_start, next_month, overdue_as_of  # noqa: F401 (re-exported)
 
@@ -63,14 +65,14 @@ reusable_procedures AS (
 received AS (
     SELECT d.receiving_agency_id AS agency_id,
         count(*) AS received,
-        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted) AS received_online,
-        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted AND d.online_mode = 'partial')
+        count(*) FILTER (WHERE d.channel = %(online)s AND NOT d.assisted) AS received_online,
+        count(*) FILTER (WHERE d.channel = %(online)s AND NOT d.assisted AND d.online_mode = %(partial)s)
             AS received_online_partial,
-        count(*) FILTER (WHERE d.channel = 'online' AND NOT d.assisted AND d.online_mode = 'full')
+        count(*) FILTER (WHERE d.channel = %(online)s AND NOT d.assisted AND d.online_mode = %(full)s)
             AS received_online_full,
-        count(*) FILTER (WHERE d.channel = 'online' AND d.assisted) AS received_assisted,
-        count(*) FILTER (WHERE d.channel = 'counter') AS received_counter,
-        count(*) FILTER (WHERE d.channel = 'postal') AS received_postal,
+        count(*) FILTER (WHERE d.channel = %(online)s AND d.assisted) AS received_assisted,
+        count(*) FILTER (WHERE d.channel = %(counter)s) AS received_counter,
+        count(*) FILTER (WHERE d.channel = %(postal)s) AS received_postal,
         count(*) FILTER (WHERE rd.has_document AND NOT rd.has_paper) AS digitized,
         count(rp.procedure_id) AS reuse_needed,
         count(rp.procedure_id) FILTER (WHERE rd.has_reused) AS reused,
@@ -79,9 +81,9 @@ received AS (
     FROM dossiers_dossier d
     -- Per dossier, through the document index (a month's dossiers, not the whole document table).
     LEFT JOIN LATERAL (
-        SELECT bool_or(doc.source = 'paper') AS has_paper,
-               bool_or(doc.source <> 'result') AS has_document,
-               bool_or(doc.source = 'reused') AS has_reused
+        SELECT bool_or(doc.source = %(paper)s) AS has_paper,
+               bool_or(doc.source <> %(result)s) AS has_document,
+               bool_or(doc.source = %(reused)s) AS has_reused
         FROM dossiers_document doc WHERE doc.dossier_id = d.id
     ) rd ON true
     LEFT JOIN reusable_procedures rp ON rp.procedure_id = d.procedure_id
@@ -115,14 +117,14 @@ overdue AS (
                     '(]') @> %(as_of_ts)s::timestamptz
       AND d.due_date < %(as_of_day)s
       AND (d.returned_at IS NULL OR d.returned_at >= %(as_of_ts)s)
-      AND d.status NOT IN ('draft', 'submitted', 'refused')
+      AND d.status NOT IN %(not_received)s
       AND NOT (d.clock_paused_at IS NOT NULL AND d.clock_paused_at < %(as_of_ts)s)
     GROUP BY d.receiving_agency_id
 ),
 rated AS (
     SELECT d.receiving_agency_id AS agency_id,
         count(*) AS ratings,
-        count(*) FILTER (WHERE r.value = 'satisfied') AS ratings_satisfied
+        count(*) FILTER (WHERE r.value = %(satisfied)s) AS ratings_satisfied
     FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id
     WHERE r.created_at >= %(start_ts)s AND r.created_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
@@ -148,6 +150,18 @@ WHERE a.id IN (SELECT id FROM in_force)
 DELETE_SQL = "DELETE FROM reports_monthlyagencystat WHERE month = %(first)s"
 
 
+# The enum members the SQL filters on, passed as parameters (issue 12 item 1): renaming a status, a
+# channel or a document source changes the SQL with it instead of silently miscounting.
+ENUM_PARAMS = {
+    "online": Channel.ONLINE, "counter": Channel.COUNTER, "postal": Channel.POSTAL,
+    "partial": OnlineMode.PARTIAL, "full": OnlineMode.FULL,
+    "paper": DocumentSource.PAPER, "result": DocumentSource.RESULT, "reused": DocumentSource.REUSED,
+    "not_received": (Status.DRAFT, Status.SUBMITTED, Status.REFUSED), "satisfied": Rating.Value.SATISFIED,
+}
+ENUM_PARAMS = {key: tuple(str(v) for v in value) if isinstance(value, tuple) else str(value)
+               for key, value in ENUM_PARAMS.items()}
+
+
 def _calendar_params(cursor, first, start_ts, next_ts):
     """Working-day ordinals (number of working days up to each date) from the earliest receipt of the
     month's completed dossiers to the month's last day, for the SQL's day counts."""
@@ -168,6 +182,18 @@ def _calendar_params(cursor, first, start_ts, next_ts):
     return calendar_from, ordinals
 
 
+def compute_params(cursor, first):
+    """The parameters of COMPUTE_SQL for the month starting `first` (month_compute and the benchmark)."""
+    start_ts, next_ts = month_bounds(first)
+    calendar_from, ordinals = _calendar_params(cursor, first, start_ts, next_ts)
+    as_of_ts, as_of_day = overdue_as_of(first)
+    return {
+        "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
+        "as_of_ts": as_of_ts, "as_of_day": as_of_day, "tz": settings.TIME_ZONE, "calendar_from": calendar_from,
+        "ordinals": ordinals, **ENUM_PARAMS,
+    }
+
+
 def month_compute(*, month):
     """Compute one month for the whole province; idempotent: replaces the month's rows.
 
@@ -176,16 +202,9 @@ def month_compute(*, month):
     the previous run stay. Returns the number of rows written.
     """
     first = month_start(month)
-    start_ts, next_ts = month_bounds(first)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, first.year * 12 + first.month])
-        calendar_from, ordinals = _calendar_params(cursor, first, start_ts, next_ts)
-        as_of_ts, as_of_day = overdue_as_of(first)
-        params = {
-            "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
-            "as_of_ts": as_of_ts, "as_of_day": as_of_day,
-            "tz": settings.TIME_ZONE, "calendar_from": calendar_from, "ordinals": ordinals,
-        }
+        params = compute_params(cursor, first)
         cursor.execute(COMPUTE_SQL, params)
         rows = [
             MonthlyAgencyStat(month=first, agency_id=agency_id, level=level, district_id=district_id,
