@@ -102,3 +102,13 @@ def test_date_fields_refuse_the_future_and_too_early_days_and_name_what_was_type
         assert not form.is_valid() and "31/02/2026" in form.errors["birth_date"][0]
         assert 'value="31/02/2026"' in str(form["birth_date"])  # what was typed stays in the field
         assert Form({"birth_date": "02/12/2026", "since": "01/07/2025"}).is_valid()
+
+
+def test_the_desk_dossier_page_puts_the_actions_before_the_documents(client, citizen, agency):
+    """Issue 21 item 11: the actions are not 2,000 px down below the PDF previews."""
+    dossier = submitted_dossier(citizen, agency=agency)
+    officer = factories.officer(dossier.receiving_agency, Role.DESK_OFFICER)
+    client.force_login(officer)
+    html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert html.index('id="h-actions"') < html.index('id="h-applicant"') < html.index('id="h-docs"')
+    assert 'loading="lazy"' in html
