@@ -468,3 +468,8 @@ def group_agency_ids(*, month, group, key):
     elif group == "level":
         rows = rows.filter(level=key)
     return list(rows.values_list("agency_id", flat=True))
+
+
+def month_computed_at(*, month):
+    """When the month's figures were last computed (None if never): shown as "Số liệu tính lúc …"."""
+    return MonthlyAgencyStat.objects.filter(month=month_start(month)).aggregate(at=Max("computed_at"))["at"]

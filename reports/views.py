@@ -58,6 +58,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", status=200 if valid else 400, context={
         "form": form, "month": month, "months": selectors.computed_months(), "sort": sort, "scope": scope,
         "is_monitor": scope is None, "published": selectors.is_published(month),
+        "computed_at": selectors.month_computed_at(month=month),
         "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
         "recompute_form": RecomputeForm(initial={"start": f"{month:%Y-%m}", "end": f"{month:%Y-%m}"}),
         "task_id": request.GET.get("task", ""),
