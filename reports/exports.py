@@ -67,13 +67,20 @@ def table_rows(columns, rows):
     return header, [[_cell(row.get(field)) for field, _label in columns] for row in rows]
 
 
-def to_csv(columns, rows):
-    """UTF-8 with BOM so that Excel opens Vietnamese text correctly."""
+def to_csv(columns, rows, *, excel=False):
+    """UTF-8 with BOM so that Excel opens Vietnamese text correctly.
+
+    Standard (`excel=False`): comma-separated, decimal point ("50.0"), for programs. `excel=True` is for
+    Excel set to Vietnamese (issue 21 item 15): semicolon-separated, decimal comma ("50,0"), which that
+    Excel reads as numbers instead of misreading "50.0".
+    """
     header, cells = table_rows(columns, rows)
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if excel else ",")
     writer.writerow(header)
+    if excel:
+        cells = [[str(c).replace(".", ",") if isinstance(c, float) else c for c in row] for row in cells]
     writer.writerows(cells)
     return buffer.getvalue().encode("utf-8")
 

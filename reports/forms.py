@@ -37,7 +37,7 @@ class DrilldownForm(forms.Form):
 class ExportForm(forms.Form):
     month = MonthField(label=_("Tháng"))
     table = forms.ChoiceField(choices=[(g, g) for g in GROUPS] + [("dossiers", "dossiers")])
-    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("csv-excel", _("CSV cho Excel tiếng Việt")), ("xlsx", "XLSX")])
     metric = forms.ChoiceField(choices=list(METRICS.items()), required=False)
     group = forms.ChoiceField(choices=[(g, g) for g in GROUPS], required=False)
     agency = forms.IntegerField(required=False, min_value=1)

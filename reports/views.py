@@ -145,9 +145,12 @@ def export(request):
         columns = exports.GROUP_COLUMNS
         rows = selectors.monthly_groups(month=data["month"], group=data["table"], agency_ids=scope)
         title = selectors.TABLE_TITLES[data["table"]]
-    filename = f"thong-ke-{data['month']:%Y-%m}-{data['table']}.{data['format']}"
-    if data["format"] == "csv":
-        response = HttpResponse(exports.to_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    extension = "csv" if data["format"].startswith("csv") else data["format"]
+    suffix = "-excel" if data["format"] == "csv-excel" else ""
+    filename = f"thong-ke-{data['month']:%Y-%m}-{data['table']}{suffix}.{extension}"
+    if data["format"].startswith("csv"):
+        response = HttpResponse(exports.to_csv(columns, rows, excel=data["format"] == "csv-excel"),
+                                content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             exports.to_xlsx([(title, columns, rows)]),

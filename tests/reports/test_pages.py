@@ -81,6 +81,27 @@ def test_exports_csv_and_xlsx(client, computed, monitor):
     assert sheet.max_row == 1 + 8
 
 
+def test_an_excel_friendly_csv_sits_beside_the_standard_one(client, computed, monitor):
+    """Issue 21 item 15: "50.0" is misread by Excel set to Vietnamese; its CSV uses ";" and "50,0"."""
+    import csv
+
+    client.force_login(monitor)
+    query = {"month": "2025-03", "table": "agency"}
+    standard = client.get("/thong-ke/xuat/", {**query, "format": "csv"})
+    excel = client.get("/thong-ke/xuat/", {**query, "format": "csv-excel"})
+    assert excel.status_code == 200 and excel["Content-Disposition"].endswith('-excel.csv"')
+    assert excel.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(excel.content.decode("utf-8-sig")), delimiter=";"))
+    plain = list(csv.reader(io.StringIO(standard.content.decode("utf-8-sig"))))
+    assert rows[0] == plain[0] and len(rows) == len(plain)
+    decimals = [cell for row in plain[1:] for cell in row if "." in cell and cell.replace(".", "").isdigit()]
+    assert decimals, "the table has a rate to compare"
+    assert not [cell for row in rows[1:] for cell in row if "." in cell and cell.replace(".", "").isdigit()]
+    assert any("," in cell and cell.replace(",", "").isdigit() for row in rows[1:] for cell in row)
+    page = client.get("/thong-ke/", {"month": "2025-03"}).content.decode()
+    assert "format=csv-excel" in page and "CSV cho Excel tiếng Việt" in page
+
+
 def test_export_bad_table_is_400(client, computed, monitor):
     client.force_login(monitor)
     response = client.get("/thong-ke/xuat/", {"month": "2025-03", "table": "ward", "format": "csv"})
