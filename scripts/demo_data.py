@@ -23,3 +23,17 @@ if "generate_dossiers" in commands and not Dossier.objects.exclude(status="draft
     call_command("generate_dossiers", "--months", months, "--per-month", per_month)
 if "compute_statistics" in commands:
     call_command("compute_statistics", "--months", months)
+
+# The public page (/cong-khai/) shows published months only: the demo publishes every computed month before
+# this one, as the provincial centre would each month (issue 21 item 16). A month already published stays.
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from reports import services as reports_services  # noqa: E402
+from reports.models import MonthlyAgencyStat, PublishedMonth  # noqa: E402
+
+monitor = get_user_model().objects.filter(email="giamsat@motcua.local").first()
+this_month = timezone.localdate().replace(day=1)
+computed = MonthlyAgencyStat.objects.filter(month__lt=this_month).values_list("month", flat=True).distinct()
+for month in sorted(set(computed) - set(PublishedMonth.objects.values_list("month", flat=True))):
+    reports_services.month_publish(month=month, actor=monitor)
