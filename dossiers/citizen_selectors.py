@@ -107,12 +107,28 @@ def wallet_documents(*, user):
     return wallet
 
 
+def agencies_in_force(procedure, day=None):
+    """Agencies handling the procedure that exist today: not the communes and districts merged or
+    abolished in 2025 (issue 21 item 4)."""
+    from django.utils import timezone
+
+    return procedure.agencies.filter(is_active=True).in_force_on(day or timezone.localdate())
+
+
+def agencies_matching(agencies, query):
+    """The agencies whose name contains `query`, with or without Vietnamese accents, any case."""
+    from unidecode import unidecode
+
+    needle = unidecode(query).lower()
+    return [a for a in agencies if needle in unidecode(a.name).lower()]
+
+
 def agencies_for(*, procedure, user):
     """Agencies handling the procedure, the citizen's own first (their commune's, then their district's).
 
     Returns (agencies, suggested agency or None).
     """
-    agencies = list(procedure.agencies.filter(is_active=True).select_related("area").order_by("level", "name"))
+    agencies = list(agencies_in_force(procedure).select_related("area").order_by("level", "name"))
     unit = getattr(user, "address_unit", None)
     suggested = None
     if unit is not None:

@@ -55,7 +55,7 @@ class AgencyChoiceForm(forms.Form):
 
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = procedure.agencies.filter(is_active=True)
+        self.fields["agency"].queryset = selectors.agencies_in_force(procedure)
 
 
 class ReasonForm(forms.Form):
@@ -122,8 +122,15 @@ def start(request, procedure_code):
             return redirect("dossier_form", dossier.public_id)
     elif request.method == "POST":
         status = 400
+    # "Tìm cơ quan": the list narrowed by name, accents or not (issue 21 item 4); the suggestion stays.
+    query = (request.GET.get("q") or "").strip()[:100]
+    shown = selectors.agencies_matching(agencies, query) if query else agencies
+    if suggested is not None and suggested not in shown:
+        shown = [suggested, *shown]
+    shown_ids = {a.pk for a in shown}
+    radios = [radio for radio in form["agency"] if radio.data["value"] in shown_ids]
     context = {"procedure": procedure, "form": form, "suggested": suggested, "fee": dossier_fee_online(procedure),
-               "step": 1}
+               "step": 1, "query": query, "radios": radios, "no_match": bool(query) and len(shown) <= (1 if suggested else 0)}
     return render(request, "dossiers/start.html", context, status=status)
 
 

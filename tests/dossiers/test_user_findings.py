@@ -112,3 +112,24 @@ def test_the_desk_dossier_page_puts_the_actions_before_the_documents(client, cit
     html = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
     assert html.index('id="h-actions"') < html.index('id="h-applicant"') < html.index('id="h-docs"')
     assert 'loading="lazy"' in html
+
+
+def test_the_agency_step_lists_agencies_in_force_and_finds_one_by_name(client, citizen):
+    """Issue 21 item 4: no pre-2025 communes among the choices; a search box, accents or not."""
+    from datetime import date
+
+    from procedures.models import Level
+
+    old = factories.AgencyFactory(name="UBND xã Thạch Bình (cũ)", level=Level.COMMUNE, valid_until=date(2025, 6, 30))
+    ward = factories.AgencyFactory(name="UBND phường Trần Phú", level=Level.COMMUNE)
+    other = factories.AgencyFactory(name="UBND xã Cẩm Bình", level=Level.COMMUNE)
+    procedure = factories.ProcedureFactory(agencies=[old, ward, other], level=Level.COMMUNE)
+    client.force_login(citizen)
+    url = reverse("dossier_start", args=[procedure.code])
+    html = client.get(url).content.decode()
+    assert "Trần Phú" in html and "Cẩm Bình" in html and "Thạch Bình (cũ)" not in html
+    found = client.get(url, {"q": "phuong tran phu"}).content.decode()
+    assert "UBND phường Trần Phú" in found and "UBND xã Cẩm Bình" not in found
+    none = client.get(url, {"q": "Hồng Lĩnh"}).content.decode()
+    assert "Không có cơ quan nào có tên chứa “Hồng Lĩnh”." in none
+    assert client.post(url, {"agency": old.pk}).status_code == 400  # not a choice any more
