@@ -26,12 +26,43 @@ def search_vector():
     return SearchVector("search_text", config=CONFIG)
 
 
+def _variants(token):
+    """A word and its i/y spellings (kí/ký, lí/lý, sĩ/sỹ: "dang ki" finds "đăng ký"; issue 21 item 3)."""
+    forms = {token, token.replace("y", "i"), token.replace("i", "y")}
+    terms = sorted(f"{form}:*" for form in forms)
+    return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
+
+
 def to_tsquery(text):
-    """User words -> a raw tsquery of prefix terms joined by AND; None when nothing searchable."""
-    tokens = _TOKEN.findall(normalize(text))
+    """User words -> a raw tsquery of prefix terms (each with its i/y spellings) joined by AND; None when
+    nothing searchable."""
+    tokens = [token.rstrip(".") for token in _TOKEN.findall(normalize(text))]
+    tokens = [token for token in tokens if token]
     if not tokens:
         return None
-    return " & ".join(f"{token.rstrip('.')}:*" for token in tokens if token.rstrip("."))
+    return " & ".join(_variants(token) if not any(ch.isdigit() for ch in token) else f"{token}:*"
+                      for token in tokens)
+
+
+def closest_procedures(queryset, text, limit=5):
+    """When nothing matched: the procedures whose names are nearest to what was typed ("khai xinh" ->
+    "Đăng ký khai sinh"), by word similarity (difflib: no PostgreSQL extension needed)."""
+    from difflib import SequenceMatcher
+
+    words = normalize(text).replace("y", "i").split()
+    if not words:
+        return []
+
+    def score(name):
+        name_words = normalize(name).replace("y", "i").split()
+        if not name_words:
+            return 0.0
+        best = [max(SequenceMatcher(None, word, candidate).ratio() for candidate in name_words) for word in words]
+        return sum(best) / len(best)
+
+    scored = sorted(((score(p.name), p.code, p) for p in queryset.select_related(None).only("code", "name")),
+                    key=lambda item: (-item[0], item[1]))
+    return [p for value, _code, p in scored[:limit] if value >= 0.6]
 
 
 def search_procedures(queryset, text):

@@ -10,6 +10,7 @@ from procedures import selectors
 from procedures.filters import ProcedurePageFilter
 from procedures.forms import AgencyChooserForm, DueDateForm
 from procedures.models import Procedure, RequiredDocument
+from procedures.search import closest_procedures
 
 PAGE_SIZE = 20
 WEEKDAYS = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
@@ -23,9 +24,12 @@ def procedure_list(request):
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    text = filterset.form.cleaned_data.get("q") if valid and request.GET else ""
+    suggestions = (closest_procedures(selectors.procedure_list(), text)
+                   if text and page is not None and not page.paginator.count else [])
     return render(request, "procedures/list.html", {
         "filterset": filterset, "form": filterset.form, "page": page, "query": params.urlencode(),
-        "searched": bool(request.GET),
+        "searched": bool(request.GET), "suggestions": suggestions,
     }, status=200 if valid else 400)
 
 

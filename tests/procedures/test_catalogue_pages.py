@@ -27,6 +27,23 @@ def test_search_ignores_accents_and_case(client, catalogue, query):
     assert names(response) == ["Đăng ký khai sinh"]
 
 
+@pytest.mark.parametrize("query", ["dang ki khai sinh", "đăng kí khai sinh", "DANG KI"])
+def test_search_accepts_i_for_y(client, catalogue, query):
+    """Issue 21 item 3: kí/ký, lí/lý are both spellings people type."""
+    assert "Đăng ký khai sinh" in names(client.get(LIST, {"q": query}))
+
+
+def test_no_match_says_so_and_offers_the_closest_procedures(client, catalogue):
+    """Issue 21 item 3: a typo ("khai xinh") says nothing matched and suggests "Đăng ký khai sinh"."""
+    response = client.get(LIST, {"q": "khai xinh"})
+    html = response.content.decode()
+    assert names(response) == [] and "Không tìm thấy thủ tục phù hợp" in html
+    assert [p.name for p in response.context["suggestions"]][:1] == ["Đăng ký khai sinh"]
+    assert reverse("procedure_detail", args=["1.001193"]) in html
+    nothing = client.get(LIST, {"q": "zzqqxx"})
+    assert nothing.context["suggestions"] == [] and "Không tìm thấy thủ tục phù hợp" in nothing.content.decode()
+
+
 def test_search_needs_every_word(client, catalogue):
     assert names(client.get(LIST, {"q": "khai doanh"})) == []
     assert names(client.get(LIST, {"q": "doanh nghiep"})) == ["Đăng ký thành lập doanh nghiệp tư nhân"]
