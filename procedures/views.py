@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures import selectors
@@ -63,7 +64,13 @@ def procedure_template(request, code, document_id):
 
 
 def due_date(request):
-    form = DueDateForm(request.GET or None)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and "received_date" not in data:
+        # Opened from a procedure page ("?days=7"): reckon from now, the procedure's time filled in,
+        # rather than greet the visitor with "please enter the date" (issue 21 item 8).
+        now = timezone.localtime()
+        data["received_date"], data["received_time"] = now.date().isoformat(), now.strftime("%H:%M")
+    form = DueDateForm(data)
     result = None
     if form.is_valid():
         try:

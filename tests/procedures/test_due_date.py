@@ -79,3 +79,15 @@ def test_due_date_page_rejects_bad_input_with_a_message(client, db):
     assert response.status_code == 400
     html = response.content.decode()
     assert "dd/mm/yyyy" in html and "365" in html
+
+
+def test_opened_from_a_procedure_page_it_reckons_from_now(client, db):
+    """Issue 21 item 8: "?days=5" from a procedure page shows the date, not a red "enter the date"."""
+    import time_machine
+
+    with time_machine.travel("2026-02-13 10:00 +07:00", tick=False):
+        response = client.get("/lich-lam-viec/han-giai-quyet/", {"days": 5})
+    html = response.content.decode()
+    assert response.status_code == 200 and "27/02/2026" in html
+    assert "Vui lòng nhập ngày tiếp nhận" not in html
+    assert 'value="2026-02-13"' in html and 'value="10:00"' in html
