@@ -3,17 +3,13 @@
 Step 1 (`registration_start`) always answers the same way: "we sent a code". A new contact gets a
 six-digit code (SMS when a phone is given, else e-mail); a contact that already has an account gets,
 instead, a notice that someone tried to register with it (with the way to sign in or reset). Step 2
-(`registration_confirm`) creates the account when the code matches, within REGISTRATION_CODE_MINUTES
-and REGISTRATION_CODE_ATTEMPTS tries. Proving the contact also stops accounts made on someone else's
-number. The pending registration (password already hashed) lives in the server-side session only.
+(`registration_confirm`) creates the account when the code matches (dossiers.services.session_codes:
+expiry and tries). Proving the contact also stops accounts made on someone else's number. The pending
+registration (password already hashed) lives in the server-side session only.
 """
 
 __all__ = ["RegistrationFailed", "registration_start", "registration_confirm", "registration_pending"]
 
-import hashlib
-import hmac
-import secrets
-import time
 import uuid
 
 from django.conf import settings
@@ -25,19 +21,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dossiers.notifications import sms_backend
+from dossiers.services import session_codes
 from dossiers.services.accounts import account_register
+from dossiers.services.session_codes import CodeRefused as RegistrationFailed
 
 SESSION_KEY = "pending_registration"
-
-
-class RegistrationFailed(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-def _digest(code, nonce):
-    return hmac.new(settings.SECRET_KEY.encode(), f"{nonce}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _send(*, phone, email, text, subject):
@@ -53,13 +41,9 @@ def registration_start(*, session, data, password):
     taken = get_user_model().objects.filter(
         (Q(email__iexact=email) if email else Q(pk__in=[])) | (Q(phone=phone) if phone else Q(pk__in=[]))
     ).exists()
-    code, nonce = f"{secrets.randbelow(10**6):06d}", secrets.token_hex(8)
-    session[SESSION_KEY] = {
-        "data": data, "password": make_password(password), "nonce": nonce,
-        # A taken contact gets no code: the digest of a random code no one knows.
-        "digest": _digest(secrets.token_hex(16) if taken else code, nonce),
-        "expires": time.time() + settings.REGISTRATION_CODE_MINUTES * 60, "attempts": 0,
-    }
+    # A taken contact gets no code: the request holds the digest of a code no one receives.
+    code = session_codes.issue(session, SESSION_KEY, {"data": data, "password": make_password(password)},
+                               real=not taken)
     site = settings.SITE_NAME
     if taken:
         text = _("%(site)s: có yêu cầu đăng ký tài khoản mới bằng thông tin liên hệ này, nhưng bạn đã có tài khoản. "
@@ -69,15 +53,14 @@ def registration_start(*, session, data, password):
                  "Không chia sẻ mã này cho bất kỳ ai.") % {
             "site": site, "code": code, "minutes": settings.REGISTRATION_CODE_MINUTES}
     _send(phone=phone, email=email, text=text, subject=_("Xác nhận đăng ký tài khoản"))
-    session.modified = True
 
 
 def registration_pending(session):
     """Where the code was sent (masked), or None when nothing is pending."""
-    pending = session.get(SESSION_KEY)
-    if not pending or pending["expires"] < time.time():
+    payload = session_codes.pending(session, SESSION_KEY)
+    if payload is None:
         return None
-    data = pending["data"]
+    data = payload["data"]
     if data.get("phone"):
         return data["phone"][:3] + "****" + data["phone"][-3:]
     name, _at, domain = (data.get("email") or "").partition("@")
@@ -86,26 +69,14 @@ def registration_pending(session):
 
 def registration_confirm(*, session, code):
     """Create the account if `code` is right; raises RegistrationFailed with a message otherwise."""
-    pending = session.get(SESSION_KEY)
-    wrong = _("Mã xác nhận không đúng hoặc đã hết hạn.")
-    if not pending or pending["expires"] < time.time():
-        session.pop(SESSION_KEY, None)
-        raise RegistrationFailed(_("Yêu cầu đăng ký đã hết hạn. Vui lòng đăng ký lại."))
-    pending["attempts"] += 1
-    session.modified = True
-    if pending["attempts"] > settings.REGISTRATION_CODE_ATTEMPTS:
-        session.pop(SESSION_KEY, None)
-        raise RegistrationFailed(_("Bạn đã nhập sai mã quá nhiều lần. Vui lòng đăng ký lại."))
-    if not hmac.compare_digest(_digest((code or "").strip(), pending["nonce"]), pending["digest"]):
-        raise RegistrationFailed(wrong)
-    data = pending["data"]
+    payload = session_codes.check(session, SESSION_KEY, code)
     try:
         with transaction.atomic():
-            user = account_register(password=None, **data)
-            user.password = pending["password"]
+            user = account_register(password=None, **payload["data"])
+            user.password = payload["password"]
             user.save(update_fields=["password"])
     except IntegrityError as exc:  # the contact was registered meanwhile
-        session.pop(SESSION_KEY, None)
-        raise RegistrationFailed(wrong) from exc
-    session.pop(SESSION_KEY, None)
+        session_codes.done(session, SESSION_KEY)
+        raise RegistrationFailed(_("Mã xác nhận không đúng hoặc đã hết hạn.")) from exc
+    session_codes.done(session, SESSION_KEY)
     return user

@@ -53,7 +53,7 @@ def register_confirm(request):
         try:
             user = services.registration_confirm(session=request.session, code=form.cleaned_data["code"])
         except services.RegistrationFailed as failure:
-            if services.registration_pending(request.session) is None:
+            if failure.gone:
                 messages.error(request, failure.message)
                 return redirect("register")
             form.add_error("code", failure.message)
@@ -157,7 +157,7 @@ def password_reset_phone_confirm(request):
             services.phone_reset_confirm(session=request.session, code=form.cleaned_data["code"],
                                          password=form.cleaned_data["password1"])
         except services.PhoneResetFailed as failure:
-            if services.phone_reset_pending(request.session) is None:
+            if failure.gone:
                 messages.error(request, failure.message)
                 return redirect("password_reset_phone")
             form.add_error("code", failure.message)
