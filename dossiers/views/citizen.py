@@ -4,6 +4,7 @@ the wallet and the public look-up. Thin: each view validates input, calls one se
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -226,6 +227,8 @@ def documents_step(request, public_id):
             return redirect("dossier_documents", dossier.public_id)
     wallet = selectors.wallet_documents(user=request.user)
     context = {"dossier": dossier, "rows": _document_rows(dossier, wallet, errors), "step": 3,
+               # The limit beside every file field, and checked in the browser before sending (issue 21 item 7).
+               "max_bytes": settings.UPLOAD_MAX_FILE_BYTES, "max_mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
                "has_errors": bool(errors), "general_errors": errors.get(0, [])}
     return render(request, "dossiers/documents_step.html", context, status=400 if errors else 200)
 

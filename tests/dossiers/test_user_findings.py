@@ -133,3 +133,16 @@ def test_the_agency_step_lists_agencies_in_force_and_finds_one_by_name(client, c
     none = client.get(url, {"q": "Hồng Lĩnh"}).content.decode()
     assert "Không có cơ quan nào có tên chứa “Hồng Lĩnh”." in none
     assert client.post(url, {"agency": old.pk}).status_code == 400  # not a choice any more
+
+
+def test_the_file_limit_is_stated_beside_each_file_field(client, citizen, agency, settings):
+    """Issue 21 item 7: the 10 MB limit is said before the upload, and the field carries it for the browser."""
+    from dossiers import services
+
+    settings.UPLOAD_MAX_FILE_BYTES = 10 * 1024 * 1024
+    procedure = factories.ProcedureFactory(agencies=[agency])
+    dossier = services.dossier_start_online(procedure=procedure, agency=agency, applicant=citizen)
+    client.force_login(citizen)
+    html = client.get(reverse("dossier_documents", args=[dossier.public_id])).content.decode()
+    assert "Tối đa 10 MB mỗi tệp." in html
+    assert f'data-max-bytes="{10 * 1024 * 1024}"' in html and "mỗi tệp tối đa 10 MB" in html
