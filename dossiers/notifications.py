@@ -100,12 +100,17 @@ def _publish(keys):
 
 
 def dispatch(keys):
-    """Best effort, on commit: hand the messages to Celery. A broker error leaves them to the relay."""
+    """Best effort, on commit: hand the messages to Celery. A broker error leaves them to the relay.
+
+    The rows are marked dispatched *before* the tasks are published, and only the ones the broker did
+    not take are unmarked after: an UPDATE after publishing held the row lock just when a fast worker
+    ran `outbox_send`, whose SKIP LOCKED then skipped the message, leaving it to the relay minutes later.
+    """
+    marked = list(OutboxMessage.objects.filter(key__in=keys, dispatched_at__isnull=True).values_list("key", flat=True))
+    OutboxMessage.objects.filter(key__in=marked).update(dispatched_at=timezone.now())
     published = _publish(keys)
-    if published:
-        OutboxMessage.objects.filter(key__in=keys[:published], dispatched_at__isnull=True).update(
-            dispatched_at=timezone.now()
-        )
+    if published < len(keys):
+        OutboxMessage.objects.filter(key__in=[k for k in keys[published:] if k in marked]).update(dispatched_at=None)
 
 
 # E-mail kinds, each with its template notifications/<kind>.txt (first line: subject).

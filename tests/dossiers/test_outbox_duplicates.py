@@ -126,3 +126,35 @@ def test_the_gateway_gets_the_outbox_key_and_a_repeat_of_it_sends_nothing(citize
 
     notifications.sms_backend().send("0912000042", "lần hai", message_id="event:42:sms")  # the crash's repeat
     assert SmsMessage.objects.count() == 1 and SmsMessage.objects.get().text == sent.text
+
+
+@pytest.mark.django_db
+def test_a_message_is_marked_dispatched_before_its_task_can_run(monkeypatch, citizen):
+    """A fast worker ran outbox_send while dispatch() still held the row lock for its UPDATE after
+    publishing; SKIP LOCKED then skipped the e-mail, left to the relay (seen in the real-worker test).
+    Marking first means nothing writes the row after the task is handed over."""
+    OutboxMessage.objects.create(key="event:test:email", kind="email", payload={"to": "a@example.vn"})
+    OutboxMessage.objects.create(key="event:test:sms", kind="sms", payload={"to": "0900000000"})
+    seen = []
+
+    def fake_publish(task, key):
+        seen.append(OutboxMessage.objects.get(key=key).dispatched_at is not None)
+
+    monkeypatch.setattr(notifications, "publish", fake_publish)
+    notifications.dispatch(["event:test:email", "event:test:sms"])
+    assert seen == [True, True]
+
+
+@pytest.mark.django_db
+def test_messages_the_broker_did_not_take_are_left_to_the_relay(monkeypatch):
+    OutboxMessage.objects.create(key="event:t2:email", kind="email", payload={"to": "a@example.vn"})
+    OutboxMessage.objects.create(key="event:t2:sms", kind="sms", payload={"to": "0900000000"})
+
+    def failing_publish(task, key):
+        if key.endswith("sms"):
+            raise notifications.QueueUnavailable("down")
+
+    monkeypatch.setattr(notifications, "publish", failing_publish)
+    notifications.dispatch(["event:t2:email", "event:t2:sms"])
+    assert OutboxMessage.objects.get(key="event:t2:email").dispatched_at is not None
+    assert OutboxMessage.objects.get(key="event:t2:sms").dispatched_at is None
