@@ -37,9 +37,17 @@ SITE_PROVINCE_CODE = env.str("SITE_PROVINCE_CODE", default="42")
 SITE_NAME = env.str("SITE_NAME", default="Cổng Dịch vụ công tỉnh Hà Tĩnh")
 
 
+# Commands that only read the code (no request is served, nothing is signed) run without a secret, so
+# `manage.py makemigrations --check` works on a bare checkout; everything else refuses a weak one.
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+
+
 def _require_real_secret_key():
+    import sys
+
     weak = not SECRET_KEY or SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
-    if not DEBUG and weak:
+    code_only = len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in CODE_ONLY_COMMANDS
+    if not DEBUG and weak and not code_only:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
         )

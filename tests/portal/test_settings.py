@@ -30,6 +30,13 @@ def test_unset_debug_still_requires_a_real_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_makemigrations_check_runs_on_a_bare_checkout():
+    """Code-only commands need no secret: `manage.py makemigrations --check` with nothing set."""
+    result = _run("makemigrations", "--check", "--dry-run", unset=["DEBUG", "SECRET_KEY"])
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _run("check", DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="dichvucong.example.vn")
     assert result.returncode != 0
