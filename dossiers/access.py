@@ -43,13 +43,6 @@ def readable_documents(user):
     return documents.exclude(unreleased_own_result)
 
 
-def may_read_document(user, document):
-    """The same rule as `readable_documents` for one loaded document (templates, serializers)."""
-    dossier = document.dossier
-    if document.source != DocumentSource.RESULT or dossier.applicant_id != getattr(user, "pk", None):
-        return True
-    return result_released(dossier)
-
 
 def is_applicant(user, dossier):
     return dossier.applicant_id is not None and dossier.applicant_id == getattr(user, "pk", None)
@@ -74,12 +67,6 @@ def reads_internal_comments(user, dossier):
     agencies = {dossier.receiving_agency_id, dossier.handling_agency_id}
     return any(m.role == Role.MONITOR or m.agency_id in agencies for m in user.memberships.all())
 
-
-def comment_for(user, dossier, event):
-    """The comment `user` may read on `event` ("" when it is not addressed to them)."""
-    if event.comment_audience == DossierEvent.Audience.APPLICANT or reads_internal_comments(user, dossier):
-        return event.comment
-    return ""
 
 
 def timeline_for(user, dossier, events):

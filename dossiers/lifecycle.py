@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import access
 from dossiers.models import Dossier, DossierEvent, Role, Status
 from portal.client_ip import current_client_ip
 
@@ -114,7 +115,7 @@ def result_attached(dossier, today):
 
 def fee_settled(dossier, today):
     """The result is handed over once the fee due is paid (online or at the counter)."""
-    if dossier.fee_amount and dossier.fee_paid_at is None:
+    if not access.fee_settled(dossier):
         return _("Người nộp chưa nộp phí, lệ phí: chỉ trả kết quả sau khi đã thu phí, lệ phí.")
     return None
 
