@@ -15,18 +15,28 @@ Rules implemented (and where they come from):
 * Civil Code 2015 art. 148(5): a period whose last day is a rest day ends on
   the next working day. Counting only working days means the deadline never
   lands on a rest day; we still state it in the explanation.
-* One-stop practice (Decree 61/2018/ND-CP and local one-stop regulations): a
-  dossier received at/after the daily cut-off (default 15:00 local time) or on
-  a rest day is treated as received on the next working day.
-* A supplement request stops the clock; once the dossier is complete the FULL
-  period restarts, the resumption time being treated like a new receipt.
+* Cut-off time: the Civil Code has none, so by default a dossier received at 16:00 on a working day
+  counts from the next day like one received at 08:00 (art. 147: the day of receipt is never counted).
+  An afternoon cut-off applies only where a sector rule sets one for the procedure (e.g. certification
+  of copies, Decree 23/2015/ND-CP art. 7); a province may configure a default (`RECEIPT_CUTOFF`).
+  With a cut-off, a dossier received at/after it is treated as received on the next working day.
+* Appointment time (Circular 03/2025/TT-VPCP, Appendix I, Mẫu 01: "giờ … phút, ngày …"): the result is
+  due on the due day at the time of day of the effective receipt, kept within office hours
+  (`OFFICE_OPENS`..`OFFICE_CLOSES`): received before opening -> opening time; after closing -> closing
+  time; moved to the next working day (rest day, cut-off) -> opening time. A 0-day period is due at
+  closing time of the receipt day.
+* Supplement after receipt (Decree 118/2025/ND-CP, the supplement rules read with the national
+  monitoring of Decision 766/QD-TTg): the time the dossier waited for the applicant is not elapsed.
+  The clock pauses at the request and resumes when the dossier is complete: the due day moves by the
+  working days in (pause day, resume day]; the rest of the period is not restarted. Only the first
+  request after receipt pauses (a second one is the agency's fault: the caller passes no pause for it).
 
 Exact interpretation ("effective receipt day" R):
-  R = local date of receipt if that is a working day and the time < cut-off;
-  otherwise R = the next working day after the local date. R itself is not
-  counted; the deadline is the ``days``-th working day after R (days=0: R).
-  E.g. Mon 10:00 + 1 day -> Tue; Mon 16:00 + 1 day -> R = Tue, due Wed;
-  Sat (any time) + 1 day -> R = Mon, due Tue. Naive datetimes are local
+  R = local date of receipt if that is a working day (and, with a cut-off, the time < cut-off);
+  otherwise R = the next working day after the local date. R itself is not counted; the deadline is
+  the ``days``-th working day after R (days=0: R).
+  E.g. Mon 16:00 + 1 day -> Tue 16:00 (no cut-off); with a 15:00 cut-off -> R = Tue, due Wed 07:30;
+  Sat (any time) + 1 day -> R = Mon, due Tue at opening. Naive datetimes are local
   (Asia/Ho_Chi_Minh); aware ones are converted to local time first.
 """
 from __future__ import annotations
@@ -98,6 +108,12 @@ class DueDate:
     due_date: date | None  # None while the clock is stopped (open pause)
     start_date: date | None  # first counted day (= effective receipt day if days=0)
     explanation: list[Step] = field(default_factory=list)
+    due_at: datetime | None = None  # the appointment: due day and time of day (local, aware)
+    remaining_days: int | None = None  # working days left when the clock stopped (open pause)
+
+    @property
+    def due_time(self) -> time | None:
+        return self.due_at.timetz().replace(tzinfo=None) if self.due_at else None
 
 
 class WorkingCalendar:
@@ -105,8 +121,10 @@ class WorkingCalendar:
         self,
         extra_days_off: Mapping[date, str] | None = None,
         extra_working_days: Mapping[date, str] | None = None,
-        cutoff: time = time(15, 0),
+        cutoff: time | None = None,
         tz: ZoneInfo = VN_TZ,
+        opens: time = time(7, 30),
+        closes: time = time(17, 0),
     ) -> None:
         self.extra_days_off = dict(extra_days_off or {})
         self.extra_working_days = dict(extra_working_days or {})
@@ -116,8 +134,11 @@ class WorkingCalendar:
                 "dates both declared day off and working day: "
                 + ", ".join(_fmt(d) for d in sorted(clash))
             )
-        self.cutoff = cutoff
+        self.cutoff = cutoff  # the province's default; a procedure's own rule is passed to due_date()
         self.tz = tz
+        if not opens < closes:
+            raise ValueError("office hours must open before they close")
+        self.opens, self.closes = opens, closes
 
     # -- single days -------------------------------------------------------
     def _reason(self, d: date) -> tuple[str, str] | None:
@@ -212,67 +233,68 @@ class WorkingCalendar:
         return sorted(steps + makeups, key=lambda s: s.date)
 
     # -- main entry point ------------------------------------------------------
+    def _clamp(self, t: time) -> time:
+        t = t.replace(second=0, microsecond=0, tzinfo=None)
+        return min(max(t, self.opens), self.closes)
+
     def due_date(
         self,
         received_at: datetime,
         days: int,
         *,
         paused: Sequence[tuple[datetime, datetime | None]] = (),
+        cutoff: time | None | object = ...,
+        cutoff_basis: str = "",
     ) -> DueDate:
+        """The appointment for a dossier received at `received_at` with a period of `days` working days.
+
+        `cutoff`: the procedure's own cut-off (None: none); omitted, the province default is used.
+        `paused`: the clock's pauses (supplement awaited after receipt), each (start, end or None).
+        """
         _check_days(days)
+        if cutoff is ...:
+            cutoff = self.cutoff
         received = self._local(received_at)
         steps = [Step(received.date(), "received", f"Tiếp nhận hồ sơ lúc {_fmt_dt(received)}.",
                       f"Dossier received at {_fmt_dt(received)}.")]
-        clock = received
-        if paused:
-            pauses = sorted(((self._local(a), None if b is None else self._local(b)) for a, b in paused),
-                            key=lambda p: p[0])
-            for start, end in pauses:
-                if start < received or (end is not None and end < start):
-                    raise ValueError("each pause must start after receipt and end after it starts")
-                steps.append(Step(start.date(), "paused",
-                                  f"Yêu cầu bổ sung hồ sơ lúc {_fmt_dt(start)}: tạm dừng tính thời hạn.",
-                                  f"Supplement requested at {_fmt_dt(start)}: clock stopped."))
-                if end is None:
-                    steps.append(Step(None, "clock_stopped",
-                                      "Đang tạm dừng tính thời hạn, chờ bổ sung hồ sơ: chưa có hạn giải quyết.",
-                                      "Clock stopped awaiting supplement: no due date yet."))
-                    return DueDate(None, None, steps)
-                steps.append(Step(end.date(), "resumed",
-                                  f"Hồ sơ đã được bổ sung đầy đủ lúc {_fmt_dt(end)}.",
-                                  f"Dossier completed at {_fmt_dt(end)}."))
-            # The full period restarts; the last completion acts as a new receipt.
-            clock = max(end for _, end in pauses)
-            steps.append(Step(clock.date(), "clock_restarted",
-                              f"Thời hạn {days} ngày làm việc được tính lại từ đầu kể từ {_fmt_dt(clock)}.",
-                              f"The full {days} working-day period restarts from {_fmt_dt(clock)}."))
-
-        day = clock.date()
+        day = received.date()
         if not self.is_working_day(day):
-            eff = self.next_working_day(day)
+            eff, at = self.next_working_day(day), self.opens
             steps.append(Step(day, "received_on_rest_day",
                               f"{_fmt(day)} là ngày nghỉ ({self.why_not_working(day)}): coi như tiếp nhận vào "
-                              f"ngày làm việc tiếp theo {_fmt(eff)}.",
-                              f"{_fmt(day)} is a rest day ({self._reason(day)[1]}): treated as received on "
-                              f"the next working day, {_fmt(eff)}."))
-        elif clock.time() >= self.cutoff:
-            eff = self.next_working_day(day)
+                              f"đầu giờ ngày làm việc tiếp theo {_fmt(eff)}.",
+                              f"{_fmt(day)} is a rest day ({self._reason(day)[1]}): treated as received at the "
+                              f"opening of the next working day, {_fmt(eff)}."))
+        elif cutoff is not None and received.time() >= cutoff:
+            eff, at = self.next_working_day(day), self.opens
+            basis = f" ({cutoff_basis})" if cutoff_basis else ""
             steps.append(Step(day, "after_cutoff",
-                              f"Tiếp nhận từ {self.cutoff:%H:%M} trở đi: coi như tiếp nhận vào ngày làm việc tiếp "
-                              f"theo {_fmt(eff)}.",
-                              f"Received at/after the {self.cutoff:%H:%M} cut-off: treated as received on "
-                              f"the next working day, {_fmt(eff)}."))
+                              f"Thủ tục có giờ chốt tiếp nhận {cutoff:%H:%M}{basis}: hồ sơ tiếp nhận từ "
+                              f"{cutoff:%H:%M} trở đi coi như tiếp nhận vào đầu giờ ngày làm việc tiếp theo "
+                              f"{_fmt(eff)}.",
+                              f"The procedure has a {cutoff:%H:%M} receipt cut-off{basis}: received at/after it, "
+                              f"the dossier is treated as received at the opening of the next working day, "
+                              f"{_fmt(eff)}."))
         else:
-            eff = day
-            steps.append(Step(day, "before_cutoff",
-                              f"Tiếp nhận trước {self.cutoff:%H:%M}: tính là tiếp nhận trong ngày {_fmt(day)}.",
-                              f"Received before the {self.cutoff:%H:%M} cut-off: receipt day is {_fmt(day)}."))
+            eff, at = day, self._clamp(received.time())
+            if cutoff is None:
+                steps.append(Step(day, "no_cutoff",
+                                  f"Thủ tục không có giờ chốt tiếp nhận: tiếp nhận lúc nào trong ngày {_fmt(day)} "
+                                  f"cũng tính là tiếp nhận trong ngày đó (Điều 147 Bộ luật Dân sự 2015).",
+                                  f"The procedure has no receipt cut-off: whatever the time, the dossier counts as "
+                                  f"received on {_fmt(day)} (Civil Code 2015, art. 147)."))
+            else:
+                steps.append(Step(day, "before_cutoff",
+                                  f"Tiếp nhận trước giờ chốt {cutoff:%H:%M}: tính là tiếp nhận trong ngày {_fmt(day)}.",
+                                  f"Received before the {cutoff:%H:%M} cut-off: receipt day is {_fmt(day)}."))
         steps += self._skipped_steps(day, eff)
 
         if days == 0:
             due = start = eff
-            steps.append(Step(eff, "same_day", "Thời hạn 0 ngày: giải quyết ngay trong ngày tiếp nhận.",
-                              "0-day period: due on the day of receipt."))
+            at = self.closes
+            steps.append(Step(eff, "same_day", "Thời hạn 0 ngày: trả kết quả trong ngày tiếp nhận, trước giờ "
+                                               f"kết thúc làm việc {self.closes:%H:%M}.",
+                              f"0-day period: due on the day of receipt, by the {self.closes:%H:%M} closing time."))
         else:
             due = self.add_working_days(eff, days)
             start = self.next_working_day(eff)
@@ -285,10 +307,45 @@ class WorkingCalendar:
             steps.append(Step(start, "counted",
                               f"Tính đủ {days} ngày làm việc từ {_fmt(start)} đến {_fmt(due)}.",
                               f"Counted {days} working days from {_fmt(start)} to {_fmt(due)}.", due))
+
+        for pause_start, pause_end in sorted(
+                ((self._local(a), None if b is None else self._local(b)) for a, b in paused), key=lambda p: p[0]):
+            if pause_start < received or (pause_end is not None and pause_end < pause_start):
+                raise ValueError("each pause must start after receipt and end after it starts")
+            remaining = max(self.working_days_between(pause_start.date(), due), 0)
+            steps.append(Step(pause_start.date(), "paused",
+                              f"Yêu cầu bổ sung, hoàn thiện hồ sơ lúc {_fmt_dt(pause_start)}: tạm dừng tính thời "
+                              f"hạn; còn {remaining} ngày làm việc. Thời gian chờ người nộp bổ sung không tính "
+                              f"vào thời hạn giải quyết.",
+                              f"Supplement requested at {_fmt_dt(pause_start)}: clock stopped with {remaining} "
+                              f"working days left. The time spent waiting for the applicant does not count."))
+            if pause_end is None:
+                steps.append(Step(None, "clock_stopped",
+                                  "Đang tạm dừng tính thời hạn, chờ bổ sung hồ sơ: chưa có ngày hẹn trả.",
+                                  "Clock stopped awaiting the supplement: no appointment yet."))
+                return DueDate(None, None, steps, remaining_days=remaining)
+            if pause_start.date() < due:
+                shift = self.working_days_between(pause_start.date(), pause_end.date())
+                due = self.add_working_days(due, shift)
+            else:
+                shift = 0
+            steps.append(Step(pause_end.date(), "resumed",
+                              f"Hồ sơ được bổ sung đầy đủ lúc {_fmt_dt(pause_end)}: tiếp tục tính thời hạn (không "
+                              f"tính lại từ đầu); hạn lùi {shift} ngày làm việc, đến {_fmt(due)}.",
+                              f"Dossier completed at {_fmt_dt(pause_end)}: the clock resumes (it does not "
+                              f"restart); the due day moves by {shift} working days, to {_fmt(due)}."))
         assert self.is_working_day(due)  # guaranteed by construction
+        due_at = datetime.combine(due, at, self.tz)
+        steps.append(Step(due, "appointment",
+                          f"Hẹn trả kết quả: {at:%H} giờ {at:%M} phút, {_VI_WEEKDAYS[due.weekday()]} ngày {_fmt(due)} "
+                          f"(giờ hẹn theo giờ tiếp nhận, trong giờ làm việc {self.opens:%H:%M}–{self.closes:%H:%M}; "
+                          f"Mẫu 01, Phụ lục I, Thông tư 03/2025/TT-VPCP).",
+                          f"Result due at {at:%H:%M} on {_EN_WEEKDAYS[due.weekday()]} {_fmt(due)} (the time of receipt, "
+                          f"within office hours {self.opens:%H:%M}–{self.closes:%H:%M}; form 01, Appendix I, "
+                          f"Circular 03/2025/TT-VPCP)."))
         steps.append(Step(due, "deadline",
                           f"Hạn giải quyết: {_VI_WEEKDAYS[due.weekday()]}, {_fmt(due)}. Hạn không rơi vào ngày "
                           f"nghỉ vì chỉ tính ngày làm việc (Điều 148 Bộ luật Dân sự 2015).",
                           f"Due date: {_EN_WEEKDAYS[due.weekday()]}, {_fmt(due)}. It never falls on a rest day "
                           f"because only working days are counted (Civil Code 2015, art. 148)."))
-        return DueDate(due, start, steps)
+        return DueDate(due, start, steps, due_at=due_at)

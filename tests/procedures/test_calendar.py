@@ -1,5 +1,5 @@
 """Tests for the working-day deadline engine (real `holidays` data, no mocks)."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,6 +8,7 @@ from procedures.calendar import WorkingCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 cal = WorkingCalendar()
+cal15 = WorkingCalendar(cutoff=time(15, 0))  # a province that configured a 15:00 default cut-off
 
 
 def codes(result):
@@ -55,9 +56,10 @@ def test_five_days_across_weekend_and_tet_2026():
     assert any(t.startswith("16/02/2026–20/02/2026") and "Tết Nguyên Đán" in t for t in texts)
     assert any(t.startswith("14/02/2026–15/02/2026") for t in texts)
     assert any(t.startswith("21/02/2026–22/02/2026") for t in texts)
-    assert codes(r) == ["received", "before_cutoff", "not_counted_receipt_day",
+    assert codes(r) == ["received", "no_cutoff", "not_counted_receipt_day",
                         "skipped_rest_day", "skipped_rest_day", "skipped_rest_day",
-                        "counted", "deadline"]
+                        "counted", "appointment", "deadline"]
+    assert r.due_at == datetime(2026, 2, 27, 10, 0, tzinfo=VN)  # Mẫu 01: giờ … phút, ngày …
     assert "27/02/2026" in r.explanation[-1].text and "27/02/2026" in r.explanation[-1].text_en
 
 
@@ -95,22 +97,48 @@ def test_weekend_crossing():
     (15, 0, date(2026, 3, 4), "after_cutoff"),    # treated as received Tue; due Wed
     (16, 0, date(2026, 3, 4), "after_cutoff"),
 ])
-def test_cutoff_at_15h(hh, mm, expected, code):
-    r = cal.due_date(datetime(2026, 3, 2, hh, mm), 1)
+def test_cutoff_at_15h_where_configured(hh, mm, expected, code):
+    r = cal15.due_date(datetime(2026, 3, 2, hh, mm), 1)
     assert r.due_date == expected
     assert codes(r)[1] == code
 
 
+@pytest.mark.parametrize("hh", [8, 14, 15, 16])
+def test_no_cutoff_by_default_any_time_of_a_working_day_counts_that_day(hh):
+    """Civil Code arts. 147-148 have no cut-off: Mon 16:00 + 1 day is due Tue, at 16:00."""
+    r = cal.due_date(datetime(2026, 3, 2, hh, 0), 1)
+    assert r.due_date == date(2026, 3, 3)
+    assert r.due_at == datetime(2026, 3, 3, hh, 0, tzinfo=VN)
+    assert codes(r)[1] == "no_cutoff"
+
+
+def test_procedure_cutoff_overrides_the_province_default_and_names_its_basis():
+    r = cal.due_date(datetime(2026, 3, 2, 16, 0), 1, cutoff=time(15, 0), cutoff_basis="Điều 7 Nghị định 23/2015/NĐ-CP")
+    assert r.due_date == date(2026, 3, 4)
+    assert r.due_at == datetime(2026, 3, 4, 7, 30, tzinfo=VN)  # moved to the next day: its opening time
+    assert "Điều 7 Nghị định 23/2015/NĐ-CP" in r.explanation[1].text
+    # A procedure whose rule has no cut-off, in a province with a 15:00 default: None wins.
+    assert cal15.due_date(datetime(2026, 3, 2, 16, 0), 1, cutoff=None).due_date == date(2026, 3, 3)
+
+
+def test_appointment_time_is_kept_within_office_hours():
+    assert cal.due_date(datetime(2026, 3, 2, 6, 15), 1).due_time == time(7, 30)
+    assert cal.due_date(datetime(2026, 3, 2, 19, 0), 1).due_time == time(17, 0)
+    assert cal.due_date(datetime(2026, 3, 2, 10, 20, 45), 1).due_time == time(10, 20)
+    step = next(s for s in cal.due_date(datetime(2026, 3, 2, 10, 20), 1).explanation if s.code == "appointment")
+    assert "10 giờ 20 phút" in step.text and "03/03/2026" in step.text
+
+
 def test_aware_datetime_is_converted_to_local_time_for_cutoff():
     # 07:59 UTC = 14:59 ICT (before cut-off); 08:00 UTC = 15:00 ICT (after).
-    assert cal.due_date(datetime(2026, 3, 2, 7, 59, tzinfo=UTC), 1).due_date == date(2026, 3, 3)
-    assert cal.due_date(datetime(2026, 3, 2, 8, 0, tzinfo=UTC), 1).due_date == date(2026, 3, 4)
-    assert cal.due_date(datetime(2026, 3, 2, 10, 0, tzinfo=VN), 1).due_date == date(2026, 3, 3)
+    assert cal15.due_date(datetime(2026, 3, 2, 7, 59, tzinfo=UTC), 1).due_date == date(2026, 3, 3)
+    assert cal15.due_date(datetime(2026, 3, 2, 8, 0, tzinfo=UTC), 1).due_date == date(2026, 3, 4)
+    assert cal15.due_date(datetime(2026, 3, 2, 10, 0, tzinfo=VN), 1).due_date == date(2026, 3, 3)
 
 
 def test_after_cutoff_on_friday_skips_weekend_before_receipt_day():
     # Fri 06/03 16:00 -> treated as received Mon 09/03 -> +1 = Tue 10/03.
-    r = cal.due_date(datetime(2026, 3, 6, 16, 0), 1)
+    r = cal15.due_date(datetime(2026, 3, 6, 16, 0), 1)
     assert r.due_date == date(2026, 3, 10)
 
 
@@ -162,32 +190,36 @@ def test_same_date_both_off_and_working_is_rejected():
 
 # --- pauses -------------------------------------------------------------------------
 
-def test_pause_restarts_full_period_from_resume_time():
-    # Without pause: Mon 02/03 09:00 + 5 = Mon 09/03.
+def test_pause_does_not_count_the_wait_and_does_not_restart_the_period():
+    # Without pause: Mon 02/03 09:00 + 5 = Mon 09/03 09:00.
     assert cal.due_date(datetime(2026, 3, 2, 9, 0), 5).due_date == date(2026, 3, 9)
-    # Completed Thu 05/03 11:00 (before cut-off): new receipt day Thu 05/03;
-    # Fri 06 (1), Mon 09 (2), Tue 10 (3), Wed 11 (4), Thu 12/03 (5).
+    # Paused Tue 03/03 10:00 (4 working days left: Wed 04 .. Mon 09), completed Thu 05/03 11:00:
+    # the wait spanned 2 working days (Wed 04, Thu 05), so the due day moves by 2: Wed 11/03, same time.
     r = cal.due_date(datetime(2026, 3, 2, 9, 0), 5,
                      paused=[(datetime(2026, 3, 3, 10, 0), datetime(2026, 3, 5, 11, 0))])
-    assert r.due_date == date(2026, 3, 12)
-    assert r.start_date == date(2026, 3, 6)
-    assert codes(r)[:4] == ["received", "paused", "resumed", "clock_restarted"]
-
-
-def test_resume_after_cutoff_uses_next_working_day():
-    # Completed Thu 05/03 16:00 -> receipt Fri 06/03 -> +5 = Fri 13/03.
-    r = cal.due_date(datetime(2026, 3, 2, 9, 0), 5,
-                     paused=[(datetime(2026, 3, 3, 10, 0), datetime(2026, 3, 5, 16, 0))])
-    assert r.due_date == date(2026, 3, 13)
-    assert "after_cutoff" in codes(r)
-
-
-def test_last_of_several_pauses_wins():
-    r = cal.due_date(datetime(2026, 3, 2, 9, 0), 1, paused=[
-        (datetime(2026, 3, 9, 9, 0), datetime(2026, 3, 10, 9, 0)),
-        (datetime(2026, 3, 3, 9, 0), datetime(2026, 3, 4, 9, 0)),
-    ])
     assert r.due_date == date(2026, 3, 11)
+    assert r.due_at == datetime(2026, 3, 11, 9, 0, tzinfo=VN)
+    assert "paused" in codes(r) and "resumed" in codes(r) and "clock_restarted" not in codes(r)
+    assert "còn 4 ngày làm việc" in next(s.text for s in r.explanation if s.code == "paused")
+
+
+def test_pause_resumed_the_same_day_changes_nothing():
+    r = cal.due_date(datetime(2026, 3, 2, 9, 0), 5,
+                     paused=[(datetime(2026, 3, 3, 10, 0), datetime(2026, 3, 3, 15, 0))])
+    assert r.due_date == date(2026, 3, 9)
+
+
+def test_pause_over_a_weekend_counts_only_working_days_waited():
+    # Paused Fri 06/03, completed Mon 09/03: one working day waited (Mon 09).
+    r = cal.due_date(datetime(2026, 3, 2, 9, 0), 5,
+                     paused=[(datetime(2026, 3, 6, 9, 0), datetime(2026, 3, 9, 9, 0))])
+    assert r.due_date == date(2026, 3, 10)
+
+
+def test_a_pause_after_the_due_day_does_not_rescue_a_late_dossier():
+    r = cal.due_date(datetime(2026, 3, 2, 9, 0), 1,
+                     paused=[(datetime(2026, 3, 5, 9, 0), datetime(2026, 3, 9, 9, 0))])
+    assert r.due_date == date(2026, 3, 3)
 
 
 def test_open_pause_gives_no_due_date():
@@ -207,7 +239,9 @@ def test_pause_before_receipt_is_rejected():
 
 def test_zero_days_is_due_on_effective_receipt_day():
     assert cal.due_date(datetime(2026, 3, 2, 9, 0), 0).due_date == date(2026, 3, 2)
-    assert cal.due_date(datetime(2026, 3, 2, 16, 0), 0).due_date == date(2026, 3, 3)
+    assert cal.due_date(datetime(2026, 3, 2, 16, 0), 0).due_date == date(2026, 3, 2)
+    assert cal.due_date(datetime(2026, 3, 2, 16, 0), 0).due_time == time(17, 0)
+    assert cal15.due_date(datetime(2026, 3, 2, 16, 0), 0).due_date == date(2026, 3, 3)
     assert cal.due_date(datetime(2026, 3, 7, 9, 0), 0).due_date == date(2026, 3, 9)
 
 
