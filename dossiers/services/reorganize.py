@@ -155,9 +155,10 @@ def reorganize_apply(*, day, assignments=None):
     now) and `skipped` (changed by someone meanwhile, left untouched) set."""
     plan = reorganize_plan(day=day, assignments=assignments)
     plan.moved, plan.skipped = [], []
-    for dossier, former, target, _decided in plan.moves:
-        (plan.moved if _hand_over(dossier, former, target, day) else plan.skipped).append(dossier)
+    # Officers first, so an assignee who follows their agency keeps the dossier.
     with transaction.atomic():
         for membership, target in plan.memberships:
             AgencyMembership.objects.get_or_create(user_id=membership.user_id, agency=target, role=membership.role)
+    for dossier, former, target, _decided in plan.moves:
+        (plan.moved if _hand_over(dossier, former, target, day) else plan.skipped).append(dossier)
     return plan
