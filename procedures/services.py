@@ -313,7 +313,9 @@ def agencies_seed_demo(*, province_code="42"):
         counts["created" if created else "updated"] += 1
         return agency
 
-    for row in data.PROVINCIAL + reform.NEW_DEPARTMENTS:
+    # New departments before the sub-units that belong to them now (Văn phòng Đăng ký đất đai).
+    subunits = [row for row in data.PROVINCIAL if row["kind"] in reform.NEW_PARENTS]
+    for row in [r for r in data.PROVINCIAL if r not in subunits] + reform.NEW_DEPARTMENTS + subunits:
         merged = row["kind"] in reform.MERGED_DEPARTMENTS
         by_kind[row["kind"]] = upsert(
             code=row["code"], name=row["name"], name_en=row["name_en"], short_name=row["short"], kind=row["kind"],
