@@ -249,3 +249,28 @@ def test_bad_arguments_are_refused_clearly(db):
         _run("--on", "2025-07-01", "--assign", "nothing")
     with pytest.raises(CommandError, match="XYZ"):
         _run("--on", "2025-07-01", "--assign", "XYZ=000.00.01.H27")
+
+
+def test_a_crash_half_way_leaves_each_dossier_moved_or_untouched(reform, open_dossiers, monkeypatch):
+    from dossiers.services import reorganize
+
+    real_record, calls = lifecycle.record, []
+
+    def crash_on_second(**kwargs):
+        calls.append(kwargs["dossier"].code)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(reorganize.lifecycle, "record", crash_on_second)
+    with time_machine.travel(AFTER), pytest.raises(RuntimeError):
+        _run("--on", "2025-07-01")
+    first, second = calls
+    moved = {d.code: d.handling_agency_id for d in open_dossiers["received"].__class__.objects.filter(code__in=calls)}
+    assert moved[first] == reform["centre"].pk and moved[second] == reform["former"].pk
+    assert DossierEvent.objects.filter(action=lifecycle.Recorded.REORGANIZE).count() == 1
+    monkeypatch.setattr(reorganize.lifecycle, "record", real_record)
+    with time_machine.travel(AFTER):
+        out = _run("--on", "2025-07-01")
+    assert f"handed over {second}" in out and first not in out.split("AMBIGUOUS")[0]
+    assert DossierEvent.objects.filter(action=lifecycle.Recorded.REORGANIZE).count() == 2
