@@ -61,6 +61,7 @@ class Recorded(models.TextChoices):
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
     COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
     REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
+    REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
 
 
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
@@ -73,7 +74,8 @@ OPEN = frozenset(Status.open_statuses())
 STAFF_ONLY = DossierEvent.Audience.STAFF
 
 # Recorded actions whose comment is addressed to the applicant; every other recorded comment is internal.
-RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE, Recorded.REFUND_DUE})
+RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE, Recorded.REFUND_DUE,
+                                    Recorded.REORGANIZE})
 
 
 @dataclass(frozen=True)

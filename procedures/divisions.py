@@ -14,6 +14,8 @@ from pathlib import Path
 from procedures.models import Level, Scheme
 
 FIXTURE_2025 = Path(__file__).resolve().parent / "data" / "divisions-2025.json.gz"
+# Which former communes each 2025 commune absorbed, per province (scripts/build_commune_mergers.py).
+MERGERS_2025 = Path(__file__).resolve().parent / "data" / "communes-2025-{province}.json"
 REORGANISATION_DAY = date(2025, 7, 1)
 SCHEME_VALIDITY = {
     Scheme.THREE_TIER: (None, date(2025, 6, 30)),
@@ -75,3 +77,42 @@ def division_rows(province_code, scheme):
     if scheme == Scheme.TWO_TIER:
         return list(_rows_2025(province_code))
     raise ValueError(f"unknown scheme {scheme!r}")
+
+
+@dataclass(frozen=True)
+class CommuneMerger:
+    code: str  # GSO code of the 2025 commune
+    name: str
+    former_codes: tuple  # GSO codes (three-tier list) of the communes it absorbed, whole or in part
+    partly: tuple  # those of former_codes divided between several 2025 communes
+
+
+def commune_mergers(province_code):
+    """The 2025 communes of a province with the former communes each absorbed (Resolution 1665/NQ-UBTVQH15
+    for Hà Tĩnh), in GSO code order.
+
+    A former commune of the three-tier list that the conversion table knows only by an alias (it had been
+    merged into another shortly before, e.g. Xã Bình Lộc into Xã Bình An, Thạch Hà) is matched by its
+    code name and counted with the commune that absorbed it. Raises ValueError for a province without a
+    merger table.
+    """
+    path = Path(str(MERGERS_2025).format(province=int(province_code)))
+    if not path.exists():
+        raise ValueError(f"no commune merger table for province {province_code}")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    by_alias = {}
+    for row in _rows_2024(province_code):
+        if row.level == Level.COMMUNE:
+            by_alias.setdefault(row.codename.replace("_", ""), row.code)
+    mergers = []
+    for commune in table["communes"]:
+        codes, partly = [], []
+        for former in commune["former"]:
+            found = [former["code"]] + [by_alias[a] for a in former["aliases"] if a in by_alias]
+            for code in dict.fromkeys(found):
+                codes.append(code)
+                if former["part"]:
+                    partly.append(code)
+        mergers.append(CommuneMerger(str(commune["code"]), commune["name"], tuple(dict.fromkeys(codes)),
+                                     tuple(partly)))
+    return mergers

@@ -47,6 +47,40 @@ def due_date_explain(*, received_at, days):
     return result
 
 
+# --- agencies in force ----------------------------------------------------------------------------
+def _day(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def agency_not_in_force_reason(agency, day):
+    """None when `agency` receives and handles dossiers on `day`; else why not, naming its successors.
+
+    The one rule of validity for dossiers (issue 13): creating, submitting or taking in a dossier at an
+    agency outside its validity period (`valid_from`..`valid_until`, e.g. a district division after
+    30/6/2025, a department merged on 1/3/2025) is refused with this reason.
+    """
+    if agency.valid_until is not None and day > agency.valid_until:
+        successors = [a.name for a in agency.successors.in_force_on(day).order_by("name")]
+        params = {"agency": agency.name, "last": _day(agency.valid_until), "successors": "; ".join(successors)}
+        if successors:
+            return _("“%(agency)s” đã thôi hoạt động sau ngày %(last)s do sắp xếp tổ chức. "
+                     "Hồ sơ nay do %(successors)s tiếp nhận, giải quyết.") % params
+        return _("“%(agency)s” đã thôi hoạt động sau ngày %(last)s do sắp xếp tổ chức. "
+                 "Vui lòng chọn cơ quan khác.") % params
+    if agency.valid_from is not None and day < agency.valid_from:
+        return _("“%(agency)s” chỉ tiếp nhận hồ sơ từ ngày %(first)s.") % {
+            "agency": agency.name, "first": _day(agency.valid_from)}
+    if not agency.is_active:
+        return _("“%(agency)s” hiện không tiếp nhận hồ sơ.") % {"agency": agency.name}
+    return None
+
+
+def agencies_in_force(queryset=None, day=None):
+    """Agencies in force on `day` (default today): the structure a person sees in the catalogue."""
+    queryset = Agency.objects.all() if queryset is None else queryset
+    return queryset.filter(is_active=True).in_force_on(day or timezone.localdate())
+
+
 # --- catalogue ----------------------------------------------------------------------------------
 def procedure_list():
     """Active procedures, with what a list row shows."""
@@ -75,7 +109,7 @@ def procedure_agencies(*, procedure, text="", district=None, limit=AGENCY_LIST_L
     Commune-level procedures are handled by every commune people's committee; callers show the
     first `limit` matches of a name search (accent-insensitive) or of a district.
     """
-    agencies = procedure.agencies.filter(is_active=True).select_related("district").order_by("name")
+    agencies = agencies_in_force(procedure.agencies.all()).select_related("district").order_by("name")
     if district is not None:
         agencies = agencies.filter(Q(district=district) | Q(area=district))
     if text:
@@ -93,7 +127,8 @@ def field_list():
 
 
 def agency_list():
-    return Agency.objects.filter(is_active=True).select_related("area", "district")
+    """The agencies of the public catalogue and API: those in force today."""
+    return agencies_in_force().select_related("area", "district")
 
 
 def agency_filter_choices():
@@ -102,7 +137,7 @@ def agency_filter_choices():
     Cached for FILTER_CHOICES_SECONDS: the list changes a few times a year and is on every search.
     """
     return cache.get_or_set("procedures:agency-filter-choices", lambda: list(
-        Agency.objects.filter(is_active=True).exclude(level="commune").order_by("level", "name")
+        agencies_in_force().exclude(level="commune").order_by("level", "name")
         .values_list("code", "name")
     ), FILTER_CHOICES_SECONDS)
 
@@ -120,7 +155,7 @@ def unit_list():
 def procedure_districts(*, procedure):
     """Districts where some office handles `procedure` (the chooser's list on its page)."""
     return AdministrativeUnit.objects.filter(
-        level="district", pk__in=procedure.agencies.filter(is_active=True).values("district")
+        level="district", pk__in=agencies_in_force(procedure.agencies.all()).values("district")
     ).order_by("name")
 
 

@@ -249,11 +249,14 @@ def catalogue_seed_demo(*, fields=None, procedures=None):
 
     Procedures are linked to every active agency of the kinds they name; in a city or town, the
     division that stands in for a rural one (Phòng Quản lý đô thị for Phòng Kinh tế và Hạ tầng …)
-    is linked too. Kinds with no agency yet are left unlinked (run the agency seed first).
+    is linked too, and so are the agencies that handle them since the 2025 reforms
+    (`reorganisation.kind_now`: a merged department's successor, the commune centres for former
+    district and commune procedures). Kinds with no agency yet are left unlinked (run the agency seed first).
     Returns counts {"fields", "created", "updated", "unchanged"}.
     """
     from procedures.catalogue import row_errors, row_from_demo
     from procedures.demo_data.agencies import urban_equivalent
+    from procedures.demo_data.reorganisation import kind_now
     from procedures.models import Field
 
     if fields is None or procedures is None:
@@ -270,6 +273,9 @@ def catalogue_seed_demo(*, fields=None, procedures=None):
         row = row_from_demo(item)
         kinds = set(row["agency_kinds"])
         kinds |= {urban_equivalent(kind, row["field"]) for kind in kinds}
+        # Re-assigned to the agencies handling them today (2025 reforms); the former agencies keep the
+        # link for the dossiers they handled, and the catalogue shows only agencies in force.
+        kinds |= {kind_now(kind, row["field"], row["code"]) for kind in kinds}
         row["agency_kinds"] = sorted(kind for kind in kinds if kind in agencies_by_kind)
         errors = row_errors(row, field_codes=field_map, agency_kinds=agencies_by_kind)
         if errors:
@@ -281,13 +287,18 @@ def catalogue_seed_demo(*, fields=None, procedures=None):
 # --- agencies -------------------------------------------------------------------------------------
 @transaction.atomic
 def agencies_seed_demo(*, province_code="42"):
-    """Create or update the demo province's agencies from procedures/demo_data/agencies.py.
+    """Create or update the demo province's agencies in both periods. Idempotent, keyed by agency code.
 
-    Provincial departments, each district people's committee with its divisions, and every commune
-    people's committee, on the three-tier units (load them first). Idempotent, keyed by agency code.
+    The three-tier structure of procedures/demo_data/agencies.py (provincial departments, each district
+    people's committee with its divisions, every commune people's committee, on the 2024 units), then
+    the 2025 reforms of procedures/demo_data/reorganisation.py: the departments merged on 1/3/2025,
+    the district tier and the former communes ending on 30/6/2025, and each 2025 commune's people's
+    committee and Public Administration Service Centre from 1/7/2025 (on the 2025 units, when loaded),
+    each ceased agency linked to its successors. Load the units of both schemes first.
     Returns {"created": n, "updated": n}.
     """
     from procedures.demo_data import agencies as data
+    from procedures.demo_data import reorganisation as reform
     from procedures.models import Agency
 
     units = AdministrativeUnit.objects.filter(scheme=Scheme.THREE_TIER)
@@ -295,20 +306,29 @@ def agencies_seed_demo(*, province_code="42"):
     counts = {"created": 0, "updated": 0}
     by_kind = {}
 
-    def upsert(*, code, parent=None, **values):
+    def upsert(*, code, parent=None, valid_from=None, valid_until=None, **values):
         agency, created = Agency.objects.update_or_create(
-            # Open-ended: the demo keeps its three-tier desks working today. A real site loads its
-            # post-July-2025 agencies with valid_from and successor links, and ends these.
-            code=code, defaults={**values, "parent": parent, "valid_until": None}
+            code=code, defaults={**values, "parent": parent, "valid_from": valid_from, "valid_until": valid_until}
         )
         counts["created" if created else "updated"] += 1
         return agency
 
-    for row in data.PROVINCIAL:
+    # New departments before the sub-units that belong to them now (Văn phòng Đăng ký đất đai).
+    subunits = [row for row in data.PROVINCIAL if row["kind"] in reform.NEW_PARENTS]
+    for row in [r for r in data.PROVINCIAL if r not in subunits] + reform.NEW_DEPARTMENTS + subunits:
+        merged = row["kind"] in reform.MERGED_DEPARTMENTS
         by_kind[row["kind"]] = upsert(
             code=row["code"], name=row["name"], name_en=row["name_en"], short_name=row["short"], kind=row["kind"],
-            level=Level.PROVINCE, area=province, parent=by_kind.get(row["parent"]),
+            level=Level.PROVINCE, area=province,
+            parent=by_kind.get(reform.NEW_PARENTS.get(row["kind"]) or row["parent"]),
+            valid_from=reform.DEPARTMENTS_FROM if row in reform.NEW_DEPARTMENTS else None,
+            valid_until=reform.DEPARTMENTS_LAST_DAY if merged else None,
         )
+    for kind, successors in reform.MERGED_DEPARTMENTS.items():
+        by_kind[kind].successors.set([by_kind[s] for s in successors])
+    # Three-tier local agencies, ending on 30/6/2025.
+    ended = {"valid_until": reform.DISTRICTS_LAST_DAY}
+    district_agencies, commune_agencies = {}, {}
     districts = units.filter(level=Level.DISTRICT, parent=province).order_by("code")
     for fallback_index, district in enumerate(districts):
         index = data.DISTRICT_INDEX_BY_GSO.get(district.code, fallback_index)
@@ -317,19 +337,59 @@ def agencies_seed_demo(*, province_code="42"):
         committee = upsert(
             code=data.agency_code("UBND_HUYEN", index), name=f"Ủy ban nhân dân {district.name}",
             name_en=f"People's Committee of {district.name}", short_name=f"UBND {district.name}",
-            kind="UBND_HUYEN", level=Level.DISTRICT, area=district, parent=by_kind.get("UBND_TINH"),
+            kind="UBND_HUYEN", level=Level.DISTRICT, area=district, parent=by_kind.get("UBND_TINH"), **ended,
         )
+        district_agencies[district.code] = [committee]
         for division in data.DISTRICT_DIVISIONS:
             if data.division_exists(division["kind"], urban):
-                upsert(
+                district_agencies[district.code].append(upsert(
                     code=data.agency_code(division["kind"], index), name=f"{division['name']} {district.name}",
                     name_en=f"{division['name_en']}, {district.name}", short_name=division["name"],
-                    kind=division["kind"], level=Level.DISTRICT, area=district, parent=committee,
-                )
+                    kind=division["kind"], level=Level.DISTRICT, area=district, parent=committee, **ended,
+                ))
         for commune_index, commune in enumerate(district.children.order_by("code")):
-            upsert(
+            commune_agencies[commune.code] = upsert(
                 code=data.agency_code("UBND_XA", index, commune_index), name=f"Ủy ban nhân dân {commune.name}",
                 name_en=f"People's Committee of {commune.name}", short_name=f"UBND {commune.name}",
-                kind="UBND_XA", level=Level.COMMUNE, area=commune, parent=committee,
+                kind="UBND_XA", level=Level.COMMUNE, area=commune, parent=committee, **ended,
             )
+    _two_tier_agencies_seed(province_code=province_code, upsert=upsert, by_kind=by_kind,
+                            district_agencies=district_agencies, commune_agencies=commune_agencies)
     return counts
+
+
+def _two_tier_agencies_seed(*, province_code, upsert, by_kind, district_agencies, commune_agencies):
+    """The 2025 communes' people's committees and centres, and the successor links of the three-tier
+    local agencies (a former commune's: the centre(s) of the commune(s) it went to; a district
+    agency's: the centres of every commune its area went to). Skipped when the 2025 units are not loaded."""
+    from procedures.demo_data import reorganisation as reform
+    from procedures.divisions import commune_mergers
+
+    units_2025 = {u.code: u for u in AdministrativeUnit.objects.filter(scheme=Scheme.TWO_TIER, level=Level.COMMUNE)}
+    if not units_2025:
+        return
+    centres_of_former = {}
+    for index, merger in enumerate(commune_mergers(province_code), start=1):
+        unit = units_2025[merger.code]
+        new = {"valid_from": reform.TWO_TIER_FROM, "level": Level.COMMUNE, "area": unit}
+        committee = upsert(
+            code=reform.commune_pc_code(index), name=f"Ủy ban nhân dân {unit.name}",
+            name_en=f"People's Committee of {unit.name}", short_name=f"UBND {unit.name}",
+            kind=reform.COMMUNE_PC_KIND, parent=by_kind.get("UBND_TINH"), **new,
+        )
+        centre = upsert(
+            code=reform.commune_centre_code(index), name=f"Trung tâm Phục vụ hành chính công {unit.name}",
+            name_en=f"Public Administration Service Centre of {unit.name}",
+            short_name=f"Trung tâm PVHCC {unit.name}", kind=reform.COMMUNE_CENTRE_KIND, parent=committee,
+            desk_address=f"Trụ sở Ủy ban nhân dân {unit.name}", **new,
+        )
+        for code in merger.former_codes:
+            centres_of_former.setdefault(code, []).append(centre)
+    for code, agency in commune_agencies.items():
+        agency.successors.set(centres_of_former.get(code, []))
+    for district_code, agencies in district_agencies.items():
+        area = AdministrativeUnit.objects.filter(scheme=Scheme.THREE_TIER, level=Level.COMMUNE,
+                                                 parent__code=district_code).values_list("code", flat=True)
+        centres = {centre for code in area for centre in centres_of_former.get(code, [])}
+        for agency in agencies:
+            agency.successors.set(centres)

@@ -21,6 +21,10 @@ months = os.environ.get("DEMO_MONTHS", "24")
 per_month = os.environ.get("DEMO_PER_MONTH", "1000")
 if "generate_dossiers" in commands and not Dossier.objects.exclude(status="draft").exists():
     call_command("generate_dossiers", "--months", months, "--per-month", per_month)
+# The hand-over of 1 July 2025: open dossiers of ceased agencies go to their successors (idempotent;
+# ambiguous ones are listed, left for a person to decide).
+if "reorganize" in commands:
+    call_command("reorganize", "--on", "2025-07-01")
 if "compute_statistics" in commands:
     call_command("compute_statistics", "--months", months)
 

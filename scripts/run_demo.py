@@ -41,10 +41,10 @@ DEMO_LOGINS = """
     tiepnhan.stp@motcua.local    cán bộ tiếp nhận Sở Tư pháp / desk officer
     chuyenvien.stp@motcua.local  chuyên viên Sở Tư pháp / specialist
     lanhdao.stp@motcua.local     lãnh đạo Sở Tư pháp / leader
-    tiepnhan.xa@motcua.local     một cửa UBND phường Nam Hà / commune desk + specialist
-    lanhdao.xa@motcua.local      lãnh đạo UBND phường Nam Hà / commune leader
-    tiepnhan.huyen@motcua.local  Phòng Tư pháp TP Hà Tĩnh / district desk + specialist
-    lanhdao.huyen@motcua.local   lãnh đạo Phòng Tư pháp TP Hà Tĩnh / district leader
+    tiepnhan.xa@motcua.local     Trung tâm PVHCC phường Thành Sen / commune centre desk + specialist
+    lanhdao.xa@motcua.local      lãnh đạo Trung tâm PVHCC phường Thành Sen / commune centre leader
+    tiepnhan.huyen@motcua.local  Phòng Tư pháp TP Hà Tĩnh (đến 30/6/2025) / former district desk
+    lanhdao.huyen@motcua.local   lãnh đạo Phòng Tư pháp TP Hà Tĩnh cũ: hồ sơ đã chuyển giao / former division leader, hand-over trail
     giamsat@motcua.local         Trung tâm Phục vụ HCC tỉnh / provincial monitor
     admin@motcua.local           quản trị / administrator (/admin/)
 """

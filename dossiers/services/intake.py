@@ -7,13 +7,28 @@ from django.utils.translation import gettext as _
 from dossiers import lifecycle
 from dossiers.models import Channel, Dossier, Status
 from procedures.models import OnlineMode
-from procedures.selectors import working_calendar
+from procedures.selectors import agency_not_in_force_reason, working_calendar
 from procedures.services import procedure_version_in_force
 
 __all__ = [
-    "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
+    "AgencyNotInForce", "check_agency_in_force", "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
     "dossier_due_explanation", "dossier_start_clock",
 ]
+
+
+class AgencyNotInForce(lifecycle.LifecycleError):
+    """The agency does not exist that day (merged, abolished, not yet set up): 400 with the reason."""
+
+
+def check_agency_in_force(agency, day):
+    """Refuse a dossier at an agency outside its validity period (procedures.selectors.agency_not_in_force_reason).
+
+    Called when a dossier is created, submitted and taken in, so a district division after 30/6/2025 or a
+    department merged on 1/3/2025 no longer gets new dossiers; the reason names its successors.
+    """
+    reason = agency_not_in_force_reason(agency, day)
+    if reason:
+        raise AgencyNotInForce(reason)
 
 
 def dossier_allocate_code(*, agency, day):
@@ -53,6 +68,7 @@ def dossier_create_draft(*, procedure, agency, applicant=None, created_by=None, 
         raise lifecycle.LifecycleError(_("Thủ tục này hiện không áp dụng."))
     if not procedure.agencies.filter(pk=agency.pk).exists():
         raise lifecycle.LifecycleError(_("Cơ quan đã chọn không giải quyết thủ tục này."))
+    check_agency_in_force(agency, timezone.localdate())
     if channel == Channel.ONLINE and procedure.online_mode == OnlineMode.NONE:
         raise lifecycle.LifecycleError(_("Thủ tục này chưa cung cấp dịch vụ trực tuyến."))
     if applicant is not None:
@@ -79,6 +95,7 @@ def dossier_submit(*, dossier, actor, ip_address=None, now=None):
     day = timezone.localdate(now)
 
     def change(locked):
+        check_agency_in_force(locked.receiving_agency, day)
         procedure = locked.procedure
         locked.procedure_version = procedure_version_in_force(procedure=procedure, day=day)
         locked.online_mode = procedure.online_mode if locked.channel == Channel.ONLINE else ""
@@ -112,6 +129,7 @@ def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, n
     now = now or timezone.now()
 
     def change(locked):
+        check_agency_in_force(locked.handling_agency, timezone.localdate(now))
         locked.received_at = now
         dossier_start_clock(locked, now)
 
