@@ -18,7 +18,7 @@ as "no data" and left out of the total, which is then out of the points that cou
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -128,51 +128,52 @@ def points(rate, indicator):
     return round(rate * indicator.max_points / indicator.full_at, 2)
 
 
-def dossier_sets(*, month, agency_ids=None, now=None):
-    """{name: queryset} of the dossiers behind each numerator and denominator of one month.
+def dossier_conditions(*, month, agency_ids=None, now=None):
+    """(base queryset, {name: condition}) of the dossiers behind each numerator and denominator of one
+    month; one aggregate over the base counts them all.
 
     "Processed" (xử lý xong, national status 9) is judged by `completed_at`, falling back to
     `returned_at` for dossiers returned without a recorded processing time. "In progress" is judged
-    at the month's end for a closed month and at `now` for the month in progress (`overdue_as_of`).
+    at the month's end for a closed month and at `now` for the month in progress (`overdue_as_of`);
+    a dossier whose clock is stopped (waiting for a supplement) counts as within its time.
     """
     first = month_start(month)
     start_ts, next_ts = month_bounds(first)
     as_of_ts, as_of_day = overdue_as_of(first, now)
-    tz = start_ts.tzinfo
     dossiers = Dossier.objects.exclude(status__in=NOT_RECEIVED).filter(received_at__isnull=False)
     if agency_ids is not None:
         dossiers = dossiers.filter(receiving_agency_id__in=agency_ids)
-    dossiers = dossiers.annotate(processed_ts=Coalesce("completed_at", "returned_at"))
-    dossiers = dossiers.annotate(processed_day=TruncDate("processed_ts", tzinfo=tz))
-    received = dossiers.filter(received_at__gte=start_ts, received_at__lt=next_ts)
-    processed = dossiers.filter(processed_ts__gte=start_ts, processed_ts__lt=next_ts)
-    processed_on_time = processed.filter(Q(due_date__isnull=True) | Q(processed_day__lte=F("due_date")))
-    in_progress = dossiers.filter(received_at__lt=as_of_ts).filter(
-        Q(processed_ts__isnull=True) | Q(processed_ts__gte=as_of_ts)
-    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_ts)).exclude(status__in=["withdrawn", "stopped"])
-    in_time = in_progress.filter(Q(due_date__isnull=True) | Q(due_date__gte=as_of_day) | Q(clock_paused_at__lt=as_of_ts))
-    paper = Exists(Document.objects.filter(dossier=OuterRef("pk"), source="paper"))
-    inputs = Exists(Document.objects.filter(dossier=OuterRef("pk")).exclude(source="result"))
-    e_result = Exists(Document.objects.filter(dossier=OuterRef("pk"), source="result"))
-    reused = Exists(Document.objects.filter(dossier=OuterRef("pk"), source="reused"))
-    unsatisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied"))
+    dossiers = dossiers.annotate(processed_ts=Coalesce("completed_at", "returned_at")).annotate(
+        processed_day=TruncDate("processed_ts", tzinfo=start_ts.tzinfo))
+    received = Q(received_at__gte=start_ts, received_at__lt=next_ts)
+    processed = Q(processed_ts__gte=start_ts, processed_ts__lt=next_ts)
     late = Q(due_date__isnull=False) & Q(processed_day__gt=F("due_date"))
-    return {
+    in_progress = (
+        Q(received_at__lt=as_of_ts) & (Q(processed_ts__isnull=True) | Q(processed_ts__gte=as_of_ts))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_ts)) & ~Q(status__in=["withdrawn", "stopped"])
+    )
+    in_time = in_progress & (Q(due_date__isnull=True) | Q(due_date__gte=as_of_day) | Q(clock_paused_at__lt=as_of_ts))
+
+    def has(**filters):
+        return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), **filters)))
+
+    inputs = Q(Exists(Document.objects.filter(dossier=OuterRef("pk")).exclude(source="result")))
+    unsatisfied = Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied")))
+    conditions = {
         "received": received,
-        "received_online": received.filter(channel="online", assisted=False),
-        "fee_due": received.filter(fee_amount__gt=0),
-        "fee_paid_online": received.filter(fee_amount__gt=0, fee_paid_online=True),
+        "received_online": received & Q(channel="online", assisted=False),
+        "fee_due": received & Q(fee_amount__gt=0),
+        "fee_paid_online": received & Q(fee_amount__gt=0, fee_paid_online=True),
         "processed": processed,
         "progress_all": processed | in_progress,
-        "progress_on_time": processed_on_time | in_time,
-        "processed_satisfied": processed.exclude(unsatisfied).exclude(late),
-        "processed_e_result": processed.filter(e_result),
-        # Digitised: every input is digital, and a processed dossier also has its electronic result.
-        "digitized": received.filter(inputs).exclude(paper).filter(
-            Q(processed_ts__isnull=True) | Q(processed_ts__gte=next_ts) | e_result
-        ),
-        "reused": received.filter(reused),
+        "progress_on_time": (processed & ~late) | in_time,  # late needs a due date and a day: no NULL
+        "processed_satisfied": processed & ~unsatisfied & ~late,
+        "processed_e_result": processed & has(source="result"),
+        # Digitised: every input is digital, and a dossier processed in the month has its e-result.
+        "digitized": received & inputs & ~has(source="paper") & (Q(processed_ts__isnull=True) | ~processed | has(source="result")),
+        "reused": received & has(source="reused"),
     }
+    return dossiers, conditions
 
 
 def procedure_sets(*, agency_ids=None):
@@ -187,15 +188,15 @@ def procedure_sets(*, agency_ids=None):
 def indicator_values(*, month, agency_ids=None, now=None):
     """Per indicator: numerator, denominator, rate, points (None = no data) — and the total over the
     points that could be scored."""
-    sets = dossier_sets(month=month, agency_ids=agency_ids, now=now)
-    sets.update(procedure_sets(agency_ids=agency_ids))
+    dossiers, conditions = dossier_conditions(month=month, agency_ids=agency_ids, now=now)
+    counts = dossiers.aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
+    counts.update({name: queryset.count() for name, queryset in procedure_sets(agency_ids=agency_ids).items()})
     lines, total, possible = [], 0.0, 0.0
     for indicator in INDICATORS:
         if indicator.numerator is None:
             line = {"numerator": None, "denominator": None, "rate": None, "points": None}
         else:
-            numerator = sets[indicator.numerator].values("pk").distinct().count()
-            denominator = sets[indicator.denominator].values("pk").distinct().count()
+            numerator, denominator = counts[indicator.numerator], counts[indicator.denominator]
             rate = _percent(numerator, denominator)
             line = {"numerator": numerator, "denominator": denominator, "rate": rate,
                     "points": points(rate, indicator)}
@@ -213,4 +214,5 @@ def indicator_dossiers(*, month, code, part, agency_ids=None, now=None):
     name = indicator.numerator if part == "numerator" else indicator.denominator
     if name is None or indicator.kind != "dossiers":
         return Dossier.objects.none()
-    return dossier_sets(month=month, agency_ids=agency_ids, now=now)[name]
+    dossiers, conditions = dossier_conditions(month=month, agency_ids=agency_ids, now=now)
+    return dossiers.filter(conditions[name])

@@ -109,3 +109,17 @@ def test_drill_down_lists_the_numerator(may, structure):
     on_time = metrics.indicator_dossiers(month=date(2025, 5, 1), code="2.1", part="numerator",
                                          agency_ids=[structure["b"].pk])
     assert set(on_time.values_list("pk", flat=True)) == {may[1].pk, may[5].pk, may[3].pk}
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_indicators_with_drill_down(may, structure, client):
+    from reports.services import month_compute
+
+    month_compute(month=date(2025, 5, 1))
+    client.force_login(factories.monitor())
+    page = client.get("/thong-ke/?month=2025-05").content.decode()
+    assert "metric=766-2.1-n" in page and "Chưa có dữ liệu" in page
+    listing = client.get("/thong-ke/ho-so/?month=2025-05&metric=766-2.1-n&agency=%d" % structure["b"].pk)
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert may[1].code in body and may[2].code not in body
