@@ -119,7 +119,7 @@ def test_dashboard_shows_indicators_with_drill_down(may, structure, client):
     client.force_login(factories.monitor())
     page = client.get("/thong-ke/?month=2025-05").content.decode()
     assert "metric=766-2.1-n" in page and "Chưa có dữ liệu" in page
-    listing = client.get("/thong-ke/ho-so/?month=2025-05&metric=766-2.1-n&agency=%d" % structure["b"].pk)
+    listing = client.get(f"/thong-ke/ho-so/?month=2025-05&metric=766-2.1-n&agency={structure['b'].pk}")
     assert listing.status_code == 200
     body = listing.content.decode()
     assert may[1].code in body and may[2].code not in body
