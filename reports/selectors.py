@@ -12,10 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
 from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument
+from reports import metrics
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
 from reports.months import month_bounds, month_start, overdue_as_of
 
@@ -238,6 +240,14 @@ METRICS = {
     "ratings": _("Hồ sơ được đánh giá trong tháng"),
     "ratings_satisfied": _("Đánh giá hài lòng"),
 }
+# The numerator and denominator of each Decision 766 indicator of `reports.metrics` that counts
+# dossiers: "766-<code>-n" / "766-<code>-d".
+INDICATOR_PARTS = {"n": ("numerator", _("tử số")), "d": ("denominator", _("mẫu số"))}
+for _indicator in metrics.INDICATORS:
+    if _indicator.numerator and _indicator.kind == "dossiers":
+        for _suffix, (_part, _label) in INDICATOR_PARTS.items():
+            METRICS[f"766-{_indicator.code}-{_suffix}"] = format_lazy(
+                "{} {} ({})", _indicator.code, _indicator.name, _label)
 
 
 def metric_dossiers(*, user, month, metric, agency_id=None):
@@ -247,6 +257,10 @@ def metric_dossiers(*, user, month, metric, agency_id=None):
     dossiers = Dossier.objects.visible_to(user)
     if agency_id is not None:
         dossiers = dossiers.filter(receiving_agency_id=agency_id)
+    if metric.startswith("766-"):
+        _prefix, code, suffix = metric.split("-")
+        behind = metrics.indicator_dossiers(month=first, code=code, part=INDICATOR_PARTS[suffix][0])
+        return dossiers.filter(pk__in=behind.values("pk"))
     received = Q(received_at__gte=start_ts, received_at__lt=next_ts)
     returned = Q(returned_at__gte=start_ts, returned_at__lt=next_ts)
     online = Q(channel="online")
@@ -452,6 +466,8 @@ def report_context(*, month, user, sort="name"):
             },
         },
         "province_score": score_766(totals) if totals else None,
+        "indicators_766": metrics.indicator_values(month=first, agency_ids=scope) if totals else None,
+        "points_formula": metrics.POINTS_FORMULA,
         "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
         "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],
         "scope": scope,
