@@ -67,7 +67,12 @@ def document_context(*, dossier, document):
     event = None
     if document.event_action:
         event = next((e for e in reversed(events) if e.action == document.event_action), None)
+    from dossiers.services.intake import dossier_due_explanation
+
+    due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
     return {
+        # The appointment of Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I): "giờ … phút, ngày …".
+        "appointment": due.due_at if due else None,
         "dossier": dossier, "agency": dossier.handling_agency, "receiving_agency": dossier.receiving_agency,
         "document": document, "event": event, "events": events, "lookup_url": lookup_url(dossier),
         "qr": qr_data_uri(lookup_url(dossier)),

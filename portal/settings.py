@@ -252,8 +252,12 @@ PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_
 ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
 
 # --- working-day calendar -------------------------------------------------------------------------
-# Dossiers received at or after this local time count from the next working day.
-RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
+# The province's default receipt cut-off ("HH:MM"; empty: none, as the Civil Code arts. 147-148 have
+# none). A procedure whose sector rule sets a cut-off carries its own (Procedure.receipt_cutoff).
+RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="")
+# Office hours: the appointment's time of day is kept within them (Circular 03/2025/TT-VPCP, Mẫu 01).
+OFFICE_OPENS = env.str("OFFICE_OPENS", default="07:30")
+OFFICE_CLOSES = env.str("OFFICE_CLOSES", default="17:00")
 
 # --- reports --------------------------------------------------------------------------------------
 # TrueType font with Vietnamese glyphs embedded in the monthly report PDF.

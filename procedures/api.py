@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -81,14 +82,24 @@ class DueDateApi(ReadOnlyPublic, APIView):
             OpenApiParameter("received_at", OpenApiTypes.DATETIME, required=True,
                              description="ISO 8601, e.g. 2026-02-13T10:00+07:00"),
             OpenApiParameter("days", OpenApiTypes.INT, required=True, description="0–365 working days"),
+            OpenApiParameter("procedure", OpenApiTypes.STR, required=False,
+                             description="procedure code: applies its receipt cut-off, if its rule sets one "
+                                         "(none by default; the province default otherwise)"),
         ],
         responses=DueDateSerializer,
     )
     def get(self, request):
         query = DueDateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        params = dict(query.validated_data)
+        code = params.pop("procedure", None)
+        procedure = None
+        if code:
+            procedure = Procedure.objects.filter(code=code).first()
+            if procedure is None:
+                raise ValidationError({"procedure": [_("Không tìm thấy thủ tục có mã này.")]})
         try:
-            result = selectors.due_date_explain(**query.validated_data)
+            result = selectors.due_date_explain(**params, procedure=procedure)
         except DjangoValidationError as error:  # a day out of range (issue 20 item 9)
             raise ValidationError({"received_at": error.messages}) from error
         return Response(DueDateSerializer(result).data)

@@ -23,7 +23,7 @@ class DueDateForm(forms.Form):
     received_time = forms.TimeField(
         label=_("Giờ tiếp nhận"), required=False, initial=time(9, 0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=_("Sau 15:00 được tính là tiếp nhận vào ngày làm việc tiếp theo."),
+        help_text=_("Không có giờ chốt: tiếp nhận lúc nào trong ngày làm việc cũng tính là tiếp nhận trong ngày đó, trừ thủ tục có quy định riêng."),
         error_messages={"invalid": _("Giờ không hợp lệ, nhập theo dạng hh:mm.")},
     )
     days = forms.IntegerField(

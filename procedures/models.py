@@ -173,6 +173,13 @@ class Procedure(models.Model):
         _("mức độ trực tuyến"), max_length=10, choices=OnlineMode.choices, default=OnlineMode.NONE
     )
     processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
+    # A receipt cut-off only where the procedure's sector rule sets one (e.g. certification of copies,
+    # Decree 23/2015/NĐ-CP art. 7); empty: the province default (settings.RECEIPT_CUTOFF, none by default).
+    receipt_cutoff = models.TimeField(
+        _("giờ chốt tiếp nhận"), null=True, blank=True,
+        help_text=_("Chỉ điền khi văn bản chuyên ngành quy định: hồ sơ tiếp nhận từ giờ này được tính vào ngày "
+                    "làm việc tiếp theo."))
+    receipt_cutoff_basis = models.CharField(_("căn cứ giờ chốt"), max_length=200, blank=True)
     online_processing_days = models.PositiveSmallIntegerField(
         _("thời hạn rút ngắn khi nộp trực tuyến (ngày làm việc)"), null=True, blank=True
     )

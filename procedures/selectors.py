@@ -23,15 +23,30 @@ AGENCY_LIST_LIMIT = 30
 def working_calendar():
     """The province's calendar: the holidays package plus what administrators entered."""
     rows = list(CalendarException.objects.values_list("date", "kind", "name"))
-    hour, minute = (int(part) for part in settings.RECEIPT_CUTOFF.split(":"))
     return WorkingCalendar(
         extra_days_off={d: name for d, kind, name in rows if kind == CalendarException.Kind.DAY_OFF},
         extra_working_days={d: name for d, kind, name in rows if kind == CalendarException.Kind.WORKING_DAY},
-        cutoff=time(hour, minute),
+        cutoff=_hhmm(settings.RECEIPT_CUTOFF), opens=_hhmm(settings.OFFICE_OPENS) or time(7, 30),
+        closes=_hhmm(settings.OFFICE_CLOSES) or time(17, 0),
     )
 
 
-def due_date_explain(*, received_at, days):
+def _hhmm(text):
+    if not text:
+        return None
+    hour, minute = (int(part) for part in text.split(":"))
+    return time(hour, minute)
+
+
+def procedure_cutoff(procedure):
+    """Keyword arguments of WorkingCalendar.due_date for a procedure's receipt cut-off: its own rule when it
+    has one (with the legal basis shown in the explanation), else the province default."""
+    if procedure is not None and procedure.receipt_cutoff is not None:
+        return {"cutoff": procedure.receipt_cutoff, "cutoff_basis": procedure.receipt_cutoff_basis}
+    return {}
+
+
+def due_date_explain(*, received_at, days, procedure=None):
     """Due date and the explanation of each rule applied (see procedures.calendar).
 
     Raises a translated ValidationError when the receipt or the deadline falls outside the days MotCua
@@ -39,7 +54,7 @@ def due_date_explain(*, received_at, days):
     """
     # The day as written, before any conversion: 0001-01-01T00:00+07:00 has no UTC (year 0).
     check_day(received_at.date())
-    result = working_calendar().due_date(received_at, days)
+    result = working_calendar().due_date(received_at, days, **procedure_cutoff(procedure))
     if result.due_date and result.due_date > LAST_DAY:
         raise ValidationError(
             _("Hạn giải quyết sẽ sau ngày %(last)s: hãy chọn ngày tiếp nhận sớm hơn hoặc thời hạn ngắn hơn."),

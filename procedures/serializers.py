@@ -77,6 +77,9 @@ class DueDateQuerySerializer(serializers.Serializer):
                         "min_value": _("Số ngày không được âm."),
                         "max_value": _("Số ngày không được lớn hơn %(limit)s.") % {"limit": MAX_DAYS}},
     )
+    procedure = serializers.CharField(
+        required=False, max_length=60,
+        help_text=_("Mã thủ tục (không bắt buộc): áp dụng giờ chốt tiếp nhận của thủ tục nếu có"))
 
 
 class ExplanationStepSerializer(serializers.Serializer):
@@ -89,5 +92,7 @@ class ExplanationStepSerializer(serializers.Serializer):
 
 class DueDateSerializer(serializers.Serializer):
     due_date = serializers.DateField()
+    due_at = serializers.DateTimeField(help_text=_("Hẹn trả kết quả: ngày và giờ (Mẫu 01, Thông tư 03/2025/TT-VPCP)"))
+    due_time = serializers.TimeField(format="%H:%M", help_text=_("Giờ hẹn trả kết quả (giờ Việt Nam)"))
     start_date = serializers.DateField()
     explanation = ExplanationStepSerializer(many=True)

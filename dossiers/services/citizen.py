@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import lifecycle, payments, uploads
 from dossiers.models import Document, DocumentSource, Dossier, Payment, Rating, Status
-from dossiers.services.intake import dossier_create_draft, dossier_start_clock, dossier_submit
+from dossiers.services.intake import dossier_create_draft, dossier_resume_clock, dossier_submit
 from dossiers.validation import check_complete, form_for, json_value
 
 logger = logging.getLogger(__name__)
@@ -193,10 +193,7 @@ def dossier_supplement(*, dossier, actor, comment="", ip_address=None, now=None)
     def change(locked):
         if not locked.documents.filter(is_supplement=True, created_at__gte=_last_request_at(locked)).exists():
             raise IncompleteDossier([_("Vui lòng tải lên giấy tờ bổ sung trước khi gửi.")])
-        if locked.clock_paused_at is not None:
-            paused = timezone.localdate(now) - timezone.localdate(locked.clock_paused_at)
-            locked.paused_days += max(paused.days, 0)
-        dossier_start_clock(locked, now)
+        dossier_resume_clock(locked, now)
 
     return lifecycle.apply(dossier=dossier, action=lifecycle.Action.SUPPLEMENT, actor=actor, reason=comment,
                            ip_address=ip_address, change=change)

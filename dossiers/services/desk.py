@@ -24,7 +24,7 @@ from dossiers.services.fees import dossier_collect_fee
 from dossiers.services.intake import (
     dossier_create_draft,
     dossier_receive,
-    dossier_start_clock,
+    dossier_resume_clock,
     dossier_submit,
 )
 from procedures.selectors import working_calendar
@@ -110,10 +110,7 @@ def dossier_complete_supplement(*, dossier, actor, expected_version=None, ip_add
 
     def change(locked):
         # Same count as the citizen's own supplement (services.citizen.dossier_supplement): calendar days.
-        if locked.clock_paused_at is not None:
-            paused = timezone.localdate(now) - timezone.localdate(locked.clock_paused_at)
-            locked.paused_days += max(paused.days, 0)
-        dossier_start_clock(locked, now)
+        dossier_resume_clock(locked, now)
 
     return _apply(dossier, Action.SUPPLEMENT, actor, expected_version=expected_version, ip_address=ip_address,
                   change=change)

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from dossiers import lifecycle
 from dossiers.models import Channel, Dossier, Status
 from procedures.models import OnlineMode
-from procedures.selectors import agency_not_in_force_reason, working_calendar
+from procedures.selectors import agency_not_in_force_reason, procedure_cutoff, working_calendar
 from procedures.services import procedure_version_in_force
 
 __all__ = [
     "AgencyNotInForce", "check_agency_in_force", "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
-    "dossier_due_explanation", "dossier_start_clock",
+    "dossier_due_explanation", "dossier_start_clock", "dossier_resume_clock",
 ]
 
 
@@ -109,16 +109,35 @@ def dossier_submit(*, dossier, actor, ip_address=None, now=None):
 
 
 def dossier_start_clock(locked, now):
-    """(Re)start the legal clock at `now`: the full committed time, counted by the calendar.
-
-    Used on receipt and when a supplement completes the dossier (DESIGN: the full time restarts);
-    clears `clock_paused_at`. Call on the locked row inside a transition's `change`.
-    """
-    result = working_calendar().due_date(now, locked.processing_days or 0)
+    """Start the legal clock at receipt (`now`): the committed time, counted by the calendar with the
+    procedure's own receipt cut-off if its rule sets one (procedures.calendar). Clears `clock_paused_at`.
+    Call on the locked row inside a transition's `change`."""
+    result = working_calendar().due_date(now, locked.processing_days or 0,
+                                         **procedure_cutoff(locked.procedure))
     locked.clock_started_at = now
     locked.clock_paused_at = None
     locked.due_date = result.due_date
     return result
+
+
+def dossier_resume_clock(locked, now):
+    """The supplement asked for after receipt arrived: the clock resumes, the period is not restarted.
+
+    The time the dossier waited for the applicant is not elapsed: the due day moves by the working days
+    in (pause day, resume day] (procedures.calendar; Decree 118/2025/NĐ-CP supplement rules as monitored
+    nationally). `paused_days` adds those working days. A pause that began after the due day does not
+    move it (the dossier was already late).
+    """
+    if locked.due_date is None or locked.clock_paused_at is None:
+        locked.clock_paused_at = None
+        return None
+    calendar = working_calendar()
+    paused_day, today = timezone.localdate(locked.clock_paused_at), timezone.localdate(now)
+    shift = max(calendar.working_days_between(paused_day, today), 0) if paused_day < locked.due_date else 0
+    locked.due_date = calendar.add_working_days(locked.due_date, shift)
+    locked.paused_days += shift
+    locked.clock_paused_at = None
+    return shift
 
 
 _start_clock = dossier_start_clock  # former private name, kept for callers written against it
@@ -137,13 +156,28 @@ def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, n
                            expected_version=expected_version, ip_address=ip_address, change=change)
 
 
+def _pauses(dossier):
+    """(start, end or None) of each clock pause after receipt, from the audit trail."""
+    pauses, start = [], None
+    for event in dossier.events.filter(action__in=["request_supplement", "supplement"]).order_by("created_at"):
+        if event.action == "request_supplement" and event.data.get("pauses_clock", True) and start is None:
+            if dossier.received_at and event.created_at >= dossier.received_at:
+                start = event.created_at
+        elif event.action == "supplement" and start is not None:
+            pauses.append((start, event.created_at))
+            start = None
+    if dossier.clock_paused_at is not None:
+        pauses.append((dossier.clock_paused_at, None))
+    return pauses
+
+
 def dossier_due_explanation(*, dossier):
-    """Why the due date is what it is: the calendar's steps from the last clock start."""
+    """Why the due date is what it is: the calendar's steps from receipt, with the pauses of the clock."""
     if dossier.clock_started_at is None:
         return None
-    if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        return working_calendar().due_date(
-            dossier.clock_started_at, dossier.processing_days or 0,
-            paused=[(dossier.clock_paused_at, None)],
-        )
-    return working_calendar().due_date(dossier.clock_started_at, dossier.processing_days or 0)
+    try:
+        return working_calendar().due_date(dossier.clock_started_at, dossier.processing_days or 0,
+                                           paused=_pauses(dossier), **procedure_cutoff(dossier.procedure))
+    except ValueError:  # inconsistent history (imported data): explain without the pauses
+        return working_calendar().due_date(dossier.clock_started_at, dossier.processing_days or 0,
+                                           **procedure_cutoff(dossier.procedure))

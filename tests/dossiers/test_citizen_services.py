@@ -50,7 +50,8 @@ def test_online_submission_is_accepted_on_an_online_only_weekday(citizen, proced
     assert dossier.status == Status.SUBMITTED
 
 
-def test_supplement_restarts_the_full_time_and_counts_the_paused_days(citizen):
+def test_supplement_pauses_the_clock_and_resumes_it_without_restarting(citizen):
+    """The wait for the applicant is not elapsed; the period is not restarted (Decree 118/2025 wave)."""
     with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=HCM)):  # Monday
         dossier, officer = desk_receive(submitted_dossier(citizen))
     with time_machine.travel(datetime(2026, 11, 4, 9, 0, tzinfo=HCM)):
@@ -62,10 +63,13 @@ def test_supplement_restarts_the_full_time_and_counts_the_paused_days(citizen):
         services.document_upload(dossier=dossier, actor=citizen, uploaded=pdf_upload("khai-sinh.pdf"))
         dossier = services.dossier_supplement(dossier=dossier, actor=citizen, comment="Đã bổ sung")
     assert dossier.status == Status.RECEIVED
-    assert dossier.clock_paused_at is None and dossier.paused_days == 5
-    assert dossier.clock_started_at.astimezone(HCM).date().isoformat() == "2026-11-09"
-    # 7 working days counted from the day after 09/11 (Mon): 10..18/11.
-    assert dossier.due_date.isoformat() == "2026-11-18"
+    # Received Mon 02/11, 7 days: due Wed 11/11. Paused Wed 04/11, resumed Mon 09/11: the working days
+    # waited are Thu 05, Fri 06, Mon 09 (3), so the due day moves 3 working days, to Mon 16/11.
+    assert dossier.clock_paused_at is None and dossier.paused_days == 3
+    assert dossier.clock_started_at.astimezone(HCM).date().isoformat() == "2026-11-02"
+    assert dossier.due_date.isoformat() == "2026-11-16"
+    steps = [s.code for s in services.dossier_due_explanation(dossier=dossier).explanation]
+    assert "paused" in steps and "resumed" in steps
     assert dossier.documents.filter(is_supplement=True).count() == 1
 
 

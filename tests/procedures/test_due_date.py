@@ -1,7 +1,8 @@
-"""Due dates through the API and the page, across Tết 2026, Hùng Kings' day, weekends, the 15:00
-cut-off and a day off entered by an administrator."""
+"""Due dates through the API and the page, across Tết 2026, Hùng Kings' day, weekends, the receipt
+cut-off (none by default, a procedure's own where its rule sets one) and a day off entered by an
+administrator."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -10,8 +11,8 @@ from procedures.models import CalendarException
 URL = "/api/v1/calendar/due-date/"
 
 
-def due(client, received_at, days):
-    response = client.get(URL, {"received_at": received_at, "days": days})
+def due(client, received_at, days, **extra):
+    response = client.get(URL, {"received_at": received_at, "days": days, **extra})
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -37,11 +38,34 @@ def test_across_a_weekend(client, db):
     assert due(client, "2026-03-06T09:00", 1)["due_date"] == "2026-03-09"  # Fri -> Mon
 
 
-def test_after_the_cutoff_counts_from_the_next_working_day(client, db):
-    assert due(client, "2026-03-09T14:59", 1)["due_date"] == "2026-03-10"
-    late = due(client, "2026-03-09T15:00", 1)
-    assert late["due_date"] == "2026-03-11"
-    assert any(s["code"] == "after_cutoff" for s in late["explanation"])
+def test_no_cutoff_by_default_a_dossier_received_at_16h_counts_that_day(client, db):
+    """Civil Code arts. 147-148: no cut-off; Mon 16:00 + 1 day is due Tue at 16:00 (Mẫu 01's time)."""
+    data = due(client, "2026-03-09T16:00", 1)
+    assert data["due_date"] == "2026-03-10"
+    assert data["due_time"] == "16:00"
+    assert data["due_at"].startswith("2026-03-10T16:00")
+    codes = [s["code"] for s in data["explanation"]]
+    assert "no_cutoff" in codes and "appointment" in codes and "after_cutoff" not in codes
+
+
+def test_a_procedure_whose_rule_sets_a_cutoff_counts_from_the_next_working_day(client, procedure):
+    procedure.receipt_cutoff, procedure.receipt_cutoff_basis = time(15, 0), "Điều 7 Nghị định 23/2015/NĐ-CP"
+    procedure.save()
+    assert due(client, "2026-03-09T14:59", 1, procedure=procedure.code)["due_date"] == "2026-03-10"
+    late = due(client, "2026-03-09T16:00", 1, procedure=procedure.code)
+    assert late["due_date"] == "2026-03-11" and late["due_time"] == "07:30"
+    step = next(s for s in late["explanation"] if s["code"] == "after_cutoff")
+    assert "Nghị định 23/2015" in step["text"]
+
+
+def test_the_province_default_cutoff_applies_to_procedures_without_their_own(client, procedure, settings):
+    settings.RECEIPT_CUTOFF = "15:00"
+    assert due(client, "2026-03-09T16:00", 1, procedure=procedure.code)["due_date"] == "2026-03-11"
+
+
+def test_an_unknown_procedure_code_is_a_400(client, db):
+    response = client.get(URL, {"received_at": "2026-03-09T09:00", "days": 1, "procedure": "KHONG-CO"})
+    assert response.status_code == 400 and "procedure" in response.json()
 
 
 def test_a_day_off_added_by_an_administrator_is_skipped(client, db):
