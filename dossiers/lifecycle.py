@@ -98,14 +98,6 @@ def _t(sources, target, actors, **kwargs):
     return Transition(frozenset(sources), target, frozenset(actors), **kwargs)
 
 
-def late_letter_sent(dossier, today):
-    """An overdue dossier's result goes back only after the apology letter with a new date (phiếu xin lỗi
-    và hẹn lại ngày trả kết quả; the article of Decree 118/2025/NĐ-CP is not sourced here yet)."""
-    if dossier.due_date is not None and dossier.due_date < today and dossier.late_letter_at is None:
-        return _("Hồ sơ đã quá hạn: phải gửi thư xin lỗi và hẹn lại ngày trả kết quả trước khi trả kết quả.")
-    return None
-
-
 def result_attached(dossier, today):
     """A result is returned only when there is one: the electronic result, or the paper one scanned."""
     from dossiers.models import DocumentSource
@@ -140,7 +132,7 @@ TRANSITIONS = {
     Action.SEND_BACK: _t({Status.AWAITING_APPROVAL}, Status.PROCESSING, {LEADER}, needs_reason=True, notify=False,
                          comment_to=STAFF_ONLY),
     Action.RETURN_RESULT: _t({Status.PROCESSED}, Status.RETURNED, {DESK},
-                             guards=(late_letter_sent, result_attached, fee_settled)),
+                             guards=(result_attached, fee_settled)),
     Action.WITHDRAW: _t(OPEN | {Status.SUBMITTED}, Status.WITHDRAWN, {APPLICANT}, needs_reason=True),
     Action.STOP: _t(OPEN | {Status.SUBMITTED}, Status.STOPPED, {DESK, LEADER}, needs_reason=True),
 }

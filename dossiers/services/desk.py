@@ -35,7 +35,7 @@ __all__ = [
     "dossier_submit_for_approval", "dossier_approve", "dossier_send_back", "dossier_upload_result",
     "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
     "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
-    "desk_available_actions", "DESK_ACTIONS", "document_access_record", "dossier_print_record",
+    "desk_available_actions", "DESK_ACTIONS", "late_letter_refusal", "document_access_record", "dossier_print_record",
 ]
 
 
@@ -207,9 +207,33 @@ def dossier_upload_result(*, dossier, actor, uploaded_file, name="", signed=Fals
     return document
 
 
+def late_letter_refusal(dossier, today=None, calendar=None):
+    """Why the apology letter cannot be sent now, or None.
+
+    Circular 03/2025/TT-VPCP, Appendix I, Mẫu 04 (văn bản xin lỗi và đề nghị gia hạn thời gian giải
+    quyết), under the Decree 118/2025/NĐ-CP rule that the agency foreseeing a late result apologises and
+    sets a new date at the latest one working day before the due date (the article number is not
+    sourced here: see the issue note): the letter goes while the clock runs, no later than the working
+    day before the due day, and only once (the new date is set once and never overwritten).
+    """
+    today = today or timezone.localdate()
+    calendar = calendar or working_calendar()
+    if dossier.late_letter_at is not None:
+        return _("Văn bản xin lỗi đã gửi ngày %(day)s: ngày hẹn mới chỉ được đặt một lần.") % {
+            "day": timezone.localtime(dossier.late_letter_at).strftime("%d/%m/%Y")}
+    if dossier.status not in Status.open_statuses() or dossier.status == Status.PROCESSED:
+        return _("Chỉ gửi văn bản xin lỗi khi hồ sơ đang trong thời hạn giải quyết.")
+    if dossier.due_date is None or dossier.clock_paused_at is not None:
+        return _("Hồ sơ đang tạm dừng tính thời hạn (chờ bổ sung): chưa có ngày hẹn để xin lỗi, gia hạn.")
+    if calendar.working_days_between(today, dossier.due_date) < 1:
+        return _("Đã quá thời hạn gửi văn bản xin lỗi: chậm nhất 01 ngày làm việc trước ngày hẹn trả kết quả "
+                 "%(due)s.") % {"due": dossier.due_date.strftime("%d/%m/%Y")}
+    return None
+
+
 def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_version=None, ip_address=None,
                              now=None):
-    """Thư xin lỗi và hẹn lại ngày trả: required before an overdue dossier's result is returned."""
+    """Văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): before the due date, once (late_letter_refusal)."""
     from dossiers.notifications import notify_applicant
 
     now = now or timezone.now()
@@ -222,18 +246,22 @@ def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_v
             raise lifecycle.DossierChanged(
                 _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."))
         _require_role(actor, locked, {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
-        if not locked.is_overdue:
-            raise lifecycle.TransitionNotAllowed(_("Hồ sơ chưa quá hạn: không cần thư xin lỗi."))
-        if new_due_date is None or new_due_date <= timezone.localdate(now):
-            raise LifecycleError(_("Ngày hẹn mới phải sau hôm nay."))
-        if not working_calendar().is_working_day(new_due_date):
+        calendar = working_calendar()
+        refusal = late_letter_refusal(locked, timezone.localdate(now), calendar)
+        if refusal:
+            raise lifecycle.ConditionNotMet(refusal)
+        if new_due_date is None or new_due_date <= locked.due_date:
+            raise LifecycleError(_("Ngày hẹn mới phải sau ngày hẹn trả kết quả hiện tại (%(due)s).") % {
+                "due": locked.due_date.strftime("%d/%m/%Y")})
+        if not calendar.is_working_day(new_due_date):
             raise LifecycleError(_("Ngày hẹn mới phải là ngày làm việc."))
         locked.late_letter_at = now
         locked.new_due_date = new_due_date
         locked.version += 1
         locked.save(update_fields=["late_letter_at", "new_due_date", "version", "updated_at"])
         event = lifecycle.record(dossier=locked, action="late_letter", actor=actor, comment=reason,
-                                 ip_address=ip_address, data={"new_due_date": new_due_date.isoformat()})
+                                 ip_address=ip_address, data={"new_due_date": new_due_date.isoformat(),
+                                                              "due_date": locked.due_date.isoformat()})
         notify_applicant(dossier=locked, event=event)
     return locked
 
@@ -440,7 +468,7 @@ def desk_available_actions(*, user, dossier, today=None):
     officer = bool(roles & {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
     if officer and dossier.status in RESULT_STATUSES:
         actions.append("upload_result")
-    if officer and dossier.is_overdue and dossier.late_letter_at is None:
+    if officer and late_letter_refusal(dossier, today) is None:
         actions.append("late_letter")
     if (Role.DESK_OFFICER in roles and dossier.fee_amount and dossier.fee_paid_at is None
             and dossier.status in Status.open_statuses() and dossier.status != Status.AWAITING_PAYMENT):

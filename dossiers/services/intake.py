@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import lifecycle
-from dossiers.models import Channel, Dossier, Status
+from dossiers.models import Channel, Dossier
 from procedures.models import OnlineMode
 from procedures.selectors import agency_not_in_force_reason, procedure_cutoff, working_calendar
 from procedures.services import procedure_version_in_force

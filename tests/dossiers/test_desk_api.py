@@ -126,19 +126,36 @@ def test_withdrawn_dossier_offers_no_desk_action(api, procedure, desk_officer):
     assert Dossier.objects.get(pk=dossier.pk).status == Status.WITHDRAWN
 
 
-def test_overdue_dossier_needs_the_apology_letter_before_its_result_is_returned(api, procedure, desk_officer,
-                                                                                specialist, leader):
+def test_apology_letter_at_the_latest_one_working_day_before_the_due_date_and_once(api, procedure, desk_officer,
+                                                                                   specialist, leader):
+    """Circular 03/2025/TT-VPCP Mẫu 04 under Decree 118/2025: the letter goes no later than the working day
+    before the due day (here due Wed 16/12), and the new date is set once."""
     dossier = awaiting_approval(procedure, desk_officer, specialist)
-    with time_machine.travel(dt.datetime(2026, 12, 18, 9, 0, tzinfo=VN), tick=False):  # due 16/12: overdue
-        act(api, leader, dossier, "approve")
-        refused = act(api, desk_officer, dossier, "return_result")
-        assert refused.status_code == 400 and "thư xin lỗi" in refused.data["detail"]
-        assert act(api, desk_officer, dossier, "late_letter", new_due_date="2026-12-17", reason="x").status_code == 400
+    assert dossier.due_date == dt.date(2026, 12, 16)
+    with time_machine.travel(dt.datetime(2026, 12, 16, 9, 0, tzinfo=VN), tick=False):  # the due day: too late
+        late = act(api, leader, dossier, "late_letter", new_due_date="21/12/2026", reason="Chờ ý kiến liên ngành")
+        assert late.status_code == 400 and "chậm nhất 01 ngày làm việc" in late.data["detail"]
+    with time_machine.travel(dt.datetime(2026, 12, 15, 9, 0, tzinfo=VN), tick=False):  # the day before: allowed
+        assert act(api, leader, dossier, "late_letter", new_due_date="2026-12-16", reason="x").status_code == 400
         letter = act(api, leader, dossier, "late_letter", new_due_date="21/12/2026", reason="Chờ ý kiến liên ngành")
         assert letter.status_code == 200, letter.content
         assert letter.data["new_due_date"] == "2026-12-21"
-        assert act(api, desk_officer, dossier, "return_result").data["status"] == Status.RETURNED
+        again = act(api, leader, dossier, "late_letter", new_due_date="28/12/2026", reason="Lần hai")
+        assert again.status_code == 400 and "một lần" in again.data["detail"]
+    assert Dossier.objects.get(pk=dossier.pk).new_due_date == dt.date(2026, 12, 21)
     assert DossierEvent.objects.filter(dossier=dossier, action="late_letter").count() == 1
+
+
+def test_overdue_dossier_without_a_letter_is_still_returned_and_counted_late(api, procedure, desk_officer,
+                                                                            specialist, leader):
+    dossier = awaiting_approval(procedure, desk_officer, specialist)
+    with time_machine.travel(dt.datetime(2026, 12, 18, 9, 0, tzinfo=VN), tick=False):  # due 16/12: overdue
+        act(api, leader, dossier, "approve")
+        assert act(api, desk_officer, dossier, "late_letter", new_due_date="21/12/2026",
+                   reason="x").status_code == 400
+        assert act(api, desk_officer, dossier, "return_result").data["status"] == Status.RETURNED
+    returned = Dossier.objects.get(pk=dossier.pk)
+    assert returned.returned_at.date() > returned.due_date
 
 
 def test_desk_officer_cannot_approve_and_specialist_cannot_receive(api, procedure, desk_officer, specialist):

@@ -168,16 +168,18 @@ def test_transfer_through_the_page_leaves_the_officer_on_the_queue(client, proce
     assert client.get(reverse("desk:dossier", args=[dossier.code])).status_code == 200
 
 
-def test_overdue_return_requires_the_apology_letter_through_pages(client, procedure, desk_officer, specialist, leader):
-    dossier = awaiting_approval(procedure, desk_officer, specialist)
-    with time_machine.travel(dt.datetime(2026, 12, 18, 9, 0, tzinfo=VN), tick=False):
-        post_action(client, leader, dossier, "approve")
-        response = post_action(client, desk_officer, dossier, "return_result")
-        assert response.status_code == 400 and "thư xin lỗi" in response.content.decode()
+def test_apology_letter_through_pages_before_the_due_date(client, procedure, desk_officer, specialist, leader):
+    dossier = awaiting_approval(procedure, desk_officer, specialist)  # due Wed 16/12
+    with time_machine.travel(dt.datetime(2026, 12, 15, 9, 0, tzinfo=VN), tick=False):
+        client.force_login(desk_officer)
+        page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+        assert "/thao-tac/late_letter/" in page
         response = post_action(client, desk_officer, dossier, "late_letter", new_due_date="21/12/2026",
                                reason="Chờ liên thông")
         apology = client.get(response["Location"]).content.decode()
         assert "21/12/2026" in apology and "xin lỗi" in apology
+    with time_machine.travel(dt.datetime(2026, 12, 18, 9, 0, tzinfo=VN), tick=False):
+        post_action(client, leader, dossier, "approve")
         assert post_action(client, desk_officer, dossier, "return_result").status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RETURNED
 
