@@ -91,7 +91,15 @@ class Transition:
     # Conditions besides the status: each guard(dossier, today) returns None or why the action must wait.
     # apply() refuses with that message and allowed_actions() does not offer the action meanwhile.
     guards: tuple = ()
+    # Where a dossier not yet received goes instead of `target` (a supplement answered before receipt
+    # returns to "submitted": Mẫu 02 before receipt, Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP).
+    target_before_receipt: str | None = None
     extra: dict = field(default_factory=dict)
+
+    def target_for(self, dossier):
+        if self.target_before_receipt and dossier.received_at is None:
+            return self.target_before_receipt
+        return self.target
 
 
 def _t(sources, target, actors, **kwargs):
@@ -121,9 +129,12 @@ TRANSITIONS = {
     Action.ASSIGN: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, LEADER}, comment_to=STAFF_ONLY),
     Action.TRANSFER: _t({Status.RECEIVED, Status.PROCESSING}, Status.PROCESSING, {DESK, SPECIALIST, LEADER},
                         needs_reason=True, comment_to=STAFF_ONLY),
-    Action.REQUEST_SUPPLEMENT: _t({Status.RECEIVED, Status.PROCESSING}, Status.SUPPLEMENT_REQUESTED,
+    # Before receipt (from "submitted"): the desk's Mẫu 02, the clock not started; after receipt: the first
+    # request pauses the clock, a second one is the agency's fault (dossiers.services.desk).
+    Action.REQUEST_SUPPLEMENT: _t({Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING}, Status.SUPPLEMENT_REQUESTED,
                                   {DESK, SPECIALIST}, needs_reason=True),
-    Action.SUPPLEMENT: _t({Status.SUPPLEMENT_REQUESTED}, Status.RECEIVED, {APPLICANT, DESK}),
+    Action.SUPPLEMENT: _t({Status.SUPPLEMENT_REQUESTED}, Status.RECEIVED, {APPLICANT, DESK},
+                          target_before_receipt=Status.SUBMITTED),
     Action.REQUEST_PAYMENT: _t({Status.PROCESSING}, Status.AWAITING_PAYMENT, {SPECIALIST, DESK}),
     Action.PAY: _t({Status.AWAITING_PAYMENT}, Status.PROCESSING, {SYSTEM, DESK}),
     Action.SUBMIT_FOR_APPROVAL: _t({Status.PROCESSING}, Status.AWAITING_APPROVAL, {SPECIALIST}, notify=False,
@@ -243,10 +254,11 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
         now = timezone.now()
         if change is not None:
             change(locked)
-        locked.status = transition.target
-        if transition.target in _REACHED_AT:
-            setattr(locked, _REACHED_AT[transition.target], now)
-        if transition.target in Status.final_statuses():
+        target = transition.target_for(locked)
+        locked.status = target
+        if target in _REACHED_AT and not (target == Status.SUBMITTED and locked.submitted_at):
+            setattr(locked, _REACHED_AT[target], now)
+        if target in Status.final_statuses():
             locked.closed_at = now
         locked.version += 1
         locked.save()

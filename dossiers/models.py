@@ -205,7 +205,8 @@ class DossierQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.open().exclude(status=Status.SUPPLEMENT_REQUESTED).filter(due_date__lt=today)
+        # The clock stops only while a pause runs (a second supplement request after receipt does not stop it).
+        return self.open().filter(clock_paused_at__isnull=True, due_date__lt=today)
 
 
 class Dossier(models.Model):
@@ -321,7 +322,7 @@ class Dossier(models.Model):
     @property
     def is_overdue(self):
         return (
-            self.is_open and self.status != Status.SUPPLEMENT_REQUESTED and self.due_date is not None
+            self.is_open and self.clock_paused_at is None and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
 

@@ -90,18 +90,34 @@ def dossier_refuse(*, dossier, actor, reason, expected_version=None, ip_address=
 
 def dossier_request_supplement(*, dossier, actor, missing, reason="", expected_version=None, ip_address=None,
                                now=None):
-    """Ask for missing papers: the clock stops until the dossier is complete."""
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Circular 03/2025/TT-VPCP, Appendix I, Mẫu 02).
+
+    Before receipt (a submitted dossier found incomplete): the clock has not started; once supplemented the
+    dossier is back in the desk's intake queue. After receipt: the first request pauses the clock (the
+    wait for the applicant is not elapsed); a second request after receipt is the agency's fault
+    (the Decree allows asking once, in writing, for everything missing): it is allowed, so the applicant
+    can still be told, but the clock keeps running and the event is marked `agency_fault`.
+    """
     missing = [line.strip() for line in missing if line and line.strip()]
     if not missing:
         raise LifecycleError(_("Vui lòng liệt kê giấy tờ cần bổ sung."))
     now = now or timezone.now()
     reason = reason.strip() or "; ".join(missing)
+    data = {"missing": missing}
 
     def change(locked):
-        locked.clock_paused_at = now
+        if locked.received_at is None:
+            data.update(before_receipt=True, pauses_clock=False)
+            return
+        earlier = locked.events.filter(action=Action.REQUEST_SUPPLEMENT, created_at__gte=locked.received_at).count()
+        if earlier:
+            data.update(pauses_clock=False, agency_fault=True)
+        else:
+            data.update(pauses_clock=True)
+            locked.clock_paused_at = now
 
     return _apply(dossier, Action.REQUEST_SUPPLEMENT, actor, reason=reason, expected_version=expected_version,
-                  ip_address=ip_address, data={"missing": missing}, change=change)
+                  ip_address=ip_address, data=data, change=change)
 
 
 def dossier_complete_supplement(*, dossier, actor, expected_version=None, ip_address=None, now=None):
