@@ -129,18 +129,19 @@ class AgencyMembership(models.Model):
 
 # --- dossiers -------------------------------------------------------------------------------------
 class Status(models.TextChoices):
-    """Dossier statuses; the numbers follow the national portal's dossier status codes."""
+    """Dossier statuses, named as the National Public Service Portal names its status codes 1-10 (the
+    code is in the comment; NATIONAL_STATUS_CODES maps them)."""
 
     DRAFT = "draft", _("Bản nháp")
     SUBMITTED = "submitted", _("Mới đăng ký")  # 1
-    RECEIVED = "received", _("Đã tiếp nhận")  # 2
+    RECEIVED = "received", _("Được tiếp nhận")  # 2
     REFUSED = "refused", _("Không được tiếp nhận")  # 3
     PROCESSING = "processing", _("Đang xử lý")  # 4
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung")  # 5
-    AWAITING_PAYMENT = "awaiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")  # 6
-    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")  # 7
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung giấy tờ")  # 5
+    AWAITING_PAYMENT = "awaiting_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")  # 6
+    WITHDRAWN = "withdrawn", _("Công dân yêu cầu rút hồ sơ")  # 7
     STOPPED = "stopped", _("Dừng xử lý")  # 8
-    AWAITING_APPROVAL = "awaiting_approval", _("Chờ phê duyệt")
+    AWAITING_APPROVAL = "awaiting_approval", _("Chờ phê duyệt")  # 4 nationally (Đang xử lý)
     PROCESSED = "processed", _("Đã xử lý xong")  # 9
     RETURNED = "returned", _("Đã trả kết quả")  # 10
 

@@ -30,6 +30,8 @@ class PrintDocument:
             return dossier.received_at is not None
         if self.slug == "xin-loi":
             return dossier.late_letter_at is not None
+        if self.slug == "dung":  # the agency's stop, or the applicant's request to stop (Decree 118 art. 21)
+            return dossier.status in (Status.STOPPED, Status.WITHDRAWN) and dossier.submitted_at is not None
         if self.slug == "kiem-soat":
             return dossier.status != Status.SUBMITTED or dossier.received_at is not None
         return any(e.action == self.event_action for e in dossier.events.all())
@@ -43,7 +45,7 @@ DOCUMENTS = {
         PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", "refuse"),
         PrintDocument("xin-loi", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "print/apology.html",
                       "late_letter"),
-        PrintDocument("dung", _("Thông báo dừng xử lý hồ sơ"), "print/stop.html", "stop"),
+        PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", "stop"),
         PrintDocument("kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "print/control_sheet.html",
                       None),
     ]
@@ -67,6 +69,8 @@ def document_context(*, dossier, document):
     event = None
     if document.event_action:
         event = next((e for e in reversed(events) if e.action == document.event_action), None)
+    if document.slug == "dung" and event is None:  # the applicant asked to stop (withdraw)
+        event = next((e for e in reversed(events) if e.action == "withdraw"), None)
     from dossiers.services.intake import dossier_due_explanation
 
     due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None

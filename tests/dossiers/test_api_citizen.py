@@ -89,7 +89,7 @@ def test_withdraw_and_conflicts(api, citizen):
     response = api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": "Nộp nhầm"})
     assert response.status_code == 200 and response.data["status"] == Status.WITHDRAWN
     again = api.post(f"/api/v1/dossiers/{dossier.code}/withdraw/", {"reason": "Nộp nhầm"})
-    assert again.status_code == 409 and "Công dân rút hồ sơ" in again.data["detail"]
+    assert again.status_code == 409 and "Công dân yêu cầu rút hồ sơ" in again.data["detail"]
 
 
 def test_payment_start_returns_the_bank_url(api, citizen, agency):

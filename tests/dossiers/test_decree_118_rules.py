@@ -70,3 +70,24 @@ def test_first_request_after_receipt_pauses_the_clock_and_the_second_is_the_agen
         assert Dossier.objects.overdue().filter(pk=dossier.pk).exists()
         dossier = services.dossier_complete_supplement(dossier=dossier, actor=desk_officer)
     assert dossier.due_date == dt.date(2026, 11, 13)  # the second wait moved nothing
+
+
+def test_the_applicants_request_to_stop_gets_its_stop_notice(client, procedure, desk_officer):
+    """Decree 118/2025 art. 21: the stop notice answers the applicant's request to stop (Mẫu 05)."""
+    with time_machine.travel(MON, tick=False):
+        dossier = received(procedure, desk_officer)
+        dossier = services.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Không còn nhu cầu")
+    assert dossier.status == Status.WITHDRAWN and dossier.get_status_display() == "Công dân yêu cầu rút hồ sơ"
+    client.force_login(desk_officer)
+    page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert reverse("desk:print", args=[dossier.code, "dung"]) in page
+    notice = client.get(reverse("desk:print", args=[dossier.code, "dung"])).content.decode()
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in notice
+    assert "Không còn nhu cầu" in notice and "theo đề nghị của Ông/Bà" in notice
+    pdf = client.get(reverse("desk:print_pdf", args=[dossier.code, "dung"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_status_names_are_the_national_portals():
+    assert [Status(s).label for s in ("received", "supplement_requested", "withdrawn")] == [
+        "Được tiếp nhận", "Yêu cầu bổ sung giấy tờ", "Công dân yêu cầu rút hồ sơ"]
