@@ -24,6 +24,7 @@ class PrintDocument:
     title: str
     template: str
     event_action: str | None  # the event whose reason/details the document carries
+    form_no: str = ""  # the form's number in Appendix I of Circular 03/2025/TT-VPCP
 
     def available_for(self, dossier):
         if self.slug == "tiep-nhan":
@@ -39,15 +40,15 @@ class PrintDocument:
 
 DOCUMENTS = {
     d.slug: d for d in [
-        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", "receive"),
+        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", "receive", "01"),
         PrintDocument("bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "print/supplement.html",
-                      "request_supplement"),
-        PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", "refuse"),
-        PrintDocument("xin-loi", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "print/apology.html",
-                      "late_letter"),
-        PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", "stop"),
+                      "request_supplement", "02"),
+        PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", "refuse", "03"),
+        PrintDocument("xin-loi", _("Văn bản xin lỗi và hẹn lại ngày trả kết quả"), "print/apology.html",
+                      "late_letter", "04"),
+        PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", "stop", "05"),
         PrintDocument("kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "print/control_sheet.html",
-                      None),
+                      None, "06"),
     ]
 }
 

@@ -1,0 +1,65 @@
+"""The national forms of Circular 03/2025/TT-VPCP, Appendix I, rendered to PDF and read back (text
+extracted with pypdf): the national header and each form's mandatory fields filled from the dossier."""
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pypdf
+import time_machine
+
+from dossiers import printing, services
+from tests.dossiers.desk_helpers import VN, received, submitted
+
+MON = dt.datetime(2026, 11, 2, 9, 40, tzinfo=VN)  # Monday
+
+
+def export_html(dossier, slug):
+    """With MOTCUA_FORMS_DIR set, keep the form's HTML (as the PDF renders it) for docs/forms/ PNGs
+    (scripts/render_forms.sh screenshots them in Chromium)."""
+    out = os.environ.get("MOTCUA_FORMS_DIR")
+    if out:
+        from django.template.loader import render_to_string
+
+        document = printing.DOCUMENTS[slug]
+        context = printing.document_context(dossier=dossier, document=document)
+        context.update(pdf=True, pdf_font=printing.pdf_font_path())
+        Path(out, f"{slug}.html").write_text(render_to_string(document.template, context), encoding="utf-8")
+
+
+def pdf_text(dossier, slug):
+    export_html(dossier, slug)
+    data = printing.render_pdf(dossier=dossier, document=printing.DOCUMENTS[slug])
+    assert data.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    page = reader.pages[0]
+    assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842  # A4
+    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+def test_receipt_mau_01_has_the_header_the_code_and_the_appointment_time(procedure, desk_officer):
+    with time_machine.travel(MON, tick=False):
+        dossier = received(procedure, desk_officer)
+    text = pdf_text(dossier, "tiep-nhan")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "Mẫu số 01" in text
+    assert dossier.code in text and dossier.applicant_name in text and procedure.name in text
+    # 7 working days from Mon 02/11 09:40: Wed 11/11, at 09 giờ 40 phút.
+    assert "09 giờ 40 phút" in text and "11/11/2026" in text
+
+
+def test_supplement_mau_02_pausing_the_clock_and_stop_mau_05_on_the_applicants_request(procedure, desk_officer):
+    with time_machine.travel(MON, tick=False):
+        dossier = submitted(procedure)
+        dossier = services.dossier_receive(dossier=dossier, actor=desk_officer)
+        dossier = services.dossier_request_supplement(dossier=dossier, actor=desk_officer,
+                                                      missing=["Bản sao CCCD", "Ảnh 3x4"])
+    text = pdf_text(dossier, "bo-sung")
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert "Bản sao CCCD" in text and "Ảnh 3x4" in text and "tạm dừng" in text
+    with time_machine.travel(MON + dt.timedelta(days=1), tick=False):
+        dossier = services.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Không còn nhu cầu")
+    text = pdf_text(dossier, "dung")
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and "Không còn nhu cầu" in text and "Mẫu số 05" in text
+    assert "Điều 21 Nghị định 118/2025/NĐ-CP" in text
