@@ -256,7 +256,8 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
             change(locked)
         target = transition.target_for(locked)
         locked.status = target
-        if target in _REACHED_AT and not (target == Status.SUBMITTED and locked.submitted_at):
+        # Set the first time only: a dossier re-submitted after a supplement before receipt keeps its date.
+        if target in _REACHED_AT and getattr(locked, _REACHED_AT[target]) is None:
             setattr(locked, _REACHED_AT[target], now)
         if target in Status.final_statuses():
             locked.closed_at = now

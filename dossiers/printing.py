@@ -23,7 +23,9 @@ class PrintDocument:
     slug: str
     title: str
     template: str
-    event_action: str | None  # the event whose reason/details the document carries
+    # The events whose reason/details the document carries, latest first: the stop notice answers the
+    # agency's stop or the applicant's request to stop (Decree 118/2025/NĐ-CP art. 21).
+    event_actions: tuple = ()
     form_no: str = ""  # the form's number in Appendix I of Circular 03/2025/TT-VPCP
 
     def available_for(self, dossier):
@@ -31,24 +33,22 @@ class PrintDocument:
             return dossier.received_at is not None
         if self.slug == "xin-loi":
             return dossier.late_letter_at is not None
-        if self.slug == "dung":  # the agency's stop, or the applicant's request to stop (Decree 118 art. 21)
-            return dossier.status in (Status.STOPPED, Status.WITHDRAWN) and dossier.submitted_at is not None
         if self.slug == "kiem-soat":
             return dossier.status != Status.SUBMITTED or dossier.received_at is not None
-        return any(e.action == self.event_action for e in dossier.events.all())
+        return any(e.action in self.event_actions for e in dossier.events.all())
 
 
 DOCUMENTS = {
     d.slug: d for d in [
-        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", "receive", "01"),
+        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", ("receive",), "01"),
         PrintDocument("bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "print/supplement.html",
-                      "request_supplement", "02"),
-        PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", "refuse", "03"),
+                      ("request_supplement",), "02"),
+        PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", ("refuse",), "03"),
         PrintDocument("xin-loi", _("Văn bản xin lỗi và hẹn lại ngày trả kết quả"), "print/apology.html",
-                      "late_letter", "04"),
-        PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", "stop", "05"),
+                      ("late_letter",), "04"),
+        PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", ("stop", "withdraw"), "05"),
         PrintDocument("kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "print/control_sheet.html",
-                      None, "06"),
+                      (), "06"),
     ]
 }
 
@@ -67,11 +67,7 @@ def qr_data_uri(text):
 
 def document_context(*, dossier, document):
     events = list(dossier.events.all())
-    event = None
-    if document.event_action:
-        event = next((e for e in reversed(events) if e.action == document.event_action), None)
-    if document.slug == "dung" and event is None:  # the applicant asked to stop (withdraw)
-        event = next((e for e in reversed(events) if e.action == "withdraw"), None)
+    event = next((e for e in reversed(events) if e.action in document.event_actions), None)
     from dossiers.services.intake import dossier_due_explanation
 
     due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None

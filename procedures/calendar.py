@@ -195,6 +195,15 @@ class WorkingCalendar:
             d += _ONE
         return count
 
+    def resume(self, due: date, paused_on: date, resumed_on: date) -> tuple[date, int]:
+        """(new due day, working days added) when a pause from `paused_on` ends on `resumed_on`: the due day
+        moves by the working days in (paused_on, resumed_on]; a pause begun on/after the due day moves
+        nothing (the dossier was already late)."""
+        if paused_on >= due:
+            return due, 0
+        shift = max(self.working_days_between(paused_on, resumed_on), 0)
+        return self.add_working_days(due, shift), shift
+
     # -- explanation helpers ---------------------------------------------------
     def _local(self, dt: datetime) -> datetime:
         return dt.replace(tzinfo=self.tz) if dt.tzinfo is None else dt.astimezone(self.tz)
@@ -324,11 +333,7 @@ class WorkingCalendar:
                                   "Đang tạm dừng tính thời hạn, chờ bổ sung hồ sơ: chưa có ngày hẹn trả.",
                                   "Clock stopped awaiting the supplement: no appointment yet."))
                 return DueDate(None, None, steps, remaining_days=remaining)
-            if pause_start.date() < due:
-                shift = self.working_days_between(pause_start.date(), pause_end.date())
-                due = self.add_working_days(due, shift)
-            else:
-                shift = 0
+            due, shift = self.resume(due, pause_start.date(), pause_end.date())
             steps.append(Step(pause_end.date(), "resumed",
                               f"Hồ sơ được bổ sung đầy đủ lúc {_fmt_dt(pause_end)}: tiếp tục tính thời hạn (không "
                               f"tính lại từ đầu); hạn lùi {shift} ngày làm việc, đến {_fmt(due)}.",

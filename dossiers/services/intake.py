@@ -131,10 +131,8 @@ def dossier_resume_clock(locked, now):
     if locked.due_date is None or locked.clock_paused_at is None:
         locked.clock_paused_at = None
         return None
-    calendar = working_calendar()
-    paused_day, today = timezone.localdate(locked.clock_paused_at), timezone.localdate(now)
-    shift = max(calendar.working_days_between(paused_day, today), 0) if paused_day < locked.due_date else 0
-    locked.due_date = calendar.add_working_days(locked.due_date, shift)
+    locked.due_date, shift = working_calendar().resume(
+        locked.due_date, timezone.localdate(locked.clock_paused_at), timezone.localdate(now))
     locked.paused_days += shift
     locked.clock_paused_at = None
     return shift
