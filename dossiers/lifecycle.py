@@ -64,6 +64,14 @@ class Recorded(models.TextChoices):
     REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
 
 
+def action_label(slug):
+    """The name of an action or recorded action, as the forms and the audit trail print it."""
+    for choices in (Action, Recorded):
+        if slug in choices.values:
+            return choices(slug).label
+    return slug
+
+
 # Who acts. APPLICANT is the dossier's own account; SYSTEM is MotCua itself (a verified bank
 # callback); the roles are the actor's roles in the agency now handling the dossier.
 APPLICANT = "applicant"

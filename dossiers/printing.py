@@ -13,8 +13,10 @@ from pathlib import Path
 import qrcode
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import lifecycle
 from dossiers.models import Status
 
 
@@ -27,6 +29,8 @@ class PrintDocument:
     # agency's stop or the applicant's request to stop (Decree 118/2025/NĐ-CP art. 21).
     event_actions: tuple = ()
     form_no: str = ""  # the form's number in Appendix I of Circular 03/2025/TT-VPCP
+    # What only this document shows, computed only when it is printed: context(dossier, events) -> dict.
+    context: object = None
 
     def available_for(self, dossier):
         if self.slug == "tiep-nhan":
@@ -38,9 +42,59 @@ class PrintDocument:
         return any(e.action in self.event_actions for e in dossier.events.all())
 
 
+def _appointment(dossier, events):
+    """The appointment of Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I): "giờ … phút, ngày …"."""
+    from dossiers.services.intake import dossier_due_explanation
+
+    due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
+    return {"appointment": due.due_at if due else None}
+
+
+class Timeliness:
+    EARLY, ON_TIME, LATE = _("Trước hạn"), _("Đúng hạn"), _("Quá hạn")
+
+
+def timeliness(moment, due_date):
+    """Early, on time or late against the appointment day; a dossier without one has no judgement."""
+    if due_date is None or moment is None:
+        return ""
+    day = timezone.localdate(moment)
+    if day < due_date:
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME if day == due_date else Timeliness.LATE
+
+
+def _control_rows(dossier, events):
+    """The rows of Mẫu 06: each hand-over of the dossier, from its receipt to the return of its result.
+
+    A row is a step of the lifecycle table after the submission (receipt, assignment, transfer, approval,
+    return …; recorded actions such as an upload are not hand-overs): the agency
+    that held it, the hand-over time ("Giao"), who handed it over, who took it (the actor of the next step:
+    "Nhận"), and whether the step was done before, on or after the appointment day. Circular 03/2025/TT-VPCP
+    gives no deadline per step, so MotCua judges every step against the dossier's appointment (due date).
+    """
+    steps = [e for e in events if e.action in lifecycle.TRANSITIONS and e.action != lifecycle.Action.SUBMIT]
+    rows = []
+    for i, event in enumerate(steps):
+        taken = steps[i + 1] if i + 1 < len(steps) else None
+        rows.append({
+            "agency": event.agency.name if event.agency else "",
+            "action": lifecycle.action_label(event.action),
+            "status": Status(event.to_status).label if event.to_status in Status.values else event.to_status,
+            "given_at": event.created_at,
+            "given_by": event.actor.full_name if event.actor else "",
+            "taken_at": taken.created_at if taken else None,
+            "taken_by": (taken.actor.full_name if taken and taken.actor else ""),
+            "timeliness": timeliness(event.created_at, dossier.due_date),
+            "comment": event.comment if event.comment_audience == event.Audience.APPLICANT else "",
+        })
+    return {"control_rows": rows}
+
+
 DOCUMENTS = {
     d.slug: d for d in [
-        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", ("receive",), "01"),
+        PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", ("receive",), "01",
+                      _appointment),
         PrintDocument("bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "print/supplement.html",
                       ("request_supplement",), "02"),
         PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", ("refuse",), "03"),
@@ -48,7 +102,7 @@ DOCUMENTS = {
                       ("late_letter",), "04"),
         PrintDocument("dung", _("Thông báo dừng giải quyết hồ sơ"), "print/stop.html", ("stop", "withdraw"), "05"),
         PrintDocument("kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "print/control_sheet.html",
-                      (), "06"),
+                      (), "06", _control_rows),
     ]
 }
 
@@ -68,12 +122,8 @@ def qr_data_uri(text):
 def document_context(*, dossier, document):
     events = list(dossier.events.all())
     event = next((e for e in reversed(events) if e.action in document.event_actions), None)
-    from dossiers.services.intake import dossier_due_explanation
-
-    due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
     return {
-        # The appointment of Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I): "giờ … phút, ngày …".
-        "appointment": due.due_at if due else None,
+        **(document.context(dossier, events) if document.context else {}),
         "dossier": dossier, "agency": dossier.handling_agency, "receiving_agency": dossier.receiving_agency,
         "document": document, "event": event, "events": events, "lookup_url": lookup_url(dossier),
         "qr": qr_data_uri(lookup_url(dossier)),

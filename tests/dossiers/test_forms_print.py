@@ -63,3 +63,28 @@ def test_supplement_mau_02_pausing_the_clock_and_stop_mau_05_on_the_applicants_r
     text = pdf_text(dossier, "dung")
     assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text and "Không còn nhu cầu" in text and "Mẫu số 05" in text
     assert "Điều 21 Nghị định 118/2025/NĐ-CP" in text
+
+
+def test_control_sheet_mau_06_rows_name_hand_overs_with_early_on_time_and_late(procedure, desk_officer, specialist,
+                                                                              leader):
+    """Mẫu 06: each hand-over with its Giao/Nhận times, giver and taker, and the step judged against the
+    appointment day (Wed 11/11 for 7 working days from Mon 02/11), with action names, not slugs."""
+    from tests.dossiers.desk_helpers import attach_result
+
+    with time_machine.travel(MON, tick=False):
+        dossier = received(procedure, desk_officer)
+    with time_machine.travel(MON + dt.timedelta(hours=1), tick=False):
+        dossier = services.dossier_assign(dossier=dossier, actor=desk_officer, assignee=specialist)
+    with time_machine.travel(dt.datetime(2026, 11, 11, 14, 5, tzinfo=VN), tick=False):
+        attach_result(dossier, specialist)
+        dossier = services.dossier_submit_for_approval(dossier=dossier, actor=specialist)
+    with time_machine.travel(dt.datetime(2026, 11, 12, 8, 15, tzinfo=VN), tick=False):
+        dossier = services.dossier_approve(dossier=dossier, actor=leader)
+    text = pdf_text(dossier, "kiem-soat")
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and "Mẫu số 06" in text
+    assert "Giao: 09 giờ 40 phút, ngày 02/11/2026" in text and "Nhận: 10 giờ 40 phút, ngày 02/11/2026" in text
+    assert "Phân công xử lý" in text and "Trình phê duyệt" in text and "Phê duyệt" in text
+    assert "submit_for_approval" not in text and "awaiting_approval" not in text
+    rows = printing.document_context(dossier=dossier, document=printing.DOCUMENTS["kiem-soat"])["control_rows"]
+    assert [str(r["timeliness"]) for r in rows] == ["Trước hạn", "Trước hạn", "Đúng hạn", "Quá hạn"]
+    assert rows[1]["given_by"] == desk_officer.full_name and rows[1]["taken_by"] == specialist.full_name
