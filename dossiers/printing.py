@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import lifecycle
+from dossiers import lifecycle, selectors
 from dossiers.models import Status
+from procedures.selectors import working_calendar
 
 
 @dataclass(frozen=True)
@@ -50,20 +51,6 @@ def _appointment(dossier, events):
     return {"appointment": due.due_at if due else None}
 
 
-class Timeliness:
-    EARLY, ON_TIME, LATE = _("Trước hạn"), _("Đúng hạn"), _("Quá hạn")
-
-
-def timeliness(moment, due_date):
-    """Early, on time or late against the appointment day; a dossier without one has no judgement."""
-    if due_date is None or moment is None:
-        return ""
-    day = timezone.localdate(moment)
-    if day < due_date:
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME if day == due_date else Timeliness.LATE
-
-
 def _control_rows(dossier, events):
     """The rows of Mẫu 06: each hand-over of the dossier, from its receipt to the return of its result.
 
@@ -73,6 +60,7 @@ def _control_rows(dossier, events):
     "Nhận"), and whether the step was done before, on or after the appointment day. Circular 03/2025/TT-VPCP
     gives no deadline per step, so MotCua judges every step against the dossier's appointment (due date).
     """
+    calendar = working_calendar()
     steps = [e for e in events if e.action in lifecycle.TRANSITIONS and e.action != lifecycle.Action.SUBMIT]
     rows = []
     for i, event in enumerate(steps):
@@ -85,7 +73,9 @@ def _control_rows(dossier, events):
             "given_by": event.actor.full_name if event.actor else "",
             "taken_at": taken.created_at if taken else None,
             "taken_by": (taken.actor.full_name if taken and taken.actor else ""),
-            "timeliness": timeliness(event.created_at, dossier.due_date),
+            "timeliness": (selectors.STEP_LABELS[selectors.timeliness(timezone.localdate(event.created_at),
+                                                                      dossier.due_date, calendar)[0]]
+                           if dossier.due_date else ""),
             "comment": event.comment if event.comment_audience == event.Audience.APPLICANT else "",
         })
     return {"control_rows": rows}

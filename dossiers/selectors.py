@@ -201,7 +201,20 @@ def desk_dossier(*, officer, code):
 
 
 STEP_EARLY, STEP_ON_TIME, STEP_LATE = "early", "on_time", "late"
-STEP_LABELS = {STEP_EARLY: _("Sớm hạn"), STEP_ON_TIME: _("Đúng hạn"), STEP_LATE: _("Trễ hạn")}
+# The words of Mẫu 06 (Circular 03/2025/TT-VPCP, Appendix I): "Trước hạn/đúng hạn/quá hạn".
+STEP_LABELS = {STEP_EARLY: _("Trước hạn"), STEP_ON_TIME: _("Đúng hạn"), STEP_LATE: _("Quá hạn")}
+
+
+def timeliness(day, due_date, calendar=None):
+    """Early / on time / late of something done on `day` against `due_date`, in working days: early
+    with at least one working day to spare, on time on the due day (or a rest day just before it), else
+    late. The desk page's step status and Mẫu 06's column "Trước hạn/đúng hạn/quá hạn" both use it."""
+    margin = (calendar or working_calendar()).working_days_between(day, due_date)
+    if margin > 0:
+        return STEP_EARLY, margin
+    if margin == 0 and day <= due_date:
+        return STEP_ON_TIME, margin
+    return STEP_LATE, margin
 
 
 def step_status(*, dossier, today=None):
@@ -213,13 +226,7 @@ def step_status(*, dossier, today=None):
         return None
     end = dossier.completed_at or dossier.returned_at
     day = timezone.localdate(end) if isinstance(end, datetime) else (today or timezone.localdate())
-    margin = working_calendar().working_days_between(day, dossier.due_date)
-    if margin > 0:
-        status = STEP_EARLY
-    elif margin == 0 and day <= dossier.due_date:
-        status = STEP_ON_TIME
-    else:
-        status = STEP_LATE
+    status, margin = timeliness(day, dossier.due_date)
     return {"status": status, "label": STEP_LABELS[status], "margin_days": margin, "judged_on": day}
 
 
