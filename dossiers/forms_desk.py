@@ -123,6 +123,27 @@ class QueueFilterForm(forms.Form):
         self.fields["field"].widget.choices = [("", _("Tất cả"))] + [(f.pk, f.name) for f in fields]
 
 
+class TrackingBookForm(forms.Form):
+    """Which agency's tracking book (Mẫu 07) and for which days; at most a year per printing."""
+
+    agency = forms.TypedChoiceField(label=_("Bộ phận tiếp nhận"), coerce=int)
+    date_from = BoundedDateField(label=_("Nhận từ ngày"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_to = BoundedDateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", _("Ngày cuối phải sau hoặc bằng ngày đầu."))
+        elif first and last and (last - first).days > 366:
+            self.add_error("date_to", _("Mỗi lần in tối đa một năm."))
+        return data
+
+
 class IntakeStartForm(forms.Form):
     procedure = forms.ModelChoiceField(label=_("Thủ tục"), queryset=None)
     agency = forms.ModelChoiceField(label=_("Cơ quan tiếp nhận"), queryset=None)

@@ -283,15 +283,31 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
     return locked
 
 
+def _recorded_event(*, dossier, action, actor, comment="", data=None, ip_address=None):
+    return DossierEvent(
+        dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,
+        agency_id=dossier.handling_agency_id, comment=comment, data=data or {},
+        comment_audience=(DossierEvent.Audience.APPLICANT if action in RECORDED_FOR_APPLICANT else STAFF_ONLY),
+        ip_address=ip_address or current_client_ip(),
+    )
+
+
 def record(*, dossier, action, actor, comment="", data=None, ip_address=None):
     """Audit an action that changes no status (upload of the result, a printed letter, a download).
 
     Writes only the event: the dossier's status and version are untouched, so a page rendered before
     a download still acts without a DossierChanged conflict.
     """
-    return DossierEvent.objects.create(
-        dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,
-        agency_id=dossier.handling_agency_id, comment=comment, data=data or {},
-        comment_audience=(DossierEvent.Audience.APPLICANT if action in RECORDED_FOR_APPLICANT else STAFF_ONLY),
-        ip_address=ip_address or current_client_ip(),
-    )
+    event = _recorded_event(dossier=dossier, action=action, actor=actor, comment=comment, data=data,
+                            ip_address=ip_address)
+    event.save()
+    return event
+
+
+def record_many(*, dossiers, action, actor, comment="", data=None, ip_address=None):
+    """`record()` for many dossiers at once (one INSERT): a list an officer printed, such as the tracking
+    book, audits every dossier whose personal data it showed."""
+    return DossierEvent.objects.bulk_create([
+        _recorded_event(dossier=d, action=action, actor=actor, comment=comment, data=data, ip_address=ip_address)
+        for d in dossiers
+    ])

@@ -115,7 +115,8 @@ def document_context(*, dossier, document):
     return {
         **(document.context(dossier, events) if document.context else {}),
         "dossier": dossier, "agency": dossier.handling_agency, "receiving_agency": dossier.receiving_agency,
-        "document": document, "event": event, "events": events, "lookup_url": lookup_url(dossier),
+        "document": document, "form_no": document.form_no, "event": event, "events": events,
+        "lookup_url": lookup_url(dossier),
         "qr": qr_data_uri(lookup_url(dossier)),
     }
 
@@ -131,15 +132,19 @@ def pdf_font_path():
     return next((str(p) for p in FONT_CANDIDATES if p.exists()), None)
 
 
-def render_pdf(*, dossier, document, request=None):
-    """PDF bytes of one printable document."""
+def render_html_pdf(template, context, *, request=None, name="document"):
+    """PDF bytes of a print template (the same HTML the browser prints)."""
     from xhtml2pdf import pisa
 
-    context = document_context(dossier=dossier, document=document)
-    context.update(pdf=True, pdf_font=pdf_font_path())
-    html = render_to_string(document.template, context, request=request)
+    html = render_to_string(template, {**context, "pdf": True, "pdf_font": pdf_font_path()}, request=request)
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
-        raise RuntimeError(f"PDF rendering failed for {document.slug} of {dossier.code}")
+        raise RuntimeError(f"PDF rendering failed for {name}")
     return out.getvalue()
+
+
+def render_pdf(*, dossier, document, request=None):
+    """PDF bytes of one printable document."""
+    return render_html_pdf(document.template, document_context(dossier=dossier, document=document),
+                           request=request, name=f"{document.slug} of {dossier.code}")

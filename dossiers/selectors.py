@@ -262,3 +262,16 @@ def dossier_form_rows(*, dossier):
     """The filled form as the officer reads it: (label from the procedure's form schema, value), in the
     schema's order, choices by label and dates as dd/mm/yyyy (procedures.form_schema.display_rows)."""
     return [(label, value) for label, value, _name in display_rows(dossier.procedure.form_schema, dossier.form_data)]
+
+
+def tracking_book(*, officer, agency_id, date_from, date_to):
+    """Mẫu 07 (Sổ theo dõi hồ sơ, Circular 03/2025/TT-VPCP, Appendix I): the dossiers one agency's desk
+    received between two days (inclusive), in the order of receipt; only an agency the officer works in."""
+    if agency_id not in officer_agency_ids(officer):
+        return Dossier.objects.none()
+    start, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
+    return (
+        Dossier.objects.visible_to(officer)
+        .filter(receiving_agency_id=agency_id, received_at__gte=start, received_at__lt=end)
+        .select_related("procedure", "handling_agency").order_by("received_at", "pk")
+    )

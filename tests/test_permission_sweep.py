@@ -115,6 +115,8 @@ MATRIX = {
     # --- one-stop desk pages -----------------------------------------------------------------------
     "desk:queue": {"kind": "officer"},
     "desk:bulk": {"kind": "officer", "method": "post"},
+    "desk:tracking_book": {"kind": "officer"},
+    "desk:tracking_book_pdf": {"kind": "officer"},
     "desk:intake": {"kind": "desk_intake", "also": [("post", "desk_intake")]},
     "desk:dossier": {"kind": "desk_object", "kwargs": _code},
     "desk:action": {"kind": "desk_object", "method": "post",

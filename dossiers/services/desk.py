@@ -36,6 +36,7 @@ __all__ = [
     "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
     "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
     "desk_available_actions", "DESK_ACTIONS", "late_letter_refusal", "document_access_record", "dossier_print_record",
+    "tracking_book_print_record",
 ]
 
 
@@ -316,6 +317,13 @@ def dossier_print_record(*, dossier, actor, document, fmt):
     (the request's), which document and format; status and version stay as they were."""
     return lifecycle.record(dossier=dossier, action=lifecycle.Recorded.PRINT, actor=actor,
                             comment=str(document.title), data={"document": document.slug, "format": fmt})
+
+
+def tracking_book_print_record(*, dossiers, actor, agency, fmt):
+    """Audit the tracking book (Mẫu 07): one `print` event per dossier it listed, in one INSERT."""
+    return lifecycle.record_many(dossiers=dossiers, action=lifecycle.Recorded.PRINT, actor=actor,
+                                 comment=str(_("Sổ theo dõi hồ sơ")),
+                                 data={"document": "so-theo-doi", "format": fmt, "agency": agency.code})
 
 
 # --- counter and postal intake --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dossiers.forms_desk import (
     BulkForm,
     IntakeStartForm,
     QueueFilterForm,
+    TrackingBookForm,
 )
 from dossiers.models import Document, DocumentSource, Dossier, Role
 from portal.redirects import redirect_next
@@ -219,6 +220,33 @@ def print_document(request, code, kind, fmt="html"):
         response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
         return response
     return render(request, document.template, printing.document_context(dossier=dossier, document=document))
+
+
+@require_GET
+@officer_required
+def tracking_book(request, fmt="html"):
+    """Mẫu 07, the desk's tracking book: the form, then the book of the chosen agency and days (HTML to
+    print, or a landscape PDF). Every dossier listed is audited as printed (personal data)."""
+    agencies = list(Agency.objects.filter(pk__in=selectors.officer_agency_ids(request.user)).order_by("name"))
+    today = timezone.localdate()
+    initial = {"agency": agencies[0].pk if agencies else None, "date_from": today.replace(day=1), "date_to": today}
+    form = TrackingBookForm(request.GET or None, agencies=agencies, initial=initial)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "desk/tracking_book_form.html", {"form": form},
+                      status=400 if form.is_bound else 200)
+    data = form.cleaned_data
+    agency = next(a for a in agencies if a.pk == data["agency"])
+    dossiers = list(selectors.tracking_book(officer=request.user, agency_id=agency.pk, date_from=data["date_from"],
+                                            date_to=data["date_to"]))
+    services.tracking_book_print_record(dossiers=dossiers, actor=request.user, agency=agency, fmt=fmt)
+    context = {"agency": agency, "dossiers": dossiers, "date_from": data["date_from"], "date_to": data["date_to"],
+               "query": request.GET.urlencode(), "form_no": "07"}
+    if fmt == "pdf":
+        pdf = printing.render_html_pdf("print/tracking_book.html", context, request=request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="so-theo-doi-{agency.code}.pdf"'
+        return response
+    return render(request, "print/tracking_book.html", context)
 
 
 # --- counter, postal and assisted intake ----------------------------------------------------------

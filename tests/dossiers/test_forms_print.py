@@ -88,3 +88,38 @@ def test_control_sheet_mau_06_rows_name_hand_overs_with_early_on_time_and_late(p
     rows = printing.document_context(dossier=dossier, document=printing.DOCUMENTS["kiem-soat"])["control_rows"]
     assert [str(r["timeliness"]) for r in rows] == ["Trước hạn", "Trước hạn", "Đúng hạn", "Quá hạn"]
     assert rows[1]["given_by"] == desk_officer.full_name and rows[1]["taken_by"] == specialist.full_name
+
+
+def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audits_them(client, procedure,
+                                                                                    desk_officer):
+    from django.urls import reverse
+
+    from dossiers.models import DossierEvent
+    from tests import factories
+
+    other_agency = factories.AgencyFactory()
+    other_desk = factories.officer(other_agency, "desk_officer")
+    with time_machine.travel(MON, tick=False):
+        inside = received(procedure, desk_officer, applicant_phone="0912345678")
+        elsewhere = received(factories.ProcedureFactory(agencies=[other_agency]), other_desk)
+    with time_machine.travel(MON + dt.timedelta(days=30), tick=False):
+        later = received(procedure, desk_officer)
+    client.force_login(desk_officer)
+    url = reverse("desk:tracking_book")
+    query = {"agency": desk_officer.memberships.get().agency_id, "date_from": "01/11/2026", "date_to": "30/11/2026"}
+    page = client.get(url, query)
+    html = page.content.decode()
+    assert page.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in html and "Mẫu số 07" in html
+    assert inside.code in html and "0912345678" in html
+    assert elsewhere.code not in html and later.code not in html
+    assert DossierEvent.objects.filter(dossier=inside, action="print", data__document="so-theo-doi",
+                                       actor=desk_officer).count() == 1
+    pdf = client.get(reverse("desk:tracking_book_pdf"), query)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert inside.code in text
+    # Someone else's agency, an inverted period: refused with the reason, nothing listed.
+    foreign = client.get(url, {**query, "agency": other_agency.pk})
+    assert foreign.status_code == 400 and elsewhere.code not in foreign.content.decode()
+    inverted = client.get(url, {**query, "date_from": "30/11/2026", "date_to": "01/11/2026"})
+    assert inverted.status_code == 400 and "Ngày cuối phải sau hoặc bằng ngày đầu." in inverted.content.decode()
