@@ -43,12 +43,13 @@ class PrintDocument:
         return any(e.action in self.event_actions for e in dossier.events.all())
 
 
-def _appointment(dossier, events):
-    """The appointment of Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I): "giờ … phút, ngày …"."""
+def _receipt(dossier, events):
+    """What Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I) adds: the appointment ("giờ … phút, ngày …") and
+    the entry in the desk's tracking book (Quyển số = the year, Số thứ tự)."""
     from dossiers.services.intake import dossier_due_explanation
 
     due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
-    return {"appointment": due.due_at if due else None}
+    return {"appointment": due.due_at if due else None, "book_number": selectors.book_number(dossier)}
 
 
 def _control_rows(dossier, events):
@@ -84,7 +85,7 @@ def _control_rows(dossier, events):
 DOCUMENTS = {
     d.slug: d for d in [
         PrintDocument("tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "print/receipt.html", ("receive",), "01",
-                      _appointment),
+                      _receipt),
         PrintDocument("bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "print/supplement.html",
                       ("request_supplement",), "02"),
         PrintDocument("tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "print/refusal.html", ("refuse",), "03"),

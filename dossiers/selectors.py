@@ -264,14 +264,40 @@ def dossier_form_rows(*, dossier):
     return [(label, value) for label, value, _name in display_rows(dossier.procedure.form_schema, dossier.form_data)]
 
 
+def _received_before(agency_id, moment):
+    """How many dossiers the agency's desk received in `moment`'s calendar year before `moment`."""
+    year_start = _day_start(timezone.localdate(moment).replace(month=1, day=1))
+    return Dossier.objects.filter(receiving_agency_id=agency_id, received_at__gte=year_start,
+                                  received_at__lt=moment).count()
+
+
+def book_number(dossier):
+    """The dossier's entry in its desk's tracking book: one book (quyển) per calendar year, numbered in the
+    order of receipt (Mẫu 01 "Vào Sổ theo dõi hồ sơ, Quyển số …, Số thứ tự …"; Mẫu 07)."""
+    if dossier.received_at is None:
+        return None
+    ties = Dossier.objects.filter(receiving_agency_id=dossier.receiving_agency_id, received_at=dossier.received_at,
+                                  pk__lte=dossier.pk).count()
+    return _received_before(dossier.receiving_agency_id, dossier.received_at) + ties
+
+
 def tracking_book(*, officer, agency_id, date_from, date_to):
     """Mẫu 07 (Sổ theo dõi hồ sơ, Circular 03/2025/TT-VPCP, Appendix I): the dossiers one agency's desk
-    received between two days (inclusive), in the order of receipt; only an agency the officer works in."""
+    received between two days (inclusive), in the order of receipt, each with its `book_number` (the
+    book restarts each calendar year); only an agency the officer works in."""
     if agency_id not in officer_agency_ids(officer):
-        return Dossier.objects.none()
+        return []
     start, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
-    return (
+    dossiers = list(
         Dossier.objects.visible_to(officer)
         .filter(receiving_agency_id=agency_id, received_at__gte=start, received_at__lt=end)
         .select_related("procedure", "handling_agency").order_by("received_at", "pk")
     )
+    counters = {}
+    for dossier in dossiers:
+        year = timezone.localdate(dossier.received_at).year
+        if year not in counters:
+            counters[year] = _received_before(agency_id, dossier.received_at)
+        counters[year] += 1
+        dossier.book_year, dossier.book_number = year, counters[year]
+    return dossiers

@@ -35,6 +35,9 @@ def pdf_text(dossier, slug):
     reader = pypdf.PdfReader(io.BytesIO(data))
     page = reader.pages[0]
     assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842  # A4
+    # Each form fits one A4 page, signatures and QR included (issue 21 item 12: the QR used to fall alone
+    # onto a second page).
+    assert len(reader.pages) == 1, [p.extract_text()[:200] for p in reader.pages[1:]]
     return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
@@ -102,6 +105,8 @@ def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audit
     with time_machine.travel(MON, tick=False):
         inside = received(procedure, desk_officer, applicant_phone="0912345678")
         elsewhere = received(factories.ProcedureFactory(agencies=[other_agency]), other_desk)
+    with time_machine.travel(MON - dt.timedelta(days=10), tick=False):
+        earlier = received(procedure, desk_officer)  # the same book (2026), before the period
     with time_machine.travel(MON + dt.timedelta(days=30), tick=False):
         later = received(procedure, desk_officer)
     client.force_login(desk_officer)
@@ -111,7 +116,10 @@ def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audit
     html = page.content.decode()
     assert page.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in html and "Mẫu số 07" in html
     assert inside.code in html and "0912345678" in html
-    assert elsewhere.code not in html and later.code not in html
+    assert f"<td>2</td><td>{inside.code}</td>" in html  # its number in the 2026 book, after `earlier`
+    receipt = pdf_text(inside, "tiep-nhan")
+    assert "Quyển số: 2026, Số thứ tự: 2" in receipt
+    assert elsewhere.code not in html and later.code not in html and earlier.code not in html
     assert DossierEvent.objects.filter(dossier=inside, action="print", data__document="so-theo-doi",
                                        actor=desk_officer).count() == 1
     pdf = client.get(reverse("desk:tracking_book_pdf"), query)
