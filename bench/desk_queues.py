@@ -204,6 +204,7 @@ def main():
         ("queue: quá hạn", f"{queue}?tab=qua-han"),
         ("queue: search by phone", f"{queue}?tab=dang-xu-ly&q={sample.applicant_phone}"),
         ("queue: search by code", f"{queue}?tab=dang-xu-ly&q={sample.code}"),
+        ("queue: search by code end", f"{queue}?tab=dang-xu-ly&q={sample.code.rsplit('-', 2)[-2]}-{sample.code.rsplit('-', 1)[-1]}"),
         ("queue: search by name", f"{queue}?tab=dang-xu-ly&q=Bench+{sample.pk}"),
         ("queue: filter procedure", f"{queue}?tab=dang-xu-ly&procedure={procedures[0].pk}"),
         ("officer dossier page", reverse("desk:dossier", args=[sample.code])),

@@ -5,9 +5,10 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -282,6 +283,9 @@ class Dossier(models.Model):
             # Desk search by the applicant's phone or ID number.
             models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_idnum_idx"),
+            # Desk search by the end of a code as the receipt prints it ("261102-0001"): a prefix match on
+            # the reversed code (issue 21 item 10).
+            models.Index(OpClass(Reverse("code"), name="text_pattern_ops"), name="dossier_code_reversed_idx"),
             # Desk tab counts: every column they read, so one index-only scan per agency.
             models.Index(fields=["handling_agency", "status", "due_date"], name="dossier_desk_counts_idx",
                          include=["assignee", "receiving_agency", "applicant", "id"]),

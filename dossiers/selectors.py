@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ class Tab:
     slug: str
     label: str
     order_field: str
+    newest_first: bool = False
 
 
 TABS = [
@@ -40,6 +42,9 @@ TABS = [
     Tab("qua-han", _("Quá hạn"), "due_date"),
 ]
 TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
+# What a search lists instead of the tab (issue 21 item 10): every status but drafts, returned included,
+# dossiers the officer's agencies handle or received, newest first.
+SEARCH_TAB = Tab("tim-kiem", _("Kết quả tìm kiếm (mọi trạng thái)"), "submitted_at", newest_first=True)
 DEFAULT_TAB_FOR_ROLE = {Role.DESK_OFFICER: "moi", Role.SPECIALIST: "cua-toi", Role.LEADER: "cho-phe-duyet"}
 
 
@@ -121,21 +126,25 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _search(q):
-    """What the officer typed: a dossier code, an ID or phone number (digits), else part of a name.
+def _search(queryset, q):
+    """What the officer typed: a dossier code or its end, an ID or phone number (digits), else part of a
+    name.
 
-    Each kind is one indexed equality (code, applicant_id_number, applicant_phone); only a name
-    falls back to a substring match within the tab.
+    A code, whole or its last part as printed on the receipt ("261102-0001", "0001"), is matched on the
+    end of the code by the index on the reversed code (dossier_code_reversed_idx), the ID and phone
+    number by their indexes; only a name falls back to a substring match within the officer's agencies.
     """
     digits = normalize_phone(q)
-    if any(ch.isalpha() for ch in q) and "-" not in q:
-        return Q(applicant_name__icontains=q)
-    if "-" in q or "." in q:
-        return Q(code=q) | Q(code=q.upper())
-    match = Q(applicant_id_number=q)
-    if len(digits) >= 9:
-        match |= Q(applicant_phone=digits)
-    return match
+    if any(ch.isalpha() for ch in q) and "-" not in q and not any(ch.isdigit() for ch in q):
+        return queryset.filter(applicant_name__icontains=q)
+    code_end = q.upper()[::-1]
+    queryset = queryset.annotate(code_reversed=Reverse("code"))
+    match = Q(code_reversed__startswith=code_end)
+    if q.replace(" ", "").replace(".", "").lstrip("+").isdigit():
+        match |= Q(applicant_id_number=q.replace(" ", ""))
+        if len(digits) >= 9:
+            match |= Q(applicant_phone=digits)
+    return queryset.filter(match)
 
 
 def _apply_filters(queryset, filters):
@@ -148,7 +157,7 @@ def _apply_filters(queryset, filters):
     queryset = queryset.filter(**lookups)
     q = (filters.get("q") or "").strip()
     if q:
-        queryset = queryset.filter(_search(q))
+        queryset = _search(queryset, q)
     return queryset
 
 
@@ -167,17 +176,28 @@ def dossier_queue(*, officer, tab, filters=None, after=None, limit=50, today=Non
     """
     today = today or timezone.localdate()
     tab = TABS_BY_SLUG[tab] if isinstance(tab, str) else tab
+    if (filters or {}).get("q", "").strip():
+        # A search looks in every tab, returned dossiers included (issue 21 item 10).
+        tab = SEARCH_TAB
+        agencies = officer_agency_ids(officer)
+        queryset = Dossier.objects.visible_to(officer).exclude(status=Status.DRAFT).filter(
+            Q(handling_agency_id__in=agencies) | Q(receiving_agency_id__in=agencies))
+    else:
+        queryset = _desk_base(officer).filter(_tab_conditions(officer, today, calendar)[tab.slug])
     key = tab.order_field
-    queryset = _desk_base(officer).filter(_tab_conditions(officer, today, calendar)[tab.slug])
     queryset = _apply_filters(queryset, filters)
     cursor = decode_cursor(after) if after else None
     if cursor is not None:
         value, pk = cursor
-        # (key, id) > (value, pk), written so the index gets a range condition (key >= value) to start at.
-        queryset = queryset.filter(Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(pk__gt=pk)))
+        # (key, id) > (value, pk) (< when newest first), written so the index gets a range condition
+        # (key >= value) to start at.
+        near, past, pk_past = ("lte", "lt", "pk__lt") if tab.newest_first else ("gte", "gt", "pk__gt")
+        queryset = queryset.filter(Q(**{f"{key}__{near}": value}) & (Q(**{f"{key}__{past}": value})
+                                                                     | Q(**{pk_past: pk})))
+    order = (f"-{key}", "-pk") if tab.newest_first else (key, "pk")
     rows = list(
         queryset.select_related("procedure", "procedure__field", "handling_agency", "assignee")
-        .order_by(key, "pk")[: limit + 1]
+        .order_by(*order)[: limit + 1]
     )
     next_cursor = None
     if len(rows) > limit:

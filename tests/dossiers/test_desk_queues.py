@@ -87,6 +87,30 @@ def test_search_by_code_name_id_number_and_phone(procedure, desk_officer):
         assert codes(selectors.dossier_queue(officer=desk_officer, tab="moi", filters={"q": q})) == [target.code], q
 
 
+def test_search_looks_in_every_tab_by_the_end_of_a_code_returned_dossiers_included(procedure, desk_officer,
+                                                                                  specialist, leader,
+                                                                                  other_agency):
+    """Issue 21 item 10: partial code (as the receipt prints its end), name, ID or phone, from any tab,
+    returned dossiers included, newest first, never another agency's."""
+
+    done = awaiting_approval(procedure, desk_officer, specialist,
+                             applicant=factories.UserFactory(full_name="Lê Văn Trả"))
+    done = services.dossier_approve(dossier=done, actor=leader)
+    done = services.dossier_return_result(dossier=done, actor=desk_officer)
+    assert done.status == "returned"
+    waiting = submitted(procedure, applicant=factories.UserFactory(full_name="Lê Văn Chờ"))
+    foreign = submitted(factories.ProcedureFactory(agencies=[other_agency]),
+                        applicant=factories.UserFactory(full_name="Lê Văn Khác"))
+    search = lambda q: codes(selectors.dossier_queue(officer=desk_officer, tab="moi", filters={"q": q}))  # noqa: E731
+    tail = done.code.rsplit(".", 1)[-1]  # e.g. "H99-261207-0001"
+    assert search(tail) == [done.code]
+    assert search(tail.split("-", 1)[1].lower()) == [done.code]
+    assert search("lê văn") == [waiting.code, done.code]  # newest first, across tabs
+    assert foreign.code not in search("lê văn") and search(foreign.code) == []
+    page = selectors.dossier_queue(officer=desk_officer, tab="moi", filters={"q": "lê văn"})
+    assert page.tab == selectors.SEARCH_TAB
+
+
 def test_filters_by_procedure_field_channel_and_dates(procedure, agency, desk_officer):
     other_procedure = factories.ProcedureFactory(agencies=[agency])
     first = submitted(procedure)
