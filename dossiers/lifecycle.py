@@ -283,6 +283,34 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
     return locked
 
 
+def act(*, dossier, action, actor, roles, change, comment="", expected_version=None, ip_address=None,
+        notify=False):
+    """A recorded action that changes the dossier's own fields but not its status (the apology letter's
+    new date, a fee collected at the counter): the same lock, version check and audit as `apply()`.
+
+    `roles` are the roles in the handling agency that may act; `change(locked)` checks and sets the fields
+    on the locked row, may raise LifecycleError to refuse (nothing is written then), and returns the
+    event's data. The version is bumped, so a page rendered before the change gets DossierChanged.
+    """
+    action = Recorded(action)
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise DossierChanged(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."))
+        if not (actor.roles_in(locked.handling_agency) & set(roles)):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
+        data = change(locked) or {}
+        locked.version += 1
+        locked.save()
+        event = record(dossier=locked, action=action, actor=actor, comment=comment, data=data,
+                       ip_address=ip_address)
+        if notify:
+            from dossiers.notifications import notify_applicant
+
+            notify_applicant(dossier=locked, event=event)
+    return locked
+
+
 def _recorded_event(*, dossier, action, actor, comment="", data=None, ip_address=None):
     return DossierEvent(
         dossier=dossier, action=action, from_status=dossier.status, to_status=dossier.status, actor=actor,

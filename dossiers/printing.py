@@ -49,7 +49,8 @@ def _receipt(dossier, events):
     from dossiers.services.intake import dossier_due_explanation
 
     due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
-    return {"appointment": due.due_at if due else None, "book_number": selectors.book_number(dossier)}
+    return {"appointment": due.due_at if due else None, "book_number": selectors.book_number(dossier),
+            "fee_items": selectors.dossier_fee_items(dossier)}
 
 
 def _control_rows(dossier, events):

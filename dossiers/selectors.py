@@ -321,3 +321,11 @@ def tracking_book(*, officer, agency_id, date_from, date_to):
         counters[year] += 1
         dossier.book_year, dossier.book_number = year, counters[year]
     return dossiers
+
+
+def dossier_fee_items(dossier):
+    """How the dossier's fee was reached, line by line (procedures.fees), for the receipt and the desk."""
+    from dossiers.models import Channel
+    from procedures.fees import fee_breakdown
+
+    return fee_breakdown(dossier.procedure, dossier.form_data, online=dossier.channel == Channel.ONLINE)[0]

@@ -5,7 +5,7 @@ A *row* uses the model's names::
     {"code", "name", "name_en", "field" (Field.code), "level", "agency_kinds" [Agency.kind …],
      "online_mode", "processing_days", "online_processing_days", "steps", "description", "result_type",
      "legal_basis", "form_schema", "online_only", "online_only_weekdays", "tags", "is_active",
-     "fees": [{"name", "amount", "waived_online"}],
+     "fees": [{"name", "amount", "waived_online", and the formula: see FeeLine.FORMULA_FIELDS}],
      "documents": [{"name", "required", "copies", "kinds", "template_name", "reusable"}]}
 
 Pure functions here (no writes): building a row from a procedure, from the demo data format, and
@@ -16,15 +16,44 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from procedures.form_schema import validate_schema
-from procedures.models import DocumentKind, Level, OnlineMode, Procedure
+from procedures.models import DocumentKind, FeeLine, Level, OnlineMode, Procedure
 
 SCALAR_FIELDS = (
     "name", "name_en", "level", "online_mode", "processing_days", "online_processing_days", "steps",
     "description", "result_type", "legal_basis", "form_schema", "online_only", "online_only_weekdays",
     "tags", "is_active",
 )
+def fee_row(item):
+    """A fee line of a catalogue file, with the formula's defaults (a flat fee per dossier)."""
+    defaults = {"waived_online": False, "basis": FeeLine.Basis.DOSSIER, "unit_label": "", "quantity_field": "",
+                "copies_field": "", "tiered_units": None, "amount_after": None, "cap_per_copy": None}
+    return {key: item.get(key, defaults.get(key)) for key in FEE_KEYS}
+
+
+def fee_errors(index, fee, form_names):
+    """Why a fee line cannot be saved: name and amount, a known basis, whole amounts, and a per-unit fee's
+    quantity and copies read from fields the form has."""
+    errors = []
+    if not isinstance(fee.get("name"), str) or not fee["name"].strip() or not _is_int(fee.get("amount")):
+        errors.append(_("Khoản phí thứ %(n)s cần tên và số tiền (đồng, số nguyên không âm).") % {"n": index})
+    unknown = sorted(set(fee) - set(FEE_KEYS))
+    if unknown:
+        errors.append(_("Khoản phí thứ %(n)s: không có mục %(keys)s.") % {"n": index, "keys": ", ".join(unknown)})
+    if fee.get("basis", FeeLine.Basis.DOSSIER) not in FeeLine.Basis.values:
+        errors.append(_("Khoản phí thứ %(n)s: cách tính phải là “dossier” hoặc “unit”.") % {"n": index})
+    for key in ("tiered_units", "amount_after", "cap_per_copy"):
+        if fee.get(key) is not None and not _is_int(fee.get(key)):
+            errors.append(_("Khoản phí thứ %(n)s: %(key)s phải là số nguyên không âm.") % {"n": index, "key": key})
+    if fee.get("basis") == FeeLine.Basis.UNIT:
+        for key in ("quantity_field", "copies_field"):
+            if fee.get(key) and fee[key] not in form_names:
+                errors.append(_("Khoản phí thứ %(n)s: tờ khai không có trường “%(name)s”.")
+                              % {"n": index, "name": fee[key]})
+    return errors
+
+
 ROW_KEYS = ("code", "field", "agency_kinds", *SCALAR_FIELDS, "fees", "documents")
-FEE_KEYS = ("name", "amount", "waived_online")
+FEE_KEYS = FeeLine.FORMULA_FIELDS
 DOCUMENT_KEYS = ("name", "required", "copies", "kinds", "template_name", "reusable")
 
 
@@ -76,8 +105,7 @@ def row_from_demo(item):
         "online_only_weekdays": list(item.get("online_only_weekdays", [])),
         "tags": list(item.get("tags", [])),
         "is_active": item.get("is_active", True),
-        "fees": [{"name": f["name"], "amount": f["amount"], "waived_online": bool(f.get("waived_online", False))}
-                 for f in item.get("fees", [])],
+        "fees": [fee_row(f) for f in item.get("fees", [])],
         "documents": [
             {"name": d["name"], "required": bool(d.get("required", True)), "copies": d.get("copies", 1),
              "kinds": list(d.get("kinds", [])), "template_name": d.get("template") or "",
@@ -117,9 +145,9 @@ def row_errors(row, *, field_codes, agency_kinds):
     if not all(_is_int(day) and day <= 6 for day in weekdays):
         errors.append(_("Ngày chỉ tiếp nhận trực tuyến phải là số từ 0 (Thứ Hai) đến 6 (Chủ nhật)."))
     errors += [_("Biểu mẫu: %(error)s") % {"error": e} for e in validate_schema(row.get("form_schema"))]
+    form_names = {f.get("name") for f in row.get("form_schema") or [] if isinstance(f, dict)}
     for index, fee in enumerate(row.get("fees", []), start=1):
-        if not isinstance(fee.get("name"), str) or not fee["name"].strip() or not _is_int(fee.get("amount")):
-            errors.append(_("Khoản phí thứ %(n)s cần tên và số tiền (đồng, số nguyên không âm).") % {"n": index})
+        errors += fee_errors(index, fee, form_names)
     for index, doc in enumerate(row.get("documents", []), start=1):
         if not isinstance(doc.get("name"), str) or not doc["name"].strip():
             errors.append(_("Thành phần hồ sơ thứ %(n)s thiếu tên.") % {"n": index})

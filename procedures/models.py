@@ -243,13 +243,32 @@ class Procedure(models.Model):
 
 
 class FeeLine(models.Model):
-    """One fee or charge (phí, lệ phí) of a procedure, in đồng."""
+    """One fee or charge (phí, lệ phí) of a procedure, in đồng, with its formula (`procedures.fees`).
+
+    A flat fee is `amount` per dossier. A fee per unit (page, copy, certificate…) reads the number of units
+    (`quantity_field`) and of copies (`copies_field`) from the application form: the first
+    `tiered_units` units cost `amount` each and the rest `amount_after` each, per copy, at most
+    `cap_per_copy` per copy. For instance the certification of copies (Circular 226/2016/TT-BTC as the
+    demo catalogue states it): 2.000 đ per page for pages 1–2, 1.000 đ from page 3, at most 200.000 đ per
+    copy, so 3 pages × 2 copies = 10.000 đ.
+    """
+
+    class Basis(models.TextChoices):
+        DOSSIER = "dossier", _("mỗi hồ sơ")
+        UNIT = "unit", _("theo số lượng (trang, bản, …)")
 
     procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("tên khoản thu"), max_length=300)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     waived_online = models.BooleanField(_("miễn khi nộp trực tuyến"), default=False)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    basis = models.CharField(_("cách tính"), max_length=10, choices=Basis.choices, default=Basis.DOSSIER)
+    unit_label = models.CharField(_("đơn vị tính"), max_length=40, blank=True, help_text=_("Ví dụ: trang."))
+    quantity_field = models.CharField(_("trường tờ khai ghi số lượng"), max_length=64, blank=True)
+    copies_field = models.CharField(_("trường tờ khai ghi số bản"), max_length=64, blank=True)
+    tiered_units = models.PositiveIntegerField(_("số đơn vị đầu tính theo số tiền trên"), null=True, blank=True)
+    amount_after = models.PositiveBigIntegerField(_("số tiền mỗi đơn vị tiếp theo (đồng)"), null=True, blank=True)
+    cap_per_copy = models.PositiveBigIntegerField(_("tối đa mỗi bản (đồng)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phí, lệ phí")
@@ -258,6 +277,13 @@ class FeeLine(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The formula's fields as the catalogue exchange and the API carry them.
+    FORMULA_FIELDS = ("name", "amount", "waived_online", "basis", "unit_label", "quantity_field", "copies_field",
+                      "tiered_units", "amount_after", "cap_per_copy")
+
+    def formula(self):
+        return {name: getattr(self, name) for name in self.FORMULA_FIELDS}
 
 
 class DocumentKind(models.TextChoices):

@@ -42,7 +42,7 @@ class ProcedureListSerializer(serializers.ModelSerializer):
 class FeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeLine
-        fields = ["name", "amount", "waived_online"]
+        fields = list(FeeLine.FORMULA_FIELDS)
 
 
 class RequiredDocumentSerializer(serializers.ModelSerializer):

@@ -62,9 +62,7 @@ def procedure_snapshot(procedure):
         "form_schema": procedure.form_schema,
         "online_only": procedure.online_only,
         "online_only_weekdays": list(procedure.online_only_weekdays),
-        "fees": [
-            {"name": f.name, "amount": f.amount, "waived_online": f.waived_online} for f in procedure.fees.all()
-        ],
+        "fees": [f.formula() for f in procedure.fees.all()],
         "documents": [
             {"id": d.pk, "name": d.name, "required": d.required, "copies": d.copies, "kinds": list(d.kinds),
              "reusable": d.reusable}

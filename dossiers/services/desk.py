@@ -251,18 +251,12 @@ def late_letter_refusal(dossier, today=None, calendar=None):
 def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_version=None, ip_address=None,
                              now=None):
     """Văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): before the due date, once (late_letter_refusal)."""
-    from dossiers.notifications import notify_applicant
-
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise lifecycle.ReasonRequired(_("Vui lòng nêu lý do trễ hạn."))
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise lifecycle.DossierChanged(
-                _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang rồi thao tác lại."))
-        _require_role(actor, locked, {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
+
+    def change(locked):
         calendar = working_calendar()
         refusal = late_letter_refusal(locked, timezone.localdate(now), calendar)
         if refusal:
@@ -274,13 +268,11 @@ def dossier_send_late_letter(*, dossier, actor, new_due_date, reason, expected_v
             raise LifecycleError(_("Ngày hẹn mới phải là ngày làm việc."))
         locked.late_letter_at = now
         locked.new_due_date = new_due_date
-        locked.version += 1
-        locked.save(update_fields=["late_letter_at", "new_due_date", "version", "updated_at"])
-        event = lifecycle.record(dossier=locked, action="late_letter", actor=actor, comment=reason,
-                                 ip_address=ip_address, data={"new_due_date": new_due_date.isoformat(),
-                                                              "due_date": locked.due_date.isoformat()})
-        notify_applicant(dossier=locked, event=event)
-    return locked
+        return {"new_due_date": new_due_date.isoformat(), "due_date": locked.due_date.isoformat()}
+
+    return lifecycle.act(dossier=dossier, action=lifecycle.Recorded.LATE_LETTER, actor=actor, change=change,
+                         roles={Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}, comment=reason,
+                         expected_version=expected_version, ip_address=ip_address, notify=True)
 
 
 def dossier_return_result(*, dossier, actor, expected_version=None, ip_address=None, now=None):

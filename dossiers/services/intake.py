@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import lifecycle
 from dossiers.models import Channel, Dossier
+from procedures.fees import fee_breakdown
 from procedures.models import OnlineMode
 from procedures.selectors import agency_not_in_force_reason, procedure_cutoff, working_calendar
 from procedures.services import procedure_version_in_force
@@ -52,11 +53,10 @@ def dossier_allocate_code(*, agency, day):
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
-def dossier_fee(*, procedure, channel):
-    """Fees due in đồng: every fee line, less those waived for online applications."""
-    return sum(
-        line.amount for line in procedure.fees.all() if not (channel == Channel.ONLINE and line.waived_online)
-    )
+def dossier_fee(*, procedure, channel, form_data=None):
+    """Fees due in đồng: every fee line by its formula for this form (`procedures.fees`), less those waived
+    for online applications."""
+    return fee_breakdown(procedure, form_data, online=channel == Channel.ONLINE)[1]
 
 
 @transaction.atomic
@@ -99,7 +99,7 @@ def dossier_submit(*, dossier, actor, ip_address=None, now=None):
         procedure = locked.procedure
         locked.procedure_version = procedure_version_in_force(procedure=procedure, day=day)
         locked.online_mode = procedure.online_mode if locked.channel == Channel.ONLINE else ""
-        locked.fee_amount = dossier_fee(procedure=procedure, channel=locked.channel)
+        locked.fee_amount = dossier_fee(procedure=procedure, channel=locked.channel, form_data=locked.form_data)
         locked.processing_days = procedure.days_for(online=locked.channel == Channel.ONLINE)
         locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
 

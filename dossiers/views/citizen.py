@@ -21,6 +21,7 @@ from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, 
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents
 from portal import ratelimit
+from procedures.fees import fee_breakdown
 from procedures.form_schema import build_form_class, display_value
 from procedures.models import Procedure
 
@@ -255,10 +256,11 @@ def review(request, public_id):
     specs = {spec.get("name"): spec for spec in (dossier.procedure.form_schema or [])}
     data = dossier.form_data or {}
     rows = [(field.label, display_value(specs.get(field.name), data.get(field.name)), field.errors) for field in form]
+    fee_items, fee = fee_breakdown(dossier.procedure, dossier.form_data, online=True)
     context = {"dossier": dossier, "form": form, "rows": rows, "form_errors": form_errors(dossier),
                "missing": missing_documents(dossier), "problems": check_complete(dossier),
                "documents": dossier.documents.select_related("required_document"), "step": 4,
-               "fee": dossier_fee_online(dossier.procedure)}
+               "fee_items": fee_items, "fee": fee}
     return render(request, "dossiers/review.html", context)
 
 

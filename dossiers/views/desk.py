@@ -138,7 +138,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         "events": list(dossier.events.all()),
         "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "prints": [d for d in printing.DOCUMENTS.values() if d.available_for(dossier)],
-        "action_labels": ACTION_LABELS,
+        "action_labels": ACTION_LABELS, "fee_items": selectors.dossier_fee_items(dossier) if dossier.fee_amount else [],
         # What the status and role allow but a guard still holds back, and why ("Trả kết quả: …").
         "waiting": [(str(a), why) for a, why in lifecycle.blocked_actions(request.user, dossier).items()],
     }, status=status)

@@ -1,6 +1,6 @@
 """Thủ tục hành chính cấp xã (commune-level procedures) — demo data, see ``catalogue.py``."""
 
-from procedures.demo_data._builders import IMG, _doc, _f, _fee  # noqa: F401
+from procedures.demo_data._builders import COPY_CERTIFICATION_FEE, IMG, _doc, _f, _fee  # noqa: F401
 
 SEX = [("nam", "Nam"), ("nu", "Nữ")]
 CCCD = "Căn cước công dân/Hộ chiếu của người yêu cầu (xuất trình hoặc bản chụp)"
@@ -152,7 +152,7 @@ PROCEDURES = [
     {"code": "2.000815", "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận",
      "name_en": "Certification of copies from originals issued by Vietnamese authorities", "field": "CT", "level": "commune",
      "agencies": ["UBND_XA"], "online_mode": "full", "processing_days": 1, "online_processing_days": 0,
-     "fees": [_fee("Phí chứng thực bản sao (trang 1–2: 2.000 đ/trang; từ trang 3: 1.000 đ/trang; tối đa 200.000 đ/bản)", 2000)],
+     "fees": [COPY_CERTIFICATION_FEE],
      "documents": [_doc("Bản chính giấy tờ, văn bản làm cơ sở chứng thực (xuất trình)"),
                    _doc("Bản sao cần chứng thực (hoặc bản chụp để cơ quan in)")],
      "form": [_f("document_title", "Tên giấy tờ cần chứng thực"), _f("pages", "Số trang", "number"),

@@ -11,7 +11,7 @@ district-level procedures those divisions actually handle. They are tagged ``vin
 
 import copy
 
-from procedures.demo_data._builders import IMG, _doc, _f, _fee  # noqa: F401
+from procedures.demo_data._builders import COPY_CERTIFICATION_FEE, IMG, _doc, _f, _fee  # noqa: F401
 
 VT = ["vinh-thanh-2023"]
 
@@ -203,7 +203,7 @@ VINH_THANH_OTHER = [
     {"code": "2.000908", "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của nước ngoài cấp hoặc chứng nhận",
      "name_en": "Certification of copies from originals issued by foreign authorities", "field": "CT", "level": "district",
      "agencies": ["P_TUPHAP"], "online_mode": "full", "processing_days": 1, "online_processing_days": 0,
-     "fees": [_fee("Phí chứng thực bản sao (trang 1–2: 2.000 đ/trang; từ trang 3: 1.000 đ/trang; tối đa 200.000 đ/bản)", 2000)],
+     "fees": [COPY_CERTIFICATION_FEE],
      "documents": [_doc("Bản chính giấy tờ do nước ngoài cấp, đã được hợp pháp hóa lãnh sự (trừ trường hợp được miễn)"),
                    _doc("Bản sao cần chứng thực")],
      "form": [_f("document_title", "Tên giấy tờ"), _f("issuing_country", "Quốc gia cấp"), _f("pages", "Số trang", "number"),

@@ -40,7 +40,9 @@ def test_api_invalid_filter_is_400_naming_the_field(client, catalogue, params, f
 
 def test_api_procedure_detail_and_404(client, catalogue):
     data = client.get("/api/v1/procedures/2.001610/").json()
-    assert data["fees"] == [{"name": "Lệ phí đăng ký doanh nghiệp", "amount": 1000000, "waived_online": True}]
+    assert data["fees"] == [{"name": "Lệ phí đăng ký doanh nghiệp", "amount": 1000000, "waived_online": True,
+                             "basis": "dossier", "unit_label": "", "quantity_field": "", "copies_field": "",
+                             "tiered_units": None, "amount_after": None, "cap_per_copy": None}]
     assert data["documents"][0]["template_name"] == "giay-de-nghi.docx"
     assert data["form_schema"][0]["type"] == "id_number"
     assert data["agencies_url"] == "/api/v1/agencies/?procedure=2.001610"
