@@ -24,8 +24,44 @@ class MonthlyQuerySerializer(serializers.Serializer):
     month = MonthField(help_text=_("Tháng, dạng YYYY-MM."))
     group = serializers.ChoiceField(
         choices=GROUPS, default="agency",
-        error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, level, province.")},
+        error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, commune, area, level, province.")},
     )
+
+
+class AreaTrendQuerySerializer(serializers.Serializer):
+    district = serializers.CharField(max_length=10, help_text=_("Mã GSO của huyện cũ (cơ cấu ba cấp)."))
+    end = MonthField(help_text=_("Tháng cuối, YYYY-MM."))
+    months = serializers.IntegerField(min_value=1, max_value=60, default=24,
+                                      help_text=_("Số tháng, tính lùi từ tháng cuối (mặc định 24)."))
+
+
+class AreaTrendMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    scheme = serializers.CharField(help_text=_("2024 = ba cấp (tỉnh - huyện - xã), 2025 = hai cấp (tỉnh - xã)."))
+    basis = serializers.CharField(help_text=_("district: số liệu của huyện; communes: tổng các xã, phường mới."))
+    computed = serializers.BooleanField(help_text=_("Tháng đã được tính (false: số 0 vì chưa tính)."))
+    received = serializers.IntegerField()
+    received_online = serializers.IntegerField()
+    online_rate = serializers.FloatField(allow_null=True)
+    completed = serializers.IntegerField()
+    completed_on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    overdue_open = serializers.IntegerField()
+    digitization_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+
+
+class AreaTrendSerializer(serializers.Serializer):
+    district = serializers.SerializerMethodField()
+    months = AreaTrendMonthSerializer(many=True)
+    mapping = serializers.JSONField(help_text=_(
+        "communes: xã, phường mới tính vào địa bàn (kèm xã cũ đã nhập, also_from: phần từ huyện khác); "
+        "counted_elsewhere: xã mới nhận xã cũ của huyện nhưng tính vào địa bàn khác; split_communes: xã cũ "
+        "bị chia, mỗi phần tính một lần."))
+
+    def get_district(self, data) -> dict:
+        unit = data["district"]
+        return {"id": unit.pk, "code": unit.code, "name": unit.name}
 
 
 class RecomputeSerializer(serializers.Serializer):

@@ -165,6 +165,7 @@ MATRIX = {
     "api-desk-queue": {"kind": "officer"},
     # --- API: statistics -------------------------------------------------------------------------------
     "api-reports-monthly": {"kind": "leader_monitor", "query": {"month": MONTH}},
+    "api-reports-area-trend": {"kind": "leader_monitor", "query": {"district": "999", "end": MONTH}},
     "api-reports-recompute": {"kind": "monitor", "method": "post"},
     "api-reports-task": {"kind": "monitor", "kwargs": lambda w: {"task_id": "khong-co-tac-vu"}},
 }
@@ -244,6 +245,7 @@ def _build_world():
     waiting = submitted_dossier(citizen, agency=agency_a)  # submitted, not yet received
 
     monitor = factories.monitor()
+    factories.province_tree()  # its district "999" is the former district of the area-trend route
     target = OnlineRateTarget.objects.create(year=2025, rate=40, agency=agency_a)
     report = MonthlyReport.objects.create(month=date(2025, 3, 1), created_by=monitor, html="<p>Báo cáo</p>",
                                           ready=True)
