@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports import selectors, services
-from reports.structure import GroupingNotInStructure
 from reports.serializers import (
     AreaTrendQuerySerializer,
     AreaTrendSerializer,
@@ -26,6 +25,7 @@ from reports.serializers import (
     TaskIdSerializer,
     TaskStateSerializer,
 )
+from reports.structure import GroupingNotInStructure
 
 MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency rows; rates recomputed from sums).
 

@@ -471,8 +471,10 @@ TABLE_TITLES = {
 
 
 def table_titles(month):
-    """The tables of a month: the groupings of its structure (no district table from July 2025)."""
-    allowed = structure.GROUPINGS[structure.month_scheme(month_start(month))]
+    """The tables of a month: the groupings of its structure (no district table from July 2025; before
+    it the area of a district is the district table itself, so it is not shown twice)."""
+    scheme = structure.month_scheme(month_start(month))
+    allowed = set(structure.GROUPINGS[scheme]) - ({"area"} if scheme == Scheme.THREE_TIER else set())
     return {group: title for group, title in TABLE_TITLES.items() if group in allowed}
 KPIS = [
     ("online_rate", _("Tỷ lệ hồ sơ trực tuyến"), "received_online"),

@@ -33,8 +33,8 @@ from reports.forms import (
     RecomputeForm,
     TargetForm,
 )
-from reports.structure import GroupingNotInStructure
 from reports.models import MonthlyReport, OnlineRateTarget
+from reports.structure import GroupingNotInStructure
 
 
 def _scope(request):
