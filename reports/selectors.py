@@ -123,7 +123,7 @@ def monthly_groups(*, month, group, agency_ids=None):
     sums = {name: Sum(name) for name in COUNT_FIELDS}
     rows = stat_rows(month=first, agency_ids=agency_ids)
     if group == "commune":
-        rows = rows.filter(level=Level.COMMUNE)  # provincial rows are summed under the null key below
+        rows = rows.exclude(level=Level.PROVINCE)  # provincial rows are summed under the null key below
     key = _GROUP_KEY[group]
     if key is None:
         aggregated = rows.aggregate(**sums)
@@ -132,11 +132,12 @@ def monthly_groups(*, month, group, agency_ids=None):
         aggregated["key"] = settings.SITE_PROVINCE_CODE
         groups = [aggregated]
     else:
-        groups = list(rows.values(key).annotate(**sums).order_by(key))
+        by = (key, "district_id") if group == "area" else (key,)
+        groups = list(rows.values(*by).annotate(**sums).order_by(*by))
         for item in groups:
             item["key"] = item.pop(key)
         if group == "commune":
-            provincial = stat_rows(month=first, agency_ids=agency_ids).exclude(level=Level.COMMUNE).aggregate(**sums)
+            provincial = stat_rows(month=first, agency_ids=agency_ids).filter(level=Level.PROVINCE).aggregate(**sums)
             if provincial["received"] is not None:
                 groups.append({**provincial, "key": None})
         elif group == "area":
@@ -167,12 +168,16 @@ def monthly_groups(*, month, group, agency_ids=None):
 
 
 def _fold_into_areas(groups):
-    """Rows grouped by 2025 commune → summed per former district (null: provincial and unmapped)."""
+    """Rows grouped by (area, district) → summed per former district (null: provincial and unmapped).
+
+    A row that still has a district in a two-tier month is a ceased three-tier agency's (dossiers still
+    open there, not yet handed over): it stays in its own district's area."""
     areas = structure.commune_areas()
     folded = {}
     for item in groups:
-        area = areas.get(item.pop("key"))
-        target = folded.setdefault(area.district_id if area else None, dict.fromkeys(COUNT_FIELDS, 0))
+        area, district = areas.get(item.pop("key")), item.pop("district_id")
+        key = district or (area.district_id if area else None)
+        target = folded.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
         for name in COUNT_FIELDS:
             target[name] += item[name] or 0
     return [{**counts, "key": key} for key, counts in folded.items()]
@@ -238,8 +243,9 @@ def area_trend(*, district, end_month, months=AREA_TREND_MONTHS, agency_ids=None
     the 2025 communes counted in its area (`structure.area_mapping`, stated in `mapping`)."""
     firsts = last_months(end_month, months)
     mapping = structure.area_mapping(district=district)
+    # A two-tier month's row with a district is a ceased agency's (dossiers not yet handed over).
     rows = MonthlyAgencyStat.objects.filter(month__in=firsts).filter(
-        Q(scheme=Scheme.THREE_TIER, district_id=district.pk) | Q(scheme=Scheme.TWO_TIER, area_id__in=mapping.pop("unit_ids"))
+        Q(district_id=district.pk) | Q(scheme=Scheme.TWO_TIER, area_id__in=mapping.pop("unit_ids"))
     )
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=agency_ids)
@@ -566,11 +572,15 @@ def group_agency_ids(*, month, group, key):
     if group == "district":
         rows = rows.filter(district_id=int(key)) if not empty else rows.filter(district__isnull=True)
     elif group == "commune":
-        rows = rows.filter(level=Level.COMMUNE, area_id=int(key)) if not empty else rows.exclude(level=Level.COMMUNE)
+        rows = rows.exclude(level=Level.PROVINCE).filter(area_id=int(key)) if not empty else rows.filter(
+            level=Level.PROVINCE)
     elif group == "area":
         areas = structure.commune_areas()
-        units = [unit for unit, area in areas.items() if not empty and area.district_id == int(key)]
-        rows = rows.filter(area_id__in=units) if not empty else rows.exclude(area_id__in=list(areas))
+        if empty:
+            rows = rows.exclude(area_id__in=list(areas)).filter(district__isnull=True)
+        else:
+            units = [unit for unit, area in areas.items() if area.district_id == int(key)]
+            rows = rows.filter(Q(area_id__in=units) | Q(district_id=int(key)))
     elif group == "level":
         rows = rows.filter(level=key)
     return list(rows.values_list("agency_id", flat=True))

@@ -55,6 +55,8 @@ def province(db):
             for index in range(count):
                 make_dossier(procedure=procedure, agency=agencies[name], channel="online" if index == 0 else "counter",
                              received_at=at(day), due_date=date(2025, 12, 31))
+    # Received in May at D1's committee, due 5/7, still open: overdue at the end of July, not handed over.
+    make_dossier(procedure=procedure, agency=agencies["D1"], received_at=at("2025-05-20"), due_date=date(2025, 7, 5))
     monitor = factories.monitor()
     with time_machine.travel(at("2025-08-15"), tick=False):
         services.month_compute(month=JUNE)
@@ -124,6 +126,19 @@ def test_area_trend_is_the_district_then_the_communes_counted_in_its_area(client
     assert one["months"][1]["received"] + two["months"][1]["received"] == communes == 6
     areas = selectors.monthly_groups(month=JULY, group="area")
     assert _received(areas) == {"Huyện Một": 3, "Huyện Hai": 3, str(selectors.NO_DISTRICT_NAME): 1}
+
+
+def test_a_ceased_agencys_leftover_stays_in_its_former_districts_area(client, province):
+    """D1's committee still holds an open dossier in July: it is counted in D1's area, not provincial."""
+    areas = {r["name"]: r["overdue_open"] for r in selectors.monthly_groups(month=JULY, group="area")}
+    assert areas == {"Huyện Một": 1, "Huyện Hai": 0, str(selectors.NO_DISTRICT_NAME): 0}
+    communes = {r["name"]: r["overdue_open"] for r in selectors.monthly_groups(month=JULY, group="commune")}
+    assert communes["Huyện Một"] == 1 and communes[str(selectors.NO_COMMUNE_NAME)] == 0
+    client.force_login(province["monitor"])
+    trend = client.get(TREND, {"district": "991", "end": "2025-07", "months": 2}).json()["months"]
+    assert [m["overdue_open"] for m in trend] == [0, 1]
+    behind = selectors.group_agency_ids(month=JULY, group="area", key=str(province["d1"].pk))
+    assert set(behind) == {province["agencies"][name].pk for name in ("D1", "N1")}
 
 
 def test_area_trend_refuses_an_unknown_district_and_outsiders(client, province):
