@@ -155,6 +155,8 @@ def test_dashboard_shows_the_area_trend(client, province):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Xã N2 được tính vào địa bàn Huyện Hai" in text and "Xã c13 được chia" in text
+    assert '<th scope="row">05/2025</th><td>huyện</td><td colspan="4">Tháng này chưa được tính.' in text
+    assert '<th scope="row">06/2025</th><td>huyện</td><td class="num">3</td>' in text
 
 
 def test_targets_per_level_and_structure(province):
