@@ -261,6 +261,52 @@ def area_trend(*, district, end_month, months=AREA_TREND_MONTHS, agency_ids=None
     return {"district": district, "months": line, "mapping": mapping}
 
 
+def agency_lineage(agency):
+    """An agency and its predecessors (transitively) whose work went to it alone; the predecessors
+    divided between several successors are returned apart (`split`), not counted: their dossiers
+    cannot be told apart by successor, and counting them in each would count them twice."""
+    counted, split, todo = [agency], [], [agency]
+    while todo:
+        current = todo.pop()
+        for predecessor in current.predecessors.prefetch_related("successors").order_by("name"):
+            if predecessor in counted or predecessor in split:
+                continue
+            successors = list(predecessor.successors.all())
+            if len(successors) == 1:
+                counted.append(predecessor)
+                todo.append(predecessor)
+            else:
+                predecessor.split_into = successors
+                split.append(predecessor)
+    return counted, split
+
+
+def agency_trend(*, agency, end_month, months=AREA_TREND_MONTHS, agency_ids=None):
+    """One line for an agency across the mergers: each month sums its own rows and those of its
+    predecessors that went to it alone (a department merged on 1/3/2025 continues its predecessors')."""
+    firsts = last_months(end_month, months)
+    counted, split = agency_lineage(agency)
+    rows = MonthlyAgencyStat.objects.filter(month__in=firsts, agency__in=counted)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    by_month = {r["month"]: r for r in rows.values("month").annotate(**{n: Sum(n) for n in COUNT_FIELDS})}
+    computed = set(MonthlyAgencyStat.objects.filter(month__in=firsts).values_list("month", flat=True).distinct())
+    per_agency = {}
+    for month, agency_id in rows.values_list("month", "agency_id"):
+        per_agency.setdefault(month, []).append(agency_id)
+    names = {a.pk: a.name for a in counted}
+    line = []
+    for first in firsts:
+        counts = with_rates({name: (by_month.get(first) or {}).get(name) or 0 for name in COUNT_FIELDS})
+        counts.update({"month": first, "scheme": structure.month_scheme(first), "computed": first in computed,
+                       "agencies": sorted(names[pk] for pk in per_agency.get(first, []))})
+        line.append(counts)
+    return {"agency": agency, "months": line, "predecessors": [
+        {"code": a.code, "name": a.name, "valid_until": a.valid_until} for a in counted[1:]],
+        "split_predecessors": [{"code": a.code, "name": a.name, "into": sorted(s.name for s in a.split_into)}
+                               for a in split]}
+
+
 def dashboard_version(*, month):
     """A token that changes whenever the dashboard of `month` could show other figures: a recompute of
     any month it reads (the 12 months of the trend, which include the previous month of the deltas)

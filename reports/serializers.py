@@ -134,3 +134,28 @@ class TaskStateSerializer(serializers.Serializer):
     done = serializers.IntegerField(allow_null=True)
     total = serializers.IntegerField(allow_null=True)
     percent = serializers.IntegerField(allow_null=True)
+
+
+class AgencyTrendQuerySerializer(serializers.Serializer):
+    agency = serializers.CharField(max_length=40, help_text=_("Mã định danh của cơ quan."))
+    end = MonthField(help_text=_("Tháng cuối, YYYY-MM."))
+    months = serializers.IntegerField(min_value=1, max_value=60, default=24,
+                                      help_text=_("Số tháng, tính lùi từ tháng cuối (mặc định 24)."))
+
+
+class AgencyTrendMonthSerializer(AreaTrendMonthSerializer):
+    basis = None
+    agencies = serializers.ListField(child=serializers.CharField(), help_text=_(
+        "Cơ quan có số liệu trong tháng: chính cơ quan hoặc cơ quan tiền thân."))
+
+
+class AgencyTrendSerializer(serializers.Serializer):
+    agency = serializers.SerializerMethodField()
+    months = AgencyTrendMonthSerializer(many=True)
+    predecessors = serializers.JSONField(help_text=_("Cơ quan tiền thân được cộng vào (chỉ chuyển cho cơ quan này)."))
+    split_predecessors = serializers.JSONField(help_text=_(
+        "Cơ quan tiền thân chia cho nhiều cơ quan kế thừa: không cộng vào, để không tính hai lần."))
+
+    def get_agency(self, data) -> dict:
+        agency = data["agency"]
+        return {"id": agency.pk, "code": agency.code, "name": agency.name}

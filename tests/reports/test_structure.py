@@ -175,3 +175,32 @@ def test_targets_per_level_and_structure(province):
     with pytest.raises(services.TargetInvalid):
         services.target_set(year=2025, level=Level.DISTRICT, scheme=Scheme.TWO_TIER, rate=50)
     assert not OnlineRateTarget.objects.filter(level=Level.DISTRICT, scheme=Scheme.TWO_TIER).exists()
+
+
+def test_a_merged_department_continues_its_predecessors_and_a_split_one_is_stated(client, db):
+    """Sở KHĐT ends 28/2/2025 into Sở Tài chính alone: one line. Sở TTTT was divided between two
+    departments: it is named, not added to either (it would be counted twice)."""
+    finance = factories.AgencyFactory(name="Sở Tài chính")
+    planning = factories.AgencyFactory(name="Sở Kế hoạch và Đầu tư", valid_until=date(2025, 2, 28))
+    science, culture = factories.AgencyFactory(name="Sở KHCN"), factories.AgencyFactory(name="Sở VHTTDL")
+    ict = factories.AgencyFactory(name="Sở TTTT", valid_until=date(2025, 2, 28))
+    planning.successors.set([finance])
+    ict.successors.set([science, culture])
+    procedure = factories.ProcedureFactory(agencies=[finance, planning, ict, science])
+    for agency, day in [(planning, "2025-02-10"), (planning, "2025-02-11"), (finance, "2025-02-12"),
+                        (finance, "2025-03-10"), (ict, "2025-02-10"), (science, "2025-03-10")]:
+        make_dossier(procedure=procedure, agency=agency, received_at=at(day))
+    monitor = factories.monitor()
+    with time_machine.travel(at("2025-04-15"), tick=False):
+        services.month_compute(month=date(2025, 2, 1))
+        services.month_compute(month=date(2025, 3, 1))
+    client.force_login(monitor)
+    line = client.get("/api/v1/reports/agency-trend/", {"agency": finance.code, "end": "2025-03", "months": 2}).json()
+    assert [(m["received"], m["agencies"]) for m in line["months"]] == [
+        (3, ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]), (1, ["Sở Tài chính"])]
+    assert [p["name"] for p in line["predecessors"]] == ["Sở Kế hoạch và Đầu tư"]
+    science_line = client.get("/api/v1/reports/agency-trend/",
+                              {"agency": science.code, "end": "2025-03", "months": 2}).json()
+    assert [m["received"] for m in science_line["months"]] == [0, 1]
+    assert science_line["split_predecessors"] == [{"code": ict.code, "name": "Sở TTTT", "into": ["Sở KHCN", "Sở VHTTDL"]}]
+    assert client.get("/api/v1/reports/agency-trend/", {"agency": "khong-co", "end": "2025-03"}).status_code == 400
