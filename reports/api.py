@@ -52,7 +52,7 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
 * `online_payment_rate` = received dossiers with a fee that was paid online / received dossiers with a fee.
 * `satisfaction_rate` = satisfied ratings / ratings given in the month.
 * Rates: percent, one decimal, null when the denominator is 0. `district` key null = provincial
-  agencies (and, after July 2025, units without a district).
+  agencies.
 * Access: monitors all; agency leaders their agencies; anyone for published months.
 """
 

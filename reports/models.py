@@ -1,6 +1,7 @@
 """Monthly statistics (thống kê hàng tháng): the summary table, targets and published months.
 
-Every grouping (agency, district, level, province) is a SUM over `MonthlyAgencyStat` rows; rates are
+Every grouping (agency, district, commune, area, level, province: those of the month's structure,
+`reports.structure`) is a SUM over `MonthlyAgencyStat` rows; rates are
 always recomputed from the summed counts, never averaged (see `reports.selectors`).
 """
 
