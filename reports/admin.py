@@ -7,8 +7,8 @@ from reports.models import MonthlyAgencyStat, MonthlyReport, OnlineRateTarget, P
 class MonthlyAgencyStatAdmin(admin.ModelAdmin):
     """Read-only: rows are written only by reports.services.month_compute."""
 
-    list_display = ["month", "agency", "level", "received", "received_online", "completed", "completed_on_time"]
-    list_filter = ["month", "level"]
+    list_display = ["month", "agency", "level", "scheme", "received", "received_online", "completed", "completed_on_time"]
+    list_filter = ["month", "level", "scheme"]
     search_fields = ["agency__name"]
 
     def has_add_permission(self, request):
@@ -20,8 +20,8 @@ class MonthlyAgencyStatAdmin(admin.ModelAdmin):
 
 @admin.register(OnlineRateTarget)
 class OnlineRateTargetAdmin(admin.ModelAdmin):
-    list_display = ["year", "level", "agency", "rate", "updated_by", "updated_at"]
-    list_filter = ["year", "level"]
+    list_display = ["year", "level", "scheme", "agency", "rate", "updated_by", "updated_at"]
+    list_filter = ["year", "level", "scheme"]
     raw_id_fields = ["agency"]
 
 

@@ -15,18 +15,31 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procedures.models import Agency
 from reports import selectors, services
 from reports.serializers import (
+    AgencyTrendQuerySerializer,
+    AgencyTrendSerializer,
+    AreaTrendQuerySerializer,
+    AreaTrendSerializer,
     MonthlyGroupSerializer,
     MonthlyQuerySerializer,
     RecomputeSerializer,
     TaskIdSerializer,
     TaskStateSerializer,
 )
+from reports.structure import GroupingNotInStructure
 
 MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency rows; rates recomputed from sums).
 
-* `month` = YYYY-MM (Asia/Ho_Chi_Minh); `group` = agency | district | level | province.
+* `month` = YYYY-MM (Asia/Ho_Chi_Minh); `group` = agency | district | commune | area | level | province.
+* Each month is grouped by the administrative structure in force that month:
+  months before 2025-07 (three tiers): agency, district, area, level, province;
+  months from 2025-07 (two tiers): agency, commune, area, level, province.
+  Another grouping is a 400 naming the month's groupings (e.g. `district` for 2026-10).
+  `area` = area of a former district: before 2025-07 the district itself; from 2025-07 the 2025 communes
+  counted in it (each 2025 commune in ONE area; see /api/v1/reports/area-trend/ and
+  docs/statistics-structure.md). `commune` key null = provincial agencies.
 * Each dossier is counted for its RECEIVING agency (a transferred dossier counts once).
 * `received_online` = self-service online dossiers only; dossiers an officer submitted online for the
   citizen are `received_assisted` and are NOT in `online_rate` (`online_rate_with_assisted` shows both).
@@ -39,7 +52,7 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
 * `online_payment_rate` = received dossiers with a fee that was paid online / received dossiers with a fee.
 * `satisfaction_rate` = satisfied ratings / ratings given in the month.
 * Rates: percent, one decimal, null when the denominator is 0. `district` key null = provincial
-  agencies (and, after July 2025, units without a district).
+  agencies.
 * Access: monitors all; agency leaders their agencies; anyone for published months.
 """
 
@@ -71,8 +84,99 @@ class MonthlyView(APIView):
         query.is_valid(raise_exception=True)
         month, group = query.validated_data["month"], query.validated_data["group"]
         scope = _scope_or_404(request, month)
-        groups = selectors.monthly_groups(month=month, group=group, agency_ids=scope)
+        try:
+            groups = selectors.monthly_groups(month=month, group=group, agency_ids=scope)
+        except GroupingNotInStructure as error:
+            return Response({"group": [str(error.message)], "allowed_groups": list(error.allowed)},
+                            status=status.HTTP_400_BAD_REQUEST)
         return Response(MonthlyGroupSerializer(groups, many=True).data)
+
+
+AREA_TREND_DESCRIPTION = """The area of a former district, month by month across 1 July 2025, as one line.
+
+* `district` = the GSO code of a district of the three-tier structure; `end` = last month (YYYY-MM);
+  `months` = how many months up to `end` (default 24, at most 60).
+* Months before 2025-07 (`basis` = district): the sum of the district's rows (its people's committee,
+  divisions and communes) — the `district` grouping of that month.
+* Months from 2025-07 (`basis` = communes): the sum of the rows of the 2025 communes counted in the area
+  (`mapping.communes`). A 2025 commune that absorbed communes of several districts is counted in one
+  area only (the district that gave it most whole communes): `also_from` there, `counted_elsewhere` in
+  the other district's answer. A former commune divided between several 2025 communes is listed in
+  `split_communes`; each part is counted once, where its 2025 commune is counted.
+* Counts and rates have the definitions of /api/v1/reports/monthly/. Access: monitors (the province),
+  agency leaders (their agencies' rows only); others 404.
+"""
+
+
+def _trend_scope(request):
+    scope = selectors.report_scope(request.user)
+    if scope == []:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        raise Http404
+    return scope
+
+
+AGENCY_TREND_DESCRIPTION = """An agency month by month across the mergers, as one line.
+
+* `agency` = the agency's electronic identifier (mã định danh); `end` = YYYY-MM; `months` (default 24).
+* Each month sums the agency's rows and those of its predecessors (transitively) whose work went to it
+  alone (`predecessors`): a department merged on 1/3/2025 continues the departments it absorbed.
+* A predecessor divided between several successors (`split_predecessors`, e.g. a department whose
+  functions went to two departments) is NOT added: its dossiers cannot be told apart by successor.
+* `agencies` per month names whose rows were summed. Access: monitors; agency leaders their agencies' rows.
+"""
+
+
+class AgencyTrendView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Trend of an agency through its predecessors", description=AGENCY_TREND_DESCRIPTION,
+        parameters=[
+            OpenApiParameter("agency", str, required=True, description="electronic identifier of the agency"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM"),
+            OpenApiParameter("months", int, description="default 24"),
+        ],
+        responses=AgencyTrendSerializer,
+    )
+    def get(self, request):
+        scope = _trend_scope(request)
+        query = AgencyTrendQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        agency = Agency.objects.filter(code=data["agency"]).first()
+        if agency is None:
+            return Response({"agency": [str(_("Không có cơ quan mã %(code)s.") % {"code": data["agency"]})]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        trend = selectors.agency_trend(agency=agency, end_month=data["end"], months=data["months"], agency_ids=scope)
+        return Response(AgencyTrendSerializer(trend).data)
+
+
+class AreaTrendView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Trend of a former district's area", description=AREA_TREND_DESCRIPTION,
+        parameters=[
+            OpenApiParameter("district", str, required=True, description="GSO code of a former district"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM"),
+            OpenApiParameter("months", int, description="default 24"),
+        ],
+        responses=AreaTrendSerializer,
+    )
+    def get(self, request):
+        scope = _trend_scope(request)
+        query = AreaTrendQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        district = selectors.former_districts().filter(code=data["district"]).first()
+        if district is None:
+            return Response({"district": [str(_("Không có huyện cũ mã %(code)s.") % {"code": data["district"]})]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        trend = selectors.area_trend(district=district, end_month=data["end"], months=data["months"],
+                                     agency_ids=scope)
+        return Response(AreaTrendSerializer(trend).data)
 
 
 class MonitorOnly(IsAuthenticated):

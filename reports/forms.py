@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Agency, Level
+from procedures.models import AdministrativeUnit, Agency, Level, Scheme
 from reports.months import parse_month
 from reports.selectors import GROUPS, METRICS
 
@@ -44,6 +44,16 @@ class ExportForm(forms.Form):
     key = forms.CharField(required=False, max_length=40)
 
 
+class AreaTrendForm(forms.Form):
+    """The former district whose area the dashboard follows across 1/7/2025."""
+
+    area = forms.ModelChoiceField(
+        label=_("Địa bàn huyện cũ"), required=False, empty_label=_("— Chọn huyện cũ —"),
+        queryset=AdministrativeUnit.objects.filter(scheme=Scheme.THREE_TIER, level=Level.DISTRICT).order_by("name"),
+        error_messages={"invalid_choice": _("Không có huyện cũ này.")},
+    )
+
+
 class RecomputeForm(forms.Form):
     start = MonthField(label=_("Từ tháng"), help_text=_("Dạng YYYY-MM."))
     end = MonthField(label=_("Đến tháng"), help_text=_("Dạng YYYY-MM."))
@@ -64,7 +74,15 @@ class TargetForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
     level = forms.ChoiceField(label=_("Cấp"), required=False,
                               choices=[("", _("Toàn quốc (chỉ tiêu chung)"))] + list(Level.choices))
+    scheme = forms.ChoiceField(label=_("Áp dụng cho cơ cấu"), required=False,
+                               choices=[("", _("Mọi tháng"))] + list(Scheme.choices))
     agency = forms.ModelChoiceField(label=_("Cơ quan (chỉ tiêu riêng)"), required=False,
                                     queryset=Agency.objects.filter(is_active=True).order_by("name"))
     rate = forms.DecimalField(label=_("Chỉ tiêu tỷ lệ trực tuyến (%)"), min_value=0, max_value=100,
                               max_digits=5, decimal_places=2)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == Level.DISTRICT and data.get("scheme") == Scheme.TWO_TIER:
+            self.add_error("scheme", _("Cơ cấu hai cấp (từ 01/7/2025) không có cấp huyện."))
+        return data

@@ -1,6 +1,7 @@
 """Monthly statistics (thống kê hàng tháng): the summary table, targets and published months.
 
-Every grouping (agency, district, level, province) is a SUM over `MonthlyAgencyStat` rows; rates are
+Every grouping (agency, district, commune, area, level, province: those of the month's structure,
+`reports.structure`) is a SUM over `MonthlyAgencyStat` rows; rates are
 always recomputed from the summed counts, never averaged (see `reports.selectors`).
 """
 
@@ -9,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import AdministrativeUnit, Agency, Level
+from procedures.models import AdministrativeUnit, Agency, Level, Scheme
 
 # Count columns of MonthlyAgencyStat, in the order the compute SQL produces them.
 COUNT_FIELDS = (
@@ -24,7 +25,9 @@ class MonthlyAgencyStat(models.Model):
     """One month of one agency's statistics (attributed to the RECEIVING agency).
 
     Idempotent output of `reports.services.month_compute`: a recompute replaces the month's rows.
-    `level` and `district` are the agency's as the month was computed (the structure of that month).
+    `level`, `district` and `area` are the agency's as the month was computed, and `scheme` is the
+    administrative structure in force that month (three-tier before July 2025, two-tier from it;
+    `reports.structure`), so each row knows which groupings apply to it.
     """
 
     month = models.DateField(_("tháng (ngày đầu tháng)"))
@@ -34,6 +37,12 @@ class MonthlyAgencyStat(models.Model):
         AdministrativeUnit, verbose_name=_("huyện"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    area = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheme = models.CharField(_("cơ cấu hành chính của tháng"), max_length=4, choices=Scheme.choices,
+                              default=Scheme.THREE_TIER)
     received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
     # Self-service online only (the citizen submitted it); assisted online is counted apart.
     received_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến (tự nộp)"), default=0)
@@ -80,7 +89,9 @@ class OnlineRateTarget(models.Model):
     """Chỉ tiêu tỷ lệ hồ sơ trực tuyến: per year and level, or per agency (override).
 
     A target applies from its year on until a later year sets another one. `level` empty and no agency
-    is the national target (50%).
+    is the national target (50%). `scheme` limits a level's target to the months of one administrative
+    structure (2025 has both: a commune target for the two-tier months may differ from the three-tier
+    one); empty = every month. A district target never applies to a two-tier month (no district level).
     """
 
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -89,6 +100,8 @@ class OnlineRateTarget(models.Model):
         Agency, verbose_name=_("cơ quan (riêng)"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+",
     )
+    scheme = models.CharField(_("áp dụng cho cơ cấu"), max_length=4, choices=Scheme.choices, blank=True,
+                              help_text=_("Để trống: áp dụng cho mọi tháng."))
     rate = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -102,8 +115,13 @@ class OnlineRateTarget(models.Model):
         ordering = ["-year", "level", "agency"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "level"], condition=Q(agency__isnull=True), name="target_unique_year_level",
+                fields=["year", "level", "scheme"], condition=Q(agency__isnull=True),
+                name="target_unique_year_level_scheme",
                 violation_error_message=_("Năm này đã có chỉ tiêu cho cấp này."),
+            ),
+            models.CheckConstraint(
+                condition=~(Q(level=Level.DISTRICT) & Q(scheme=Scheme.TWO_TIER)), name="target_no_two_tier_district",
+                violation_error_message=_("Cơ cấu hai cấp (từ 01/7/2025) không có cấp huyện."),
             ),
             models.UniqueConstraint(
                 fields=["year", "agency"], condition=Q(agency__isnull=False), name="target_unique_year_agency",
@@ -116,7 +134,7 @@ class OnlineRateTarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.level or self.agency_id or 'national'}: {self.rate}%"
+        return f"{self.year} {self.level or self.agency_id or 'national'} {self.scheme}: {self.rate}%"
 
 
 class PublishedMonth(models.Model):

@@ -16,16 +16,17 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
-from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument
-from reports import metrics
+from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument, Scheme
+from reports import metrics, structure
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
 from reports.months import month_bounds, month_start, overdue_as_of
 
-GROUPS = ("agency", "district", "level", "province")
+GROUPS = structure.ALL_GROUPINGS  # which apply to which month: structure.GROUPINGS
 # Defaults when no target row applies (province decision defaults from 2023; national indicator 3.3).
 DEFAULT_TARGETS = {"": Decimal("50"), Level.PROVINCE: Decimal("55"), Level.DISTRICT: Decimal("40"),
                    Level.COMMUNE: Decimal("20")}
 NO_DISTRICT_NAME = _("Cấp tỉnh (không thuộc huyện)")
+NO_COMMUNE_NAME = _("Cấp tỉnh (không thuộc xã, phường)")
 
 # rate name -> (numerator, denominator)
 RATES = {
@@ -61,18 +62,27 @@ def with_rates(counts):
 
 # --- targets --------------------------------------------------------------------------------------
 class Targets:
-    """Online-rate targets in force in a year: agency override, else level (latest year <= year)."""
+    """Online-rate targets in force in a year and structure: agency override, else level (latest year
+    <= year; within a year a target set for the structure beats one set for every month).
 
-    def __init__(self, year):
+    A two-tier month has no district level, so it never reads a district target: a row of level
+    "district" still found in such a month (a dossier received at a ceased district agency) is held
+    to the commune target, the tier that took over the district's work.
+    """
+
+    def __init__(self, year, scheme=Scheme.THREE_TIER):
+        self.scheme = scheme
         self.by_level, self.by_agency = dict(DEFAULT_TARGETS), {}
-        rows = OnlineRateTarget.objects.filter(year__lte=year).order_by("year")
-        for row in rows:  # later years overwrite earlier ones
+        rows = OnlineRateTarget.objects.filter(year__lte=year, scheme__in=("", scheme)).order_by("year", "scheme")
+        for row in rows:  # later years overwrite earlier ones; "" sorts before a structure
             if row.agency_id:
                 self.by_agency[row.agency_id] = row.rate
             else:
                 self.by_level[row.level] = row.rate
 
     def for_level(self, level):
+        if self.scheme == Scheme.TWO_TIER and level == Level.DISTRICT:
+            level = Level.COMMUNE
         return float(self.by_level.get(level or "", DEFAULT_TARGETS[""]))
 
     def for_agency(self, agency_id, level):
@@ -85,7 +95,8 @@ class Targets:
 
 
 # --- grouped figures ------------------------------------------------------------------------------
-_GROUP_KEY = {"agency": "agency_id", "district": "district_id", "level": "level", "province": None}
+_GROUP_KEY = {"agency": "agency_id", "district": "district_id", "commune": "area_id", "area": "area_id",
+              "level": "level", "province": None}
 
 
 def stat_rows(*, month, agency_ids=None):
@@ -99,11 +110,20 @@ def monthly_groups(*, month, group, agency_ids=None):
     """Per group: key, name, the summed counts, rates and the online-rate target.
 
     `agency_ids` limits the rows (an agency leader sees their own agency). Groups with no dossier
-    still appear (with null rates) because every agency in force has a row each month.
+    still appear (with null rates) because every agency in force has a row each month. The grouping
+    must exist in the month's structure (`structure.GroupingNotInStructure` otherwise): `district` for
+    months before July 2025, `commune` from it; `area` (of a former district) in both — the district
+    itself before, the 2025 communes counted in it after (`structure.commune_areas`).
     """
     first = month_start(month)
+    structure.check_grouping(month=first, group=group)
+    scheme = structure.month_scheme(first)
+    if group == "area" and scheme == Scheme.THREE_TIER:
+        group = "district"  # before July 2025 the area of a district is the district
     sums = {name: Sum(name) for name in COUNT_FIELDS}
     rows = stat_rows(month=first, agency_ids=agency_ids)
+    if group == "commune":
+        rows = rows.exclude(level=Level.PROVINCE)  # provincial rows are summed under the null key below
     key = _GROUP_KEY[group]
     if key is None:
         aggregated = rows.aggregate(**sums)
@@ -112,17 +132,24 @@ def monthly_groups(*, month, group, agency_ids=None):
         aggregated["key"] = settings.SITE_PROVINCE_CODE
         groups = [aggregated]
     else:
-        groups = list(rows.values(key).annotate(**sums).order_by(key))
+        by = (key, "district_id") if group == "area" else (key,)
+        groups = list(rows.values(*by).annotate(**sums).order_by(*by))
         for item in groups:
             item["key"] = item.pop(key)
-    targets = Targets(first.year)
+        if group == "commune":
+            provincial = stat_rows(month=first, agency_ids=agency_ids).filter(level=Level.PROVINCE).aggregate(**sums)
+            if provincial["received"] is not None:
+                groups.append({**provincial, "key": None})
+        elif group == "area":
+            groups = _fold_into_areas(groups)
+    targets = Targets(first.year, scheme)
     names = _names(group, [item["key"] for item in groups])
     levels = dict(Agency.objects.filter(pk__in=names.keys()).values_list("pk", "level")) if group == "agency" else {}
     for item in groups:
         with_rates(item)
-        item["name"], item["code"] = names.get(
-            item["key"], (NO_DISTRICT_NAME if group == "district" else str(item["key"]), None)
-        )
+        item["name"], item["code"] = names.get(item["key"], (
+            NO_DISTRICT_NAME if group in ("district", "area") else NO_COMMUNE_NAME if group == "commune"
+            else str(item["key"]), None))
         if group == "agency":
             item["level"] = levels.get(item["key"])
             item["target_online_rate"] = targets.for_agency(item["key"], item["level"])
@@ -130,6 +157,8 @@ def monthly_groups(*, month, group, agency_ids=None):
             item["target_online_rate"] = targets.for_level(item["key"])
         elif group == "district":
             item["target_online_rate"] = targets.for_level(Level.DISTRICT if item["key"] else Level.PROVINCE)
+        elif group in ("commune", "area"):  # two-tier months: the area is made of communes
+            item["target_online_rate"] = targets.for_level(Level.COMMUNE if item["key"] else Level.PROVINCE)
         else:
             item["target_online_rate"] = targets.national()
         item["target_gap"] = (
@@ -138,11 +167,27 @@ def monthly_groups(*, month, group, agency_ids=None):
     return sorted(groups, key=lambda item: str(item["name"]))
 
 
+def _fold_into_areas(groups):
+    """Rows grouped by (area, district) → summed per former district (null: provincial and unmapped).
+
+    A row that still has a district in a two-tier month is a ceased three-tier agency's (dossiers still
+    open there, not yet handed over): it stays in its own district's area."""
+    areas = structure.commune_areas()
+    folded = {}
+    for item in groups:
+        area, district = areas.get(item.pop("key")), item.pop("district_id")
+        key = district or (area.district_id if area else None)
+        target = folded.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
+        for name in COUNT_FIELDS:
+            target[name] += item[name] or 0
+    return [{**counts, "key": key} for key, counts in folded.items()]
+
+
 def _names(group, keys):
-    """{key: (name, code)}: agency identifier, district GSO code, level value, province code."""
+    """{key: (name, code)}: agency identifier, district or commune GSO code, level value, province code."""
     if group == "agency":
         return {pk: (name, code) for pk, name, code in Agency.objects.filter(pk__in=keys).values_list("pk", "name", "code")}
-    if group == "district":
+    if group in ("district", "commune", "area"):
         units = AdministrativeUnit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name", "code")
         return {pk: (name, code) for pk, name, code in units}
     if group == "level":
@@ -182,6 +227,84 @@ def trend(*, end_month, months=TREND_MONTHS, agency_ids=None):
         counts["month"] = first
         result.append(counts)
     return result
+
+
+AREA_TREND_MONTHS = 24
+
+
+def former_districts():
+    """The districts of the three-tier structure (the areas a trend can follow), by name."""
+    return AdministrativeUnit.objects.filter(scheme=Scheme.THREE_TIER, level=Level.DISTRICT).order_by("name")
+
+
+def area_trend(*, district, end_month, months=AREA_TREND_MONTHS, agency_ids=None):
+    """One continuous line for the area of a former district across 1/7/2025: each three-tier month
+    sums the district's rows (its committee, divisions and communes), each two-tier month the rows of
+    the 2025 communes counted in its area (`structure.area_mapping`, stated in `mapping`)."""
+    firsts = last_months(end_month, months)
+    mapping = structure.area_mapping(district=district)
+    # A two-tier month's row with a district is a ceased agency's (dossiers not yet handed over).
+    rows = MonthlyAgencyStat.objects.filter(month__in=firsts).filter(
+        Q(district_id=district.pk) | Q(scheme=Scheme.TWO_TIER, area_id__in=mapping.pop("unit_ids"))
+    )
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    by_month = {r["month"]: r for r in rows.values("month").annotate(**{n: Sum(n) for n in COUNT_FIELDS})}
+    computed = set(MonthlyAgencyStat.objects.filter(month__in=firsts).values_list("month", flat=True).distinct())
+    line = []
+    for first in firsts:
+        counts = with_rates({name: (by_month.get(first) or {}).get(name) or 0 for name in COUNT_FIELDS})
+        scheme = structure.month_scheme(first)
+        counts.update({"month": first, "scheme": scheme, "computed": first in computed,
+                       "basis": "district" if scheme == Scheme.THREE_TIER else "communes"})
+        line.append(counts)
+    return {"district": district, "months": line, "mapping": mapping}
+
+
+def agency_lineage(agency):
+    """An agency and its predecessors (transitively) whose work went to it alone; the predecessors
+    divided between several successors are returned apart (`split`), not counted: their dossiers
+    cannot be told apart by successor, and counting them in each would count them twice."""
+    counted, split, todo = [agency], [], [agency]
+    while todo:
+        current = todo.pop()
+        for predecessor in current.predecessors.prefetch_related("successors").order_by("name"):
+            if predecessor in counted or predecessor in split:
+                continue
+            successors = list(predecessor.successors.all())
+            if len(successors) == 1:
+                counted.append(predecessor)
+                todo.append(predecessor)
+            else:
+                predecessor.split_into = successors
+                split.append(predecessor)
+    return counted, split
+
+
+def agency_trend(*, agency, end_month, months=AREA_TREND_MONTHS, agency_ids=None):
+    """One line for an agency across the mergers: each month sums its own rows and those of its
+    predecessors that went to it alone (a department merged on 1/3/2025 continues its predecessors')."""
+    firsts = last_months(end_month, months)
+    counted, split = agency_lineage(agency)
+    rows = MonthlyAgencyStat.objects.filter(month__in=firsts, agency__in=counted)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    by_month = {r["month"]: r for r in rows.values("month").annotate(**{n: Sum(n) for n in COUNT_FIELDS})}
+    computed = set(MonthlyAgencyStat.objects.filter(month__in=firsts).values_list("month", flat=True).distinct())
+    per_agency = {}
+    for month, agency_id in rows.values_list("month", "agency_id"):
+        per_agency.setdefault(month, []).append(agency_id)
+    names = {a.pk: a.name for a in counted}
+    line = []
+    for first in firsts:
+        counts = with_rates({name: (by_month.get(first) or {}).get(name) or 0 for name in COUNT_FIELDS})
+        counts.update({"month": first, "scheme": structure.month_scheme(first), "computed": first in computed,
+                       "agencies": sorted(names[pk] for pk in per_agency.get(first, []))})
+        line.append(counts)
+    return {"agency": agency, "months": line, "predecessors": [
+        {"code": a.code, "name": a.name, "valid_until": a.valid_until} for a in counted[1:]],
+        "split_predecessors": [{"code": a.code, "name": a.name, "into": sorted(s.name for s in a.split_into)}
+                               for a in split]}
 
 
 def dashboard_version(*, month):
@@ -392,9 +515,19 @@ def score_766(figures):
 TABLE_TITLES = {
     "agency": _("Theo cơ quan"),
     "district": _("Theo huyện"),
+    "commune": _("Theo xã, phường"),
+    "area": _("Theo địa bàn huyện cũ"),
     "level": _("Theo cấp"),
     "province": _("Toàn tỉnh"),
 }
+
+
+def table_titles(month):
+    """The tables of a month: the groupings of its structure (no district table from July 2025; before
+    it the area of a district is the district table itself, so it is not shown twice)."""
+    scheme = structure.month_scheme(month_start(month))
+    allowed = set(structure.GROUPINGS[scheme]) - ({"area"} if scheme == Scheme.THREE_TIER else set())
+    return {group: title for group, title in TABLE_TITLES.items() if group in allowed}
 KPIS = [
     ("online_rate", _("Tỷ lệ hồ sơ trực tuyến"), "received_online"),
     ("on_time_rate", _("Tỷ lệ giải quyết đúng hạn"), "completed_on_time"),
@@ -433,10 +566,8 @@ def report_context(*, month, user, sort="name"):
     previous_month = (first - timedelta(days=1)).replace(day=1)
     totals = month_totals(month=first, agency_ids=scope)
     previous = month_totals(month=previous_month, agency_ids=scope)
-    tables = {group: sort_rows(monthly_groups(month=first, group=group, agency_ids=scope), sort)
-              for group in TABLE_TITLES}
-    if not any(r["key"] for r in tables["district"]):
-        tables["district"] = []  # the month's structure has no districts (from July 2025)
+    titles = table_titles(first)
+    tables = {group: sort_rows(monthly_groups(month=first, group=group, agency_ids=scope), sort) for group in titles}
     kpis = []
     for field, label, numerator in KPIS:
         value = totals.get(field) if totals else None
@@ -453,7 +584,8 @@ def report_context(*, month, user, sort="name"):
         "month": first, "previous_month": previous_month, "totals": totals, "kpis": kpis,
         "overdue": overdue,
         "overdue_delta": overdue - previous_overdue if overdue is not None and previous_overdue is not None else None,
-        "tables": tables, "table_titles": TABLE_TITLES, "ranking": ranking, "trend": trend_rows,
+        "tables": tables, "table_titles": titles, "scheme": structure.month_scheme(first), "ranking": ranking,
+        "trend": trend_rows,
         "trend_chart": {
             "labels": [f"{r['month']:%m/%Y}" for r in trend_rows],
             "online_rate": [r["online_rate"] for r in trend_rows],
@@ -479,8 +611,22 @@ def group_agency_ids(*, month, group, key):
     rows = stat_rows(month=month)
     if group == "agency":
         return [int(key)]
+    structure.check_grouping(month=month_start(month), group=group)
+    empty = key in ("", "None", None)
+    if group == "area" and structure.month_scheme(month_start(month)) == Scheme.THREE_TIER:
+        group = "district"
     if group == "district":
-        rows = rows.filter(district_id=int(key)) if key not in ("", "None", None) else rows.filter(district__isnull=True)
+        rows = rows.filter(district_id=int(key)) if not empty else rows.filter(district__isnull=True)
+    elif group == "commune":
+        rows = rows.exclude(level=Level.PROVINCE).filter(area_id=int(key)) if not empty else rows.filter(
+            level=Level.PROVINCE)
+    elif group == "area":
+        areas = structure.commune_areas()
+        if empty:
+            rows = rows.exclude(area_id__in=list(areas)).filter(district__isnull=True)
+        else:
+            units = [unit for unit, area in areas.items() if area.district_id == int(key)]
+            rows = rows.filter(Q(area_id__in=units) | Q(district_id=int(key)))
     elif group == "level":
         rows = rows.filter(level=key)
     return list(rows.values_list("agency_id", flat=True))

@@ -24,8 +24,44 @@ class MonthlyQuerySerializer(serializers.Serializer):
     month = MonthField(help_text=_("Tháng, dạng YYYY-MM."))
     group = serializers.ChoiceField(
         choices=GROUPS, default="agency",
-        error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, level, province.")},
+        error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, commune, area, level, province.")},
     )
+
+
+class AreaTrendQuerySerializer(serializers.Serializer):
+    district = serializers.CharField(max_length=10, help_text=_("Mã GSO của huyện cũ (cơ cấu ba cấp)."))
+    end = MonthField(help_text=_("Tháng cuối, YYYY-MM."))
+    months = serializers.IntegerField(min_value=1, max_value=60, default=24,
+                                      help_text=_("Số tháng, tính lùi từ tháng cuối (mặc định 24)."))
+
+
+class AreaTrendMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    scheme = serializers.CharField(help_text=_("2024 = ba cấp (tỉnh - huyện - xã), 2025 = hai cấp (tỉnh - xã)."))
+    basis = serializers.CharField(help_text=_("district: số liệu của huyện; communes: tổng các xã, phường mới."))
+    computed = serializers.BooleanField(help_text=_("Tháng đã được tính (false: số 0 vì chưa tính)."))
+    received = serializers.IntegerField()
+    received_online = serializers.IntegerField()
+    online_rate = serializers.FloatField(allow_null=True)
+    completed = serializers.IntegerField()
+    completed_on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    overdue_open = serializers.IntegerField()
+    digitization_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+
+
+class AreaTrendSerializer(serializers.Serializer):
+    district = serializers.SerializerMethodField()
+    months = AreaTrendMonthSerializer(many=True)
+    mapping = serializers.JSONField(help_text=_(
+        "communes: xã, phường mới tính vào địa bàn (kèm xã cũ đã nhập, also_from: phần từ huyện khác); "
+        "counted_elsewhere: xã mới nhận xã cũ của huyện nhưng tính vào địa bàn khác; split_communes: xã cũ "
+        "bị chia, mỗi phần tính một lần."))
+
+    def get_district(self, data) -> dict:
+        unit = data["district"]
+        return {"id": unit.pk, "code": unit.code, "name": unit.name}
 
 
 class RecomputeSerializer(serializers.Serializer):
@@ -98,3 +134,28 @@ class TaskStateSerializer(serializers.Serializer):
     done = serializers.IntegerField(allow_null=True)
     total = serializers.IntegerField(allow_null=True)
     percent = serializers.IntegerField(allow_null=True)
+
+
+class AgencyTrendQuerySerializer(serializers.Serializer):
+    agency = serializers.CharField(max_length=40, help_text=_("Mã định danh của cơ quan."))
+    end = MonthField(help_text=_("Tháng cuối, YYYY-MM."))
+    months = serializers.IntegerField(min_value=1, max_value=60, default=24,
+                                      help_text=_("Số tháng, tính lùi từ tháng cuối (mặc định 24)."))
+
+
+class AgencyTrendMonthSerializer(AreaTrendMonthSerializer):
+    basis = None
+    agencies = serializers.ListField(child=serializers.CharField(), help_text=_(
+        "Cơ quan có số liệu trong tháng: chính cơ quan hoặc cơ quan tiền thân."))
+
+
+class AgencyTrendSerializer(serializers.Serializer):
+    agency = serializers.SerializerMethodField()
+    months = AgencyTrendMonthSerializer(many=True)
+    predecessors = serializers.JSONField(help_text=_("Cơ quan tiền thân được cộng vào (chỉ chuyển cho cơ quan này)."))
+    split_predecessors = serializers.JSONField(help_text=_(
+        "Cơ quan tiền thân chia cho nhiều cơ quan kế thừa: không cộng vào, để không tính hai lần."))
+
+    def get_agency(self, data) -> dict:
+        agency = data["agency"]
+        return {"id": agency.pk, "code": agency.code, "name": agency.name}

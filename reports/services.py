@@ -40,9 +40,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Channel, DocumentSource, Rating, Status
 from portal.celery import QueueUnavailable, publish
-from procedures.models import OnlineMode
+from procedures.models import Level, OnlineMode, Scheme
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
 from reports.months import month_bounds, month_start, next_month, overdue_as_of  # noqa: F401 (re-exported)
+from reports.structure import month_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ rated AS (
     WHERE r.created_at >= %(start_ts)s AND r.created_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
 )
-SELECT a.id, a.level, a.district_id,
+SELECT a.id, a.level, a.district_id, a.area_id,
     coalesce(rc.received, 0), coalesce(rc.received_online, 0), coalesce(rc.received_online_partial, 0),
     coalesce(rc.received_online_full, 0), coalesce(rc.received_assisted, 0),
     coalesce(rc.received_counter, 0), coalesce(rc.received_postal, 0),
@@ -206,10 +207,11 @@ def month_compute(*, month):
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, first.year * 12 + first.month])
         params = compute_params(cursor, first)
         cursor.execute(COMPUTE_SQL, params)
+        scheme = month_scheme(first)  # each row knows the structure it was reported in
         rows = [
             MonthlyAgencyStat(month=first, agency_id=agency_id, level=level, district_id=district_id,
-                              **dict(zip(COUNT_FIELDS, counts, strict=True)))
-            for agency_id, level, district_id, *counts in cursor.fetchall()
+                              area_id=area_id, scheme=scheme, **dict(zip(COUNT_FIELDS, counts, strict=True)))
+            for agency_id, level, district_id, area_id, *counts in cursor.fetchall()
         ]
         cursor.execute(DELETE_SQL, params)
         MonthlyAgencyStat.objects.bulk_create(rows, batch_size=1000)
@@ -261,10 +263,21 @@ def task_progress(task_id):
     return {"task_id": task_id, "state": state, "done": done, "total": total, "percent": percent}
 
 
-def target_set(*, year, rate, level="", agency=None, actor=None):
-    """Create or change the online-rate target of a year for a level (or an agency override)."""
+class TargetInvalid(Exception):
+    """A target the structure cannot have (a district target for the two-tier months)."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def target_set(*, year, rate, level="", agency=None, actor=None, scheme=""):
+    """Create or change the online-rate target of a year for a level (or an agency override); `scheme`
+    limits a level's target to the months of one administrative structure ('' = every month)."""
     from reports.models import OnlineRateTarget
 
+    if level == Level.DISTRICT and scheme == Scheme.TWO_TIER:
+        raise TargetInvalid(_("Cơ cấu hai cấp (từ 01/7/2025) không có cấp huyện."))
     with transaction.atomic():
         if agency is not None:
             target, _created = OnlineRateTarget.objects.update_or_create(
@@ -272,7 +285,7 @@ def target_set(*, year, rate, level="", agency=None, actor=None):
             )
         else:
             target, _created = OnlineRateTarget.objects.update_or_create(
-                year=year, level=level, agency=None, defaults={"rate": rate, "updated_by": actor}
+                year=year, level=level, scheme=scheme, agency=None, defaults={"rate": rate, "updated_by": actor}
             )
         return target
 
@@ -374,7 +387,7 @@ def monthly_report_build(*, report_id):
             **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
         }))
         sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group])
-                  for group, title in selectors.TABLE_TITLES.items()]
+                  for group, title in context["table_titles"].items()]
         for metric in APPENDIX_METRICS:
             dossiers = selectors.metric_dossiers(user=report.created_by, month=report.month, metric=metric)
             sheets.append((selectors.METRICS[metric], exports.DOSSIER_COLUMNS,

@@ -24,8 +24,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports import exports, selectors, services
-from reports.forms import DrilldownForm, ExportForm, MonthForm, PublishForm, RecomputeForm, TargetForm
+from reports.forms import (
+    AreaTrendForm,
+    DrilldownForm,
+    ExportForm,
+    MonthForm,
+    PublishForm,
+    RecomputeForm,
+    TargetForm,
+)
 from reports.models import MonthlyReport, OnlineRateTarget
+from reports.structure import GroupingNotInStructure
 
 
 def _scope(request):
@@ -53,6 +62,9 @@ def dashboard(request):
     valid = form.is_valid()
     month = (form.cleaned_data["month"] if valid else None) or _default_month()
     sort = (form.cleaned_data.get("sort") if valid else "") or "name"
+    area_form = AreaTrendForm(request.GET)
+    area = area_form.cleaned_data.get("area") if area_form.is_valid() else None
+    valid = valid and not area_form.errors
     # A month that is not one (0000-01, 9999-12, 2025-13) is the visitor's error: 400 with the form's
     # message, the page showing the default month.
     return render(request, "reports/dashboard.html", status=200 if valid else 400, context={
@@ -62,6 +74,8 @@ def dashboard(request):
         "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
         "recompute_form": RecomputeForm(initial={"start": f"{month:%Y-%m}", "end": f"{month:%Y-%m}"}),
         "task_id": request.GET.get("task", ""),
+        "area_form": area_form,
+        "area_trend": selectors.area_trend(district=area, end_month=month, agency_ids=scope) if area else None,
         "reports": MonthlyReport.objects.filter(month=month).order_by("-created_at")[:5] if scope is None else [],
     })
 
@@ -119,7 +133,12 @@ def dossier_list(request):
     if not form.is_valid():
         return render(request, "reports/dossiers.html", {"form": form}, status=400)
     data = form.cleaned_data
-    page = Paginator(_dossiers_for(request, data, scope), 50).get_page(request.GET.get("page"))
+    try:
+        dossiers = _dossiers_for(request, data, scope)
+    except GroupingNotInStructure as error:
+        form.add_error("group", error.message)
+        return render(request, "reports/dossiers.html", {"form": form}, status=400)
+    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/dossiers.html", {
@@ -135,6 +154,13 @@ def export(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     data = form.cleaned_data
+    try:
+        return _export(request, data, scope)
+    except GroupingNotInStructure as error:
+        return JsonResponse({"errors": {"table": [str(error.message)]}}, status=400)
+
+
+def _export(request, data, scope):
     if data["table"] == "dossiers":
         if not data.get("metric"):
             return JsonResponse({"errors": {"metric": [_("Vui lòng chọn chỉ số.")]}}, status=400)
@@ -167,7 +193,7 @@ def targets(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.target_set(year=data["year"], rate=data["rate"], level=data["level"] or "",
-                            agency=data["agency"], actor=request.user)
+                            scheme=data["scheme"] or "", agency=data["agency"], actor=request.user)
         messages.success(request, _("Đã lưu chỉ tiêu."))
         return redirect("reports:targets")
     rows = OnlineRateTarget.objects.select_related("agency").order_by("-year", "agency__name", "level")

@@ -167,6 +167,9 @@ MATRIX = {
     "api-desk-queue": {"kind": "officer"},
     # --- API: statistics -------------------------------------------------------------------------------
     "api-reports-monthly": {"kind": "leader_monitor", "query": {"month": MONTH}},
+    "api-reports-agency-trend": {"kind": "leader_monitor",
+                                 "query": lambda w: {"agency": w["agency_a"].code, "end": MONTH}},
+    "api-reports-area-trend": {"kind": "leader_monitor", "query": {"district": "999", "end": MONTH}},
     "api-reports-recompute": {"kind": "monitor", "method": "post"},
     "api-reports-task": {"kind": "monitor", "kwargs": lambda w: {"task_id": "khong-co-tac-vu"}},
 }
@@ -246,6 +249,7 @@ def _build_world():
     waiting = submitted_dossier(citizen, agency=agency_a)  # submitted, not yet received
 
     monitor = factories.monitor()
+    factories.province_tree()  # its district "999" is the former district of the area-trend route
     target = OnlineRateTarget.objects.create(year=2025, rate=40, agency=agency_a)
     report = MonthlyReport.objects.create(month=date(2025, 3, 1), created_by=monitor, html="<p>Báo cáo</p>",
                                           ready=True)
@@ -299,6 +303,7 @@ def test_route_answers_each_user_as_the_matrix_says(db, client, world, route, me
     url = reverse(route, kwargs=kwargs)
     writes = method in ("post", "patch")
     data = entry.get("query") if not writes else ({} if method == "post" else "{}")
+    data = data(world) if callable(data) else data  # a query naming an object of the world
     extra = {"content_type": "application/json"} if method == "patch" else {}
     ok = (POST_OK if writes else entry.get("ok")) or (200,)
     if entry.get("method", "get") == method and entry.get("ok"):
