@@ -174,9 +174,9 @@ class SandboxSigner(Signer):
         not_before = not_before or SANDBOX_EPOCH
         not_after = (not_before + datetime.timedelta(days=days) if days is not None
                      else timezone.now() + datetime.timedelta(days=5 * 365))
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
-                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
-                             x509.NameAttribute(NameOID.SERIAL_NUMBER, agency.code[:64]),
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, _fit(agency.name)),
+                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(agency.name)),
+                             x509.NameAttribute(NameOID.SERIAL_NUMBER, _fit(agency.code)),
                              x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
         cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(root.subject)
                 .public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -209,6 +209,13 @@ class SandboxSigner(Signer):
 
     def trust_roots(self):
         return [self._root()[0]]
+
+
+def _fit(text, limit=64):
+    """`text` cut to the X.520 upper bound of 64, which cryptography counts in UTF-8 bytes."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
 
 
 def register_certificate(agency, cert):

@@ -98,9 +98,8 @@ class Command(BaseCommand):
         if not isinstance(backend, signing.SandboxSigner):
             return "skipped (SIGNER_BACKEND is not the sandbox)"
         agencies = list(Agency.objects.in_force_on(timezone.localdate()))
-        for agency in agencies:
-            backend.certificate(agency)
-        return f"{len(agencies)} agencies"
+        issued = [backend.issue(agency) for agency in agencies if not backend.keystore_path(agency).exists()]
+        return f"{len(issued)} issued, {len(agencies) - len(issued)} kept"
 
     def _handover_demo(self):
         """The former district division's open dossiers, received in June 2025 (demo rows, written as
