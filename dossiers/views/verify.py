@@ -44,7 +44,7 @@ def check_and_record(request, *, verification_id=None, data=None, channel="web")
 @require_http_methods(["GET", "POST"])
 def verify(request, verification_id=None):
     """GET with an id: check the stored result; POST: check the uploaded PDF."""
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    form = VerifyUploadForm(request.POST, request.FILES) if request.method == "POST" else VerifyUploadForm()
     check = None
     if verification_id is not None or request.method == "POST":
         if not allowed(request):

@@ -206,6 +206,10 @@ def test_verification_api_checks_an_uploaded_file_and_refuses_a_non_pdf(client, 
     assert body["verdict"] == "tampered" and body["checks"]["intact"] is False
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"GIF89a not a pdf")})
     assert response.status_code == 400 and "PDF" in response.content.decode()
+    page = client.post(reverse("signature_verify_upload"), {"file": SimpleUploadedFile("a.pdf", b"GIF89a")})
+    assert page.status_code == 400 and "Tệp không phải PDF." in page.content.decode()
+    assert client.post(reverse("signature_verify_upload"), {}).status_code == 400
+    assert not SignatureVerification.objects.filter(verdict="unknown").exists()  # refused input is not a check
 
 
 def test_verification_is_rate_limited(client, settings):
