@@ -227,3 +227,14 @@ def test_sandbox_signer_is_refused_in_production_without_the_opt_in(settings):
         signing.signer()
     with override_settings(ALLOW_SANDBOX=True):
         assert checks.sandbox_signer_check() == []
+
+
+def test_the_desk_page_shows_whether_the_result_is_signed(client, procedure, desk_officer, specialist, leader):
+    dossier = awaiting_approval(procedure, desk_officer, specialist)
+    client.force_login(leader)
+    url = reverse("desk:dossier", args=[dossier.code])
+    assert "Chưa ký số: ký khi lãnh đạo phê duyệt" in client.get(url).content.decode()
+    services.dossier_approve(dossier=dossier, actor=leader)
+    page = client.get(url).content.decode()
+    record = result_of(dossier).signature
+    assert "Đã ký số khi phê duyệt" in page and reverse("signature_verify", args=[record.verification_id]) in page
