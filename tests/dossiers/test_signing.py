@@ -118,6 +118,9 @@ def test_revoked_certificate_refuses_to_sign_and_the_dossier_stays_awaiting_appr
                            {"version": Dossier.objects.get(pk=dossier.pk).version})
     assert response.status_code == 400
     assert "Chứng thư số của cơ quan đã bị thu hồi" in response.content.decode()
+    api = client.post(reverse("api-desk-action", kwargs={"code": dossier.code, "action": "approve"}),
+                      {"version": Dossier.objects.get(pk=dossier.pk).version})
+    assert api.status_code == 400 and "thu hồi" in api.json()["detail"]
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_APPROVAL
     assert not DocumentSignature.objects.filter(document__dossier=dossier).exists()
