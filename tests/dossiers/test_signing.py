@@ -87,6 +87,7 @@ def test_leader_approval_signs_the_result_and_pyhankos_validator_accepts_it(proc
     assert x2 - x1 > 100 and y2 - y1 > 50  # a visible stamp, not an invisible signature
     appearance = sig.sig_field["/AP"]["/N"]
     assert len(appearance.data) > 500  # drawn: the QR code's modules and the stamp text
+    assert b"DejaVuSans" in data  # the stamp's font is embedded (Vietnamese letters, not Courier's Latin-1)
     record = document.signature
     assert record.origin == DocumentSignature.Origin.SIGNED_HERE and record.signer == leader
     assert record.sha256 == document.sha256 and len(record.verification_id) >= 32
@@ -154,6 +155,19 @@ def test_an_uploaded_signed_pdf_keeps_its_signature_and_its_validation_is_record
     document.refresh_from_db()
     assert read(document) == signed_elsewhere  # not re-signed over
     assert not DossierEvent.objects.filter(dossier=dossier, action="sign_result").exists()
+
+
+def test_an_uploaded_pdf_whose_signature_is_broken_is_recorded_as_invalid(procedure, desk_officer, specialist,
+                                                                          sandbox_ca):
+    from tests.dossiers.desk_helpers import processing
+
+    dossier = processing(procedure, desk_officer, specialist)
+    signed = sandbox_ca.sign(pdf=pdf_bytes(), agency=dossier.handling_agency, signer_name="Người ký khác",
+                             url="http://127.0.0.1:8000/xac-thuc/x/", when=dt.datetime.now(dt.UTC))
+    document = services.dossier_upload_result(dossier=dossier, actor=specialist, uploaded_file=SimpleUploadedFile(
+        "ket-qua-da-ky.pdf", flip_one_byte(signed), content_type="application/pdf"))
+    assert document.signature.validation["intact"] is False
+    assert DossierEvent.objects.get(dossier=dossier, action="upload_result").data["signature_valid"] is False
 
 
 def verdict_on(response):
