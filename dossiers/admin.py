@@ -2,15 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import services
 from dossiers.models import (
     AdminChange,
     AgencyMembership,
     Document,
+    DocumentSignature,
     Dossier,
     DossierEvent,
     OutboxMessage,
     Payment,
     Rating,
+    SignatureVerification,
+    SigningCertificate,
     User,
 )
 
@@ -112,6 +116,37 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["state", "refund_reason", "provider"]
     search_fields = ["order_id", "reference", "dossier__code"]
     raw_id_fields = ["dossier"]
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(ReadOnlyAdmin):
+    """Agencies' signing certificates; "revoke" records the CA's revocation (the sandbox CA's list)."""
+
+    list_display = ["subject", "agency", "serial", "not_before", "not_after", "revoked_at"]
+    search_fields = ["subject", "serial", "fingerprint", "agency__code"]
+    actions = ["revoke"]
+
+    def has_revoke_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Ghi nhận thu hồi chứng thư số đã chọn"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for certificate in queryset:
+            services.signing_certificate_revoke(certificate=certificate)
+
+
+@admin.register(DocumentSignature)
+class DocumentSignatureAdmin(ReadOnlyAdmin):
+    list_display = ["verification_id", "document", "origin", "signer_name", "signed_at"]
+    search_fields = ["verification_id", "sha256", "document__dossier__code"]
+
+
+@admin.register(SignatureVerification)
+class SignatureVerificationAdmin(ReadOnlyAdmin):
+    """Public verifications, append-only (audit of /xac-thuc/)."""
+
+    list_display = ["created_at", "verdict", "signature", "uploaded", "channel", "ip_address"]
+    list_filter = ["verdict", "channel"]
 
 
 admin.site.register([Document, Rating, OutboxMessage])

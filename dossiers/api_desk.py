@@ -52,7 +52,7 @@ class DossierActionView(APIView):
             "missing": serializers.CharField(required=False, help_text="one document per line"),
             "assignee": serializers.IntegerField(required=False), "to_agency": serializers.IntegerField(required=False),
             "amount": serializers.IntegerField(required=False), "new_due_date": serializers.DateField(required=False),
-            "file": serializers.FileField(required=False), "signed": serializers.BooleanField(required=False),
+            "file": serializers.FileField(required=False),
         }),
         responses={200: DeskDossierSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
                    409: ErrorSerializer},

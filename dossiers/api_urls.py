@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from dossiers import api, api_desk
+from dossiers import api, api_desk, api_verify
 
 # Citizen routes: explicit, so officer actions (dossiers/api_desk.py) can add theirs alongside.
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("dossiers/<str:ref>/withdraw/", api.DossierWithdraw.as_view(), name="api_dossier_withdraw"),
     path("dossiers/<str:ref>/rating/", api.DossierRating.as_view(), name="api_dossier_rating"),
     path("dossiers/<str:ref>/payment/", api.DossierPayment.as_view(), name="api_dossier_payment"),
+    path("verifications/", api_verify.VerificationUpload.as_view(), name="api_verification_upload"),
+    path("verifications/<str:verification_id>/", api_verify.VerificationDetail.as_view(), name="api_verification"),
     path("documents/<int:document_id>/file/", api.DocumentFile.as_view(), name="api_document_file"),
     # Officer actions (dossiers/api_desk.py): explicit action names, so they never shadow the routes above.
     re_path(rf"^dossiers/(?P<code>[^/]+)/(?P<action>{api_desk.ACTION_PATTERN})/$",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
-from dossiers import payments
+from dossiers import payments, signing
 
 # E-mail backends that deliver nothing (Django's; EMAIL_URL consolemail://, memorymail://, ...).
 SANDBOX_EMAIL_BACKENDS = {
@@ -66,4 +66,14 @@ def sandbox_services_check(app_configs=None, **kwargs):
         problems.append(Warning(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: e-mails are not sent.",
                                 hint="Set EMAIL_URL to the SMTP server, e.g. smtp://user:password@host:587/?tls=True. "
                                 + OPT_IN, id="dossiers.W003"))
+    return problems
+
+
+def sandbox_signer_check(app_configs=None, **kwargs):
+    """The sandbox CA signs results no court would accept: allowed only explicitly (issue 18)."""
+    problems = []
+    if _is("SIGNER_BACKEND", "dossiers.signing.SandboxSigner", problems) and signing.sandbox_refusal():
+        problems.append(Error(
+            "SIGNER_BACKEND is the sandbox CA: results would carry signatures of a test certificate authority.",
+            hint="Name the agency CA's signer in SIGNER_BACKEND (docs/signing.md). " + OPT_IN, id="dossiers.E004"))
     return problems

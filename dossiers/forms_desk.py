@@ -80,8 +80,6 @@ class LateLetterForm(VersionForm):
 class ResultUploadForm(VersionForm):
     file = forms.FileField(label=_("Tệp kết quả (PDF, JPG, PNG)"))
     name = forms.CharField(label=_("Tên kết quả"), required=False, max_length=300)
-    signed = forms.BooleanField(label=_("Đã ký số"), required=False,
-                                help_text=_("Đánh dấu tạm thời; việc kiểm tra chữ ký số sẽ bổ sung sau."))
 
 
 # action slug -> input form (the service that runs it is in services.desk.DESK_ACTIONS)

@@ -54,6 +54,7 @@ class Recorded(models.TextChoices):
     """Audited actions that change no status (written by `record()`), as the audit search names them."""
 
     UPLOAD_RESULT = "upload_result", _("Tải lên kết quả")
+    SIGN_RESULT = "sign_result", _("Ký số kết quả")  # dossiers.services.signing, when the leader approves
     LATE_LETTER = "late_letter", _("Thư xin lỗi và hẹn lại ngày trả")
     RATE = "rate", _("Đánh giá mức độ hài lòng")
     OVERDUE = "overdue", _("Cảnh báo quá hạn")

@@ -631,3 +631,89 @@ class SmsMessage(models.Model):
 
     def __str__(self):
         return f"{self.phone}: {self.text[:40]}"
+
+
+def verification_token():
+    # The public verification id printed in the QR code: unguessable (192 random bits), URL-safe.
+    import secrets  # here: only this default needs it
+
+    return secrets.token_urlsafe(24)
+
+
+class SigningCertificate(models.Model):
+    """An agency's signing certificate (chứng thư số của cơ quan) as MotCua knows it: what it signed with
+    and whether the certificate authority revoked it (the sandbox CA records revocations here)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    serial = models.CharField(_("số hiệu"), max_length=80)
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số ký kết quả")
+        verbose_name_plural = _("chứng thư số ký kết quả")
+
+    def __str__(self):
+        return self.subject
+
+
+class DocumentSignature(models.Model):
+    """The digital signature of a result (chữ ký số trên kết quả): signed here when the leader approved,
+    or found on an uploaded, already-signed PDF and validated. `verification_id` is the public key of
+    /xac-thuc/<id>/ printed in the stamp's QR code."""
+
+    class Origin(models.TextChoices):
+        SIGNED_HERE = "signed_here", _("Ký số khi phê duyệt")
+        UPLOADED = "uploaded", _("Tệp tải lên đã có chữ ký số")
+
+    document = models.OneToOneField(Document, verbose_name=_("giấy tờ"), on_delete=models.CASCADE,
+                                    related_name="signature")
+    verification_id = models.CharField(_("mã xác thực"), max_length=64, unique=True, default=verification_token)
+    origin = models.CharField(_("nguồn chữ ký"), max_length=12, choices=Origin.choices)
+    certificate = models.ForeignKey(SigningCertificate, verbose_name=_("chứng thư số"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("tên người ký"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("ký lúc"))
+    sha256 = models.CharField(_("mã băm SHA-256 của tệp đã ký"), max_length=64, db_index=True)
+    signature_digest = models.CharField(_("mã băm SHA-256 của chữ ký"), max_length=64, db_index=True)
+    validation = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("chữ ký số kết quả")
+        verbose_name_plural = _("chữ ký số kết quả")
+
+    def __str__(self):
+        return self.verification_id
+
+
+class SignatureVerification(models.Model):
+    """One public verification (tra cứu xác thực kết quả): which record, what was found, from where. No
+    personal data: the file's hash and the verdict only."""
+
+    class Verdict(models.TextChoices):
+        VALID = "valid", _("Hợp lệ")
+        TAMPERED = "tampered", _("Đã bị sửa đổi hoặc chữ ký không hợp lệ")
+        REVOKED = "revoked", _("Chứng thư số đã bị thu hồi trước khi ký")
+        UNKNOWN = "unknown", _("Không xác định")
+
+    signature = models.ForeignKey(DocumentSignature, verbose_name=_("chữ ký số"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="verifications")
+    verdict = models.CharField(_("kết luận"), max_length=10, choices=Verdict.choices)
+    sha256 = models.CharField(_("mã băm SHA-256 của tệp kiểm tra"), max_length=64, blank=True)
+    uploaded = models.BooleanField(_("tệp do người tra cứu tải lên"), default=False)
+    channel = models.CharField(_("kênh"), max_length=10, default="web")
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt xác thực kết quả")
+        verbose_name_plural = _("lượt xác thực kết quả")
+
+    def __str__(self):
+        return f"{self.verdict} {self.created_at:%Y-%m-%d %H:%M}"

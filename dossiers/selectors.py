@@ -329,3 +329,73 @@ def dossier_fee_items(dossier):
     from procedures.fees import fee_breakdown
 
     return fee_breakdown(dossier.procedure, dossier.form_data, online=dossier.channel == Channel.ONLINE)[0]
+
+
+@dataclass
+class SignatureCheck:
+    """What the public verification page and API show: the verdict, each check, and the few facts printed
+    on the document (code, procedure, agency, date). Never the applicant's personal data."""
+
+    verdict: str
+    sha256: str = ""
+    signature: object = None
+    checks: dict = None
+    facts: dict = None
+    expected_sha256: str = ""
+
+    def as_dict(self):
+        return {"verdict": self.verdict, "sha256": self.sha256, "expected_sha256": self.expected_sha256,
+                "checks": self.checks or {}, "facts": self.facts or {}}
+
+
+def _facts(signature):
+    dossier = signature.document.dossier
+    return {"code": dossier.code, "procedure": dossier.procedure.name,
+            "agency": dossier.handling_agency.name,
+            "signed_on": timezone.localtime(signature.signed_at).date().isoformat(),
+            "document": signature.document.name}
+
+
+def signature_check(*, verification_id=None, data=None):
+    """Check a result: the stored file of `verification_id` (the QR code's link), or the uploaded `data`
+    (matched to a record by its hash or by its signature's). Verdicts: valid, tampered, revoked (the
+    certificate was revoked before it signed), unknown (no record, no signature, not our trust roots)."""
+    from dossiers import signing  # here: pyHanko is loaded only by the pages that validate
+    from dossiers.models import DocumentSignature, SignatureVerification
+
+    Verdict = SignatureVerification.Verdict
+    records = DocumentSignature.objects.select_related("document__dossier__procedure",
+                                                       "document__dossier__handling_agency", "certificate")
+    signature = None
+    if verification_id is not None:
+        signature = records.filter(verification_id=verification_id).first()
+        if signature is None:
+            return SignatureCheck(verdict=Verdict.UNKNOWN)
+        with signature.document.file.open("rb") as handle:
+            data = handle.read()
+    validation = signing.validate(data)
+    if signature is None:
+        signature = (records.filter(sha256=validation.sha256).first()
+                     or (validation.signature_digest and records.filter(
+                         signature_digest=validation.signature_digest).first()) or None)
+    checks = {"signed": validation.signed, "intact": validation.intact and validation.whole_file,
+              "trusted": validation.trusted, "not_revoked": None}
+    result = SignatureCheck(verdict=Verdict.UNKNOWN, sha256=validation.sha256, signature=signature, checks=checks)
+    if signature is None:
+        # A signed PDF we never recorded: intact or not, we cannot vouch for its content.
+        if validation.signed and not validation.intact:
+            result.verdict = Verdict.TAMPERED
+        return result
+    result.facts, result.expected_sha256 = _facts(signature), signature.sha256
+    certificate = signature.certificate
+    revoked_before = bool(certificate and certificate.revoked_at and certificate.revoked_at <= signature.signed_at)
+    checks["not_revoked"] = not revoked_before
+    if not (validation.signed and validation.intact and validation.whole_file) or validation.sha256 != signature.sha256:
+        result.verdict = Verdict.TAMPERED
+    elif not validation.trusted:
+        result.verdict = Verdict.UNKNOWN
+    elif revoked_before:
+        result.verdict = Verdict.REVOKED
+    else:
+        result.verdict = Verdict.VALID
+    return result

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dossiers.views import accounts, audit, citizen, payments
+from dossiers.views import accounts, audit, citizen, payments, verify
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
@@ -41,6 +41,8 @@ urlpatterns = [
     path("giay-to/<int:document_id>/tai-ve/", citizen.document_download, name="document_download"),
     path("giay-to/<int:document_id>/xem/", citizen.document_preview, name="document_preview"),
     path("tra-cuu/", citizen.lookup, name="dossier_lookup"),
+    path("xac-thuc/", verify.verify, name="signature_verify_upload"),
+    path("xac-thuc/<str:verification_id>/", verify.verify, name="signature_verify"),
     path("thanh-toan/sandbox/<str:order_id>/", payments.payment_sandbox, name="payment_sandbox"),
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/thong-bao/", payments.payment_callback, name="payment_callback"),

@@ -251,6 +251,18 @@ PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_
 # opt-in: the sandbox bank is refused without it, `check --deploy` fails or warns (issue 20 item 3).
 ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
 
+# --- digital signatures of results (dossiers/signing.py, docs/signing.md) ---------------------------
+# Dotted path of the signer; the sandbox is a test CA with one PKCS#12 key store per agency.
+SIGNER_BACKEND = env.str("SIGNER_BACKEND", default="dossiers.signing.SandboxSigner")
+# Where the sandbox CA keeps its root and the agencies' key stores (private: keys inside).
+SIGNING_SANDBOX_DIR = env.path("SIGNING_SANDBOX_DIR", default=BASE_DIR / "var" / "signing")
+# Passphrase of the sandbox key stores.
+SIGNING_SANDBOX_PASSPHRASE = env.str("SIGNING_SANDBOX_PASSPHRASE", default="motcua-sandbox")
+# PEM files of the trust roots a result's certificate chain must end in (the national root CA's).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# Public verifications (/xac-thuc/) allowed per client IP and minute.
+VERIFY_LIMIT_PER_MINUTE = env.int("VERIFY_LIMIT_PER_MINUTE", default=20)
+
 # --- working-day calendar -------------------------------------------------------------------------
 # The province's default receipt cut-off ("HH:MM"; empty: none, as the Civil Code arts. 147-148 have
 # none). A procedure whose sector rule sets a cut-off carries its own (Procedure.receipt_cutoff).

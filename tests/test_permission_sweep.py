@@ -47,8 +47,10 @@ EXCLUDED = {
     "healthz": "liveness probe for the load balancer, no data (tests/portal/test_health.py)",
 }
 
-# The only POST endpoint without CSRF protection: the bank's server-to-server notification (HMAC-signed).
-CSRF_EXEMPT = {"payment_callback"}
+# POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed), and the
+# public verification API, which reads no session or cookie (authentication_classes = []) and changes
+# nothing but its audit row, so a forged cross-site request gains nothing.
+CSRF_EXEMPT = {"payment_callback", "api_verification_upload"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -105,6 +107,10 @@ MATRIX = {
     "document_download": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "document_preview": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "dossier_lookup": {"kind": "public"},
+    # Public verification of a signed result (issue 18): anyone holding the document; an unknown id is
+    # answered "unknown" (200), an empty upload is a form error (400).
+    "signature_verify": {"kind": "public", "kwargs": lambda w: {"verification_id": "khong-co-ma-nay"}},
+    "signature_verify_upload": {"kind": "public", "also": [("post", "public")], "ok": (200, 400)},
     # The simulated bank: the applicant only, else anyone could mark a fee paid (issue 20 item 3).
     "payment_sandbox": {"kind": "owner", "kwargs": lambda w: {"order_id": w["payment"].order_id},
                         "also": [("post", "owner")]},
@@ -154,6 +160,8 @@ MATRIX = {
     # --- API: citizen -----------------------------------------------------------------------------------
     "api_dossiers": {"kind": "login", "hides": "dossier", "also": [("post", "login")]},
     "api_dossier": {"kind": "reader", "kwargs": _ref, "also": [("patch", "owner")]},
+    "api_verification": {"kind": "public", "kwargs": lambda w: {"verification_id": "khong-co-ma-nay"}},
+    "api_verification_upload": {"kind": "public", "method": "post", "ok": (400,)},
     "api_document_file": {"kind": "reader", "kwargs": lambda w: {"document_id": w["document"].pk}},
     "api_dossier_documents": {"kind": "owner", "method": "post", "kwargs": _ref},
     "api_dossier_submit": {"kind": "owner", "method": "post", "kwargs": _ref},

@@ -12,3 +12,4 @@ from dossiers.services.fees import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
 from dossiers.services.phone_reset import *  # noqa: F403
 from dossiers.services.registration import *  # noqa: F403
+from dossiers.services.signing import *  # noqa: F403

@@ -27,6 +27,7 @@ from dossiers.services.intake import (
     dossier_resume_clock,
     dossier_submit,
 )
+from dossiers.services.signing import document_signature_record_upload, dossier_sign_results, is_pdf
 from procedures.selectors import working_calendar
 
 __all__ = [
@@ -192,8 +193,11 @@ def dossier_submit_for_approval(*, dossier, actor, reason="", expected_version=N
 
 
 def dossier_approve(*, dossier, actor, reason="", expected_version=None, ip_address=None):
+    """Phê duyệt: the leader's approval signs the PDF results with the agency's certificate (PAdES, a
+    stamp and a QR code to /xac-thuc/), in the same transaction: a revoked or expired certificate refuses
+    (SigningRefused, 400) and the dossier stays awaiting approval."""
     return _apply(dossier, Action.APPROVE, actor, reason=reason, expected_version=expected_version,
-                  ip_address=ip_address)
+                  ip_address=ip_address, change=lambda locked: dossier_sign_results(dossier=locked, actor=actor))
 
 
 def dossier_send_back(*, dossier, actor, reason, expected_version=None, ip_address=None):
@@ -211,16 +215,24 @@ RESULT_STATUSES = {Status.PROCESSING, Status.AWAITING_APPROVAL, Status.PROCESSED
 
 
 @transaction.atomic
-def dossier_upload_result(*, dossier, actor, uploaded_file, name="", signed=False, ip_address=None):
-    """Attach the electronic result. `signed` is a placeholder until digital signatures are verified."""
+def dossier_upload_result(*, dossier, actor, uploaded_file, name="", ip_address=None):
+    """Attach the electronic result. A PDF that already carries a digital signature keeps it: it is
+    validated and the validation recorded (DocumentSignature "uploaded"); an unsigned PDF is signed
+    when the leader approves (dossier_approve)."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _require_role(actor, locked, {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
     if locked.status not in RESULT_STATUSES:
         raise lifecycle.TransitionNotAllowed(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã xử lý xong."))
     document = store_document(dossier=locked, uploaded_file=uploaded_file, name=name or _("Kết quả giải quyết"),
                               source=DocumentSource.RESULT, actor=actor)
-    lifecycle.record(dossier=locked, action="upload_result", actor=actor, ip_address=ip_address,
-                     data={"document": document.pk, "signed": bool(signed), "sha256": document.sha256})
+    signature = None
+    if is_pdf(document):
+        with document.file.open("rb") as handle:
+            signature = document_signature_record_upload(document=document, data=handle.read(), actor=actor)
+    data = {"document": document.pk, "sha256": document.sha256, "signed": signature is not None}
+    if signature is not None:
+        data["signature_valid"] = bool(signature.validation.get("intact") and signature.validation.get("trusted"))
+    lifecycle.record(dossier=locked, action="upload_result", actor=actor, ip_address=ip_address, data=data)
     return document
 
 
@@ -459,7 +471,7 @@ DESK_ACTIONS = {
     "approve": lambda d, a, data, **kw: dossier_approve(dossier=d, actor=a, reason=data.get("reason", ""), **kw),
     "send_back": lambda d, a, data, **kw: dossier_send_back(dossier=d, actor=a, reason=data["reason"], **kw),
     "upload_result": lambda d, a, data, expected_version=None, **kw: dossier_upload_result(
-        dossier=d, actor=a, uploaded_file=data["file"], name=data.get("name", ""), signed=data.get("signed"), **kw),
+        dossier=d, actor=a, uploaded_file=data["file"], name=data.get("name", ""), **kw),
     "late_letter": lambda d, a, data, **kw: dossier_send_late_letter(
         dossier=d, actor=a, new_due_date=data["new_due_date"], reason=data["reason"], **kw),
     "return_result": lambda d, a, data, **kw: dossier_return_result(dossier=d, actor=a, **kw),

@@ -128,7 +128,7 @@ def _dossier_page(request, dossier, *, bound=None, error=None, status=200):
         else:
             forms.append((action, ACTION_FORMS[action](dossier=dossier, initial={"version": dossier.version},
                                                         auto_id=_action_auto_id(action))))
-    documents = list(dossier.documents.all())
+    documents = list(dossier.documents.select_related("signature"))
     return render(request, "desk/dossier.html", {
         "dossier": dossier, "action_forms": forms, "error": error,
         "explanation": services.dossier_due_explanation(dossier=dossier),

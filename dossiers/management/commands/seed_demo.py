@@ -84,7 +84,22 @@ class Command(BaseCommand):
                 # A demo account's roles are exactly the table's (the commune desk moved to a 2025 centre).
                 user.memberships.exclude(pk__in=kept).delete()
         self.stdout.write(f"handed over on 1/7/2025: {self._handover_demo()}")
+        self.stdout.write(f"signing certificates: {self._signing_certificates()}")
         self.stdout.write(self.style.SUCCESS(f"demo accounts ready (password {DEMO_PASSWORD})"))
+
+    def _signing_certificates(self):
+        """The sandbox CA's certificate of each agency in force (kept if already issued: idempotent)."""
+        from django.utils import timezone
+
+        from dossiers import signing
+        from procedures.models import Agency
+
+        backend = signing.signer()
+        if not isinstance(backend, signing.SandboxSigner):
+            return "skipped (SIGNER_BACKEND is not the sandbox)"
+        agencies = list(Agency.objects.in_force_on(timezone.localdate()))
+        issued = [backend.issue(agency) for agency in agencies if not backend.keystore_path(agency).exists()]
+        return f"{len(issued)} issued, {len(agencies) - len(issued)} kept"
 
     def _handover_demo(self):
         """The former district division's open dossiers, received in June 2025 (demo rows, written as
