@@ -87,10 +87,12 @@ def pin_while_writing(month, newcomer):
     """SQL for a LockHolder: insert (uncommitted) the newcomer's row of the month. A compute that reaches
     its INSERT has already deleted the month's old rows in its transaction, and waits there for this
     session (unique month+agency)."""
-    columns = ["month", "agency_id", "level", *COUNT_FIELDS, "computed_at"]
-    values = ["%s", "%s", "%s", *["0"] * len(COUNT_FIELDS), "now()"]
+    from reports.structure import month_scheme
+
+    columns = ["month", "agency_id", "level", "scheme", *COUNT_FIELDS, "computed_at"]
+    values = ["%s", "%s", "%s", "%s", *["0"] * len(COUNT_FIELDS), "now()"]
     sql = f"INSERT INTO reports_monthlyagencystat ({', '.join(columns)}) VALUES ({', '.join(values)})"
-    return sql, [month, newcomer.pk, newcomer.level]
+    return sql, [month, newcomer.pk, newcomer.level, month_scheme(month)]
 
 
 # The statistics statement reads the ratings: while another session holds that table exclusively, a
