@@ -47,8 +47,9 @@ EXCLUDED = {
     "healthz": "liveness probe for the load balancer, no data (tests/portal/test_health.py)",
 }
 
-# The only POST endpoint without CSRF protection: the bank's server-to-server notification (HMAC-signed).
-CSRF_EXEMPT = {"payment_callback"}
+# POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed) and the
+# OAuth2 token endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749).
+CSRF_EXEMPT = {"payment_callback", "oauth-token", "oauth-revoke"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -163,6 +164,12 @@ MATRIX = {
     "api-desk-action": {"kind": "desk_object", "method": "post",
                         "kwargs": lambda w: {"code": w["dossier"].code, "action": "stop"}},
     "api-desk-queue": {"kind": "officer"},
+    "api-desk-intake": {"kind": "desk_intake", "method": "post"},
+    "api-me": {"kind": "login"},
+    "api-agency-specialists": {"kind": "desk_object", "kwargs": lambda w: {"agency": w["agency_a"].code}},
+    # --- OAuth2 token endpoint: public (client authentication, not a user's); no client here -> 401
+    "oauth-token": {"kind": "public", "method": "post", "ok": (400, 401)},
+    "oauth-revoke": {"kind": "public", "method": "post", "ok": (400, 401)},
     # --- API: statistics -------------------------------------------------------------------------------
     "api-reports-monthly": {"kind": "leader_monitor", "query": {"month": MONTH}},
     "api-reports-recompute": {"kind": "monitor", "method": "post"},
