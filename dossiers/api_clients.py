@@ -6,7 +6,8 @@ from django.db import transaction
 from oauth2_provider.models import Application
 from oauth2_provider.scopes import SettingsScopes
 
-from dossiers.models import ApiClientScopes, ApiScope
+from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, User
+from procedures.models import Agency
 
 
 class ApplicationScopes(SettingsScopes):
@@ -37,3 +38,18 @@ def api_client_create(*, name, service_account, scopes):
         hash_client_secret=True)
     ApiClientScopes.objects.create(application=application, **{scope: True for scope in scopes})
     return application, secret
+
+
+@transaction.atomic
+def service_account_ensure(*, email, full_name, roles):
+    """The account an agency's system acts as: created without a usable password (it never signs in to
+    the pages), given each `(agency_code, role)`. Idempotent."""
+    account = User.objects.filter(email=email).first()
+    if account is None:
+        account = User.objects.create_user(email=email, password=None, full_name=full_name)
+    for agency_code, role in roles:
+        agency = Agency.objects.filter(code=agency_code).first()
+        if agency is None:
+            raise ValueError(f"no agency with code {agency_code!r}")
+        AgencyMembership.objects.get_or_create(user=account, agency=agency, role=role)
+    return account

@@ -3,12 +3,14 @@ revocation, 401 with WWW-Authenticate, codes instead of ids, and the officer loo
 
 import base64
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher
+from django.core.management import CommandError, call_command
 from django.test import override_settings
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from dossiers.api_clients import api_client_create
@@ -224,3 +226,17 @@ def test_the_schema_describes_the_oauth2_security_scheme():
     scheme = schema["components"]["securitySchemes"]["oauth2"]
     flow = scheme["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/api/oauth/token/" and set(flow["scopes"]) == {"citizen", "desk", "reports"}
+
+
+def test_the_api_client_command_registers_a_client_that_obtains_a_token(agency):
+    out = io.StringIO()
+    call_command("api_client", "--name", "Hệ thống QLVB", "--account", "qlvb@so.example.vn",
+                 "--role", f"{agency.code}=desk_officer", "--scope", "desk", stdout=out)
+    lines = dict(line.split("=", 1) for line in out.getvalue().splitlines() if "=" in line)
+    application = Application.objects.get(client_id=lines["client_id"])
+    assert application.user.roles_in(agency) == {Role.DESK_OFFICER}
+    assert not application.user.has_usable_password()
+    assert _token(application, lines["client_secret"]).json()["scope"] == "desk"
+    with pytest.raises(CommandError):
+        call_command("api_client", "--name", "x", "--account", "x@example.vn", "--role", "KHONG-CO=leader",
+                     "--scope", "desk", stdout=io.StringIO())
