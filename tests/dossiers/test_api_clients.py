@@ -10,11 +10,13 @@ import time_machine
 from django.contrib.auth.hashers import identify_hasher
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import URLResolver, get_resolver, reverse
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from dossiers.api_clients import api_client_create
 from dossiers.models import Document, DocumentSource, DossierEvent, Role, Status
+from portal.api_auth import AUDIENCES
 from tests import factories
 from tests.dossiers.desk_helpers import (
     MONDAY,
@@ -240,3 +242,36 @@ def test_the_api_client_command_registers_a_client_that_obtains_a_token(agency):
     with pytest.raises(CommandError):
         call_command("api_client", "--name", "x", "--account", "x@example.vn", "--role", "KHONG-CO=leader",
                      "--scope", "desk", stdout=io.StringIO())
+
+
+def _api_routes():
+    """Every DRF route under /api/v1/: (name, view class, URL with placeholder arguments)."""
+    placeholders = {"ref": "x", "code": "x", "document_id": 1, "task_id": "x", "agency": "x", "action": "receive"}
+    routes = []
+    for pattern in get_resolver().url_patterns:
+        if not isinstance(pattern, URLResolver) or str(pattern.pattern) != "api/v1/":
+            continue
+        for entry in pattern.url_patterns:
+            view = getattr(entry.callback, "view_class", None)
+            kwargs = {name: placeholders[name] for name in entry.pattern.regex.groupindex}
+            routes.append((entry.name, view, reverse(entry.name, kwargs=kwargs)))
+    return routes
+
+
+def test_every_api_view_declares_its_audiences():
+    undeclared = [name for name, view, _url in _api_routes()
+                  if not set(getattr(view, "api_audiences", ())) or not set(view.api_audiences) <= set(AUDIENCES)]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("scope", AUDIENCES)
+def test_every_api_route_refuses_a_token_of_another_audience_and_admits_its_own(agency, scope):
+    application, secret, _account = _client(agency, [Role.DESK_OFFICER, Role.LEADER], [scope])
+    api, _issued = _bearer(application, secret)
+    for name, view, url in _api_routes():
+        for method in [m for m in ("get", "post", "patch") if hasattr(view, m)]:
+            status = getattr(api, method)(url, {}, format="json").status_code
+            if scope in view.api_audiences:
+                assert status not in (401, 403), (name, method, scope, status)
+            else:
+                assert status == 403, (name, method, scope, status)
