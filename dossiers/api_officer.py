@@ -29,7 +29,8 @@ class IntakeInput(serializers.Serializer):
 
     procedure = serializers.CharField(help_text="mã thủ tục (hoặc id)")
     agency = serializers.CharField(help_text="mã định danh cơ quan tiếp nhận (hoặc id)")
-    channel = serializers.ChoiceField(choices=["counter", "postal", "assisted"])
+    # A plain string in the schema: an enum here would collide with the dossier's `channel` enum.
+    channel = serializers.CharField(help_text="counter | postal | assisted (nộp trực tuyến thay công dân)")
     id_card_qr = serializers.CharField(required=False, help_text="chuỗi mã QR của thẻ căn cước (điền người nộp)")
     applicant_name = serializers.CharField(required=False)
     applicant_id_number = serializers.CharField(required=False)

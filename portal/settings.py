@@ -377,7 +377,14 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
     # Tokens stored only as their SHA-256 checksum (RFC 9700), client secrets as Django password hashes.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # The other RFC 9700 gates on: no implicit or password grant, PKCE with S256 only, tokens never in a
+    # query string, `iss` in authorization responses; insecure refresh/redirect/PKCE settings fail --deploy.
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+        "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
     "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "OAUTH2_VALIDATOR_CLASS": "portal.api_auth.ServiceAccountValidator",
     # A client is granted only the scopes registered for it (dossiers.ApiClientScopes).
     "SCOPES_BACKEND_CLASS": "dossiers.api_clients.ApplicationScopes",
