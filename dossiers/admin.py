@@ -6,6 +6,7 @@ from dossiers import services
 from dossiers.models import (
     AdminChange,
     AgencyMembership,
+    ApiClientScopes,
     Document,
     DocumentSignature,
     Dossier,
@@ -48,6 +49,14 @@ class AgencyMembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     raw_id_fields = ["user", "agency"]
     search_fields = ["user__email", "user__full_name", "agency__name"]
+
+
+@admin.register(ApiClientScopes)
+class ApiClientScopesAdmin(admin.ModelAdmin):
+    """Which scopes each OAuth2 client may be granted (the clients themselves: django-oauth-toolkit's admin)."""
+
+    list_display = ["application", "citizen", "desk", "reports"]
+    raw_id_fields = ["application"]
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -47,6 +47,8 @@ def _error(exc):
 
 class CitizenAPIView(APIView):
     permission_classes = [IsAuthenticated]
+    # Reading a dossier and its files also serves officers (`desk`); changes stay the applicant's own.
+    api_audiences = ("citizen", "desk")
 
     def readable(self, ref):
         try:

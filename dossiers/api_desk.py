@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from dossiers import lifecycle, selectors, services
 from dossiers.forms_desk import ACTION_FORMS, QueueFilterForm
 from dossiers.models import Dossier
+from dossiers.serializers import ClockPausedField
 
 ACTION_PATTERN = "|".join(ACTION_FORMS)
 
@@ -26,12 +27,15 @@ class DeskDossierSerializer(serializers.ModelSerializer):
     procedure_name = serializers.CharField(source="procedure.name")
     handling_agency = serializers.CharField(source="handling_agency.name")
     assignee_name = serializers.CharField(source="assignee.full_name", default=None, allow_null=True)
+    handling_agency_code = serializers.CharField(source="handling_agency.code")
+    clock_paused = ClockPausedField()
 
     class Meta:
         model = Dossier
         fields = ["code", "status", "version", "procedure_code", "procedure_name", "handling_agency",
                   "applicant_name", "channel", "assisted", "submitted_at", "received_at", "due_date",
-                  "new_due_date", "assignee_name", "fee_amount"]
+                  "new_due_date", "clock_paused", "clock_paused_at", "assignee_name", "fee_amount",
+                  "handling_agency_code"]
 
 
 ErrorSerializer = inline_serializer("DeskError", {"detail": serializers.CharField(),
@@ -40,6 +44,7 @@ ErrorSerializer = inline_serializer("DeskError", {"detail": serializers.CharFiel
 
 class DossierActionView(APIView):
     permission_classes = [IsAuthenticated]
+    api_audiences = ("desk",)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -87,6 +92,7 @@ def _invalid():
 
 class QueueView(APIView):
     permission_classes = [IsAuthenticated]
+    api_audiences = ("desk",)
 
     @extend_schema(
         operation_id="desk_queue",

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from dossiers import api, api_desk, api_verify
+from dossiers import api, api_desk, api_officer, api_verify
 
 # Citizen routes: explicit, so officer actions (dossiers/api_desk.py) can add theirs alongside.
 urlpatterns = [
@@ -21,4 +21,8 @@ urlpatterns = [
     re_path(rf"^dossiers/(?P<code>[^/]+)/(?P<action>{api_desk.ACTION_PATTERN})/$",
             api_desk.DossierActionView.as_view(), name="api-desk-action"),
     path("desk/queue/", api_desk.QueueView.as_view(), name="api-desk-queue"),
+    path("desk/intake/", api_officer.IntakeView.as_view(), name="api-desk-intake"),
+    path("me/", api_officer.MeView.as_view(), name="api-me"),
+    path("agencies/<str:agency>/specialists/", api_officer.AgencySpecialistsView.as_view(),
+         name="api-agency-specialists"),
 ]

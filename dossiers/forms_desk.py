@@ -3,11 +3,35 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import cccd_qr
 from dossiers.models import Channel, User
 from portal.dates import BoundedDateField
 from portal.text import CleanCharField
 from portal.widgets import LongSelect
 from procedures.models import Agency
+
+
+class CodeOrIdChoiceField(forms.ModelChoiceField):
+    """A choice named by its code (`code_fields`, tried in order) or, as before, by its numeric id:
+    API clients know agencies, procedures and officers by code (issue 17 item 4); the pages send ids."""
+
+    def __init__(self, *args, code_fields=("code",), **kwargs):
+        self.code_fields = code_fields
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(getattr(value, "pk", value)).strip()
+        if "\x00" in text or len(text) > 100:  # PostgreSQL refuses NUL in a literal (found by API fuzzing)
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        for code_field in self.code_fields:
+            found = self.queryset.filter(**{code_field: text}).first()
+            if found is not None:
+                return found
+        if text.isdigit():
+            return super().to_python(text)
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 class VersionForm(forms.Form):
@@ -44,7 +68,8 @@ class SupplementRequestForm(VersionForm):
 
 
 class AssignForm(VersionForm):
-    assignee = forms.ModelChoiceField(label=_("Chuyên viên xử lý"), queryset=User.objects.none())
+    assignee = CodeOrIdChoiceField(label=_("Chuyên viên xử lý"), queryset=User.objects.none(),
+                                   code_fields=("staff_code", "email"))
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
@@ -55,7 +80,7 @@ class AssignForm(VersionForm):
 
 
 class TransferForm(VersionForm):
-    to_agency = forms.ModelChoiceField(label=_("Cơ quan nhận liên thông"),
+    to_agency = CodeOrIdChoiceField(label=_("Cơ quan nhận liên thông"),
                                        queryset=Agency.objects.filter(is_active=True), widget=LongSelect)
     reason = forms.CharField(label=_("Nội dung liên thông"), widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=2000)
@@ -143,8 +168,8 @@ class TrackingBookForm(forms.Form):
 
 
 class IntakeStartForm(forms.Form):
-    procedure = forms.ModelChoiceField(label=_("Thủ tục"), queryset=None)
-    agency = forms.ModelChoiceField(label=_("Cơ quan tiếp nhận"), queryset=None)
+    procedure = CodeOrIdChoiceField(label=_("Thủ tục"), queryset=None)
+    agency = CodeOrIdChoiceField(label=_("Cơ quan tiếp nhận"), queryset=None)
     channel = forms.ChoiceField(label=_("Hình thức"), choices=[
         ("counter", _("Trực tiếp tại Bộ phận Một cửa")), ("postal", _("Qua dịch vụ bưu chính")),
         ("assisted", _("Nộp trực tuyến thay công dân")),
@@ -166,6 +191,21 @@ class ApplicantForm(forms.Form):
     applicant_address = CleanCharField(label=_("Địa chỉ"), max_length=300, required=False)
 
 
+class IdCardQrForm(forms.Form):
+    """The chip ID card's QR string, typed by a keyboard-wedge scanner (which ends with Enter, and so
+    submits this form on its own); `card` is the parsed data (dossiers/cccd_qr.py)."""
+
+    id_card_qr = forms.CharField(label=_("Mã QR trên thẻ căn cước (quét bằng máy đọc)"), max_length=1000,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def clean_id_card_qr(self):
+        try:
+            self.card = cccd_qr.parse(self.cleaned_data["id_card_qr"])
+        except cccd_qr.InvalidCardCode as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+        return self.cleaned_data["id_card_qr"]
+
+
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("receive", _("Tiếp nhận")), ("assign", _("Phân công"))])
     codes = forms.MultipleChoiceField(choices=(), error_messages={"required": _("Chọn ít nhất một hồ sơ.")})
@@ -182,3 +222,12 @@ class BulkForm(forms.Form):
         if data.get("action") == "assign" and not data.get("assignee"):
             self.add_error("assignee", _("Chọn chuyên viên được phân công."))
         return data
+
+
+def json_ready(cleaned):
+    """A procedure form's cleaned data as JSON values (dates as ISO strings), as stored in `form_data`."""
+    out = {}
+    for key, value in cleaned.items():
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else (
+            str(value) if value is not None and not isinstance(value, (str, int, bool)) else value)
+    return out

@@ -59,6 +59,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL, related_name="+",
     )
     organization = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=300, blank=True)
+    # An officer's code (mã cán bộ) for API clients, e.g. to name the assignee (issue 17 item 4).
+    staff_code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -717,3 +719,36 @@ class SignatureVerification(models.Model):
 
     def __str__(self):
         return f"{self.verdict} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- API clients ----------------------------------------------------------------------------------
+class ApiScope(models.TextChoices):
+    """The audiences of the API (portal/api_auth.py); an OAuth2 client may ask only for its own."""
+
+    CITIZEN = "citizen", _("Công dân")
+    DESK = "desk", _("Một cửa và xử lý hồ sơ")
+    REPORTS = "reports", _("Thống kê, báo cáo")
+
+
+class ApiClientScopes(models.Model):
+    """The scopes one OAuth2 client (an agency's other system, a mobile app) may be granted.
+
+    The client's Application acts as its `user`, a service account with AgencyMembership rows
+    (docs/api-clients.md); a client without this row gets no scope at all.
+    """
+
+    application = models.OneToOneField("oauth2_provider.Application", verbose_name=_("ứng dụng"),
+                                       on_delete=models.CASCADE, related_name="allowed_scopes")
+    citizen = models.BooleanField(_("phạm vi công dân (citizen)"), default=False)
+    desk = models.BooleanField(_("phạm vi Một cửa (desk)"), default=False)
+    reports = models.BooleanField(_("phạm vi thống kê (reports)"), default=False)
+
+    class Meta:
+        verbose_name = _("phạm vi của ứng dụng API")
+        verbose_name_plural = _("phạm vi của ứng dụng API")
+
+    def __str__(self):
+        return f"{self.application}: {' '.join(self.scopes())}"
+
+    def scopes(self):
+        return [scope for scope in ApiScope.values if getattr(self, scope)]

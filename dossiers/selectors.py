@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.auth import normalize_phone
 from dossiers.models import Dossier, DossierEvent, Role, Status
 from procedures.form_schema import display_rows
+from procedures.models import Agency, Procedure
 from procedures.selectors import working_calendar
 
 # Statuses whose clock runs (due soon / overdue); a supplement request stops it.
@@ -248,6 +249,19 @@ def step_status(*, dossier, today=None):
     day = timezone.localdate(end) if isinstance(end, datetime) else (today or timezone.localdate())
     status, margin = timeliness(day, dossier.due_date)
     return {"status": status, "label": STEP_LABELS[status], "margin_days": margin, "judged_on": day}
+
+
+def memberships_of(*, user):
+    """An account's roles with their agencies ("who am I")."""
+    return user.memberships.select_related("agency").order_by("agency__name", "role")
+
+
+def desk_intake_choices(*, officer):
+    """The agencies where `officer` is a desk officer, and the active procedures they take in."""
+    desk_agency_ids = [m.agency_id for m in officer.memberships.all() if m.role == Role.DESK_OFFICER]
+    agencies = Agency.objects.filter(pk__in=desk_agency_ids)
+    procedures = Procedure.objects.filter(is_active=True, agencies__in=desk_agency_ids).distinct()
+    return agencies, procedures
 
 
 def agency_specialists(*, agency):

@@ -76,6 +76,16 @@ class EventSerializer(serializers.ModelSerializer):
         return plain_words(event)
 
 
+class ClockPausedField(serializers.BooleanField):
+    """True while the legal clock is stopped (waiting for the applicant); `clock_paused_at` says since when."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.clock_paused_at is not None
+
+
 class DossierSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     procedure = serializers.CharField(source="procedure.code", read_only=True)
@@ -85,12 +95,14 @@ class DossierSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     # Declared so the schema admits "" (paper dossiers have no online level); found by API fuzzing.
     online_mode = serializers.ChoiceField(choices=OnlineMode.choices, allow_blank=True, read_only=True)
+    clock_paused = ClockPausedField()
 
     class Meta:
         model = Dossier
         fields = ["id", "code", "procedure", "procedure_name", "agency", "status", "status_label", "channel",
                   "online_mode", "created_at", "submitted_at", "received_at", "due_date", "is_overdue",
-                  "returned_at", "fee_amount", "fee_paid_at", "fee_paid_online", "version"]
+                  "clock_paused", "clock_paused_at", "returned_at", "fee_amount", "fee_paid_at", "fee_paid_online",
+                  "version"]
         read_only_fields = fields
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "oauth2_provider",  # OAuth2 for machine clients (issue 17 item 4; portal/api_auth.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets served locally (no CDN, CSP 'self')
     "django_filters",
@@ -355,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its Bearer challenge makes anonymous calls 401 with WWW-Authenticate (portal/api_auth.py).
+        "portal.api_auth.ScopedOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
@@ -373,7 +376,35 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The OAuth2 security scheme (drf-spectacular's django-oauth-toolkit extension).
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/oauth/token/",
 }
+
+# --- OAuth2 for machine clients (docs/api-clients.md) ------------------------------------------------
+OAUTH2_PROVIDER = {
+    "SCOPES": {"citizen": "API công dân / citizen API", "desk": "API Một cửa và xử lý / desk API",
+               "reports": "API thống kê / reports API"},
+    # Seconds an access token lives (default 1 hour); there is no refresh token for client credentials.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    # Tokens stored only as their SHA-256 checksum (RFC 9700), client secrets as Django password hashes.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # The other RFC 9700 gates on: no implicit or password grant, PKCE with S256 only, tokens never in a
+    # query string, `iss` in authorization responses; insecure refresh/redirect/PKCE settings fail --deploy.
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+        "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
+    "PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "OAUTH2_VALIDATOR_CLASS": "portal.api_auth.ServiceAccountValidator",
+    # A client is granted only the scopes registered for it (dossiers.ApiClientScopes).
+    "SCOPES_BACKEND_CLASS": "dossiers.api_clients.ApplicationScopes",
+}
+# Named so migrations can point at it (dossiers.ApiClientScopes); the toolkit's own model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Token-endpoint requests per client address per minute (portal/ratelimit.py).
+OAUTH_TOKEN_RATE_LIMIT = env.int("OAUTH_TOKEN_RATE_LIMIT", default=20)
 
 # --- security -------------------------------------------------------------------------------------
 # Reverse proxies in front that append X-Forwarded-For (0: the client is REMOTE_ADDR); portal/client_ip.py.

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import health, views
+from portal import api_auth, health, views
 
 handler404 = "portal.views.error_404"
 handler403 = "portal.views.error_403"
@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split view: the init script is a separate file, so the strict CSP (script-src 'self') allows it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/oauth/token/", api_auth.RateLimitedTokenView.as_view(), name="oauth-token"),
+    path("api/oauth/revoke/", api_auth.RateLimitedRevokeView.as_view(), name="oauth-revoke"),
     path("api/v1/", include("procedures.api_urls")),
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/", include("reports.api_urls")),

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api_auth import ALL_AUDIENCES
 from procedures import selectors
 from procedures.filters import AgencyFilter, ProcedureFilter, UnitFilter
 from procedures.models import Procedure
@@ -27,6 +28,7 @@ from procedures.serializers import (
 
 class ReadOnlyPublic:
     permission_classes = [AllowAny]
+    api_audiences = ALL_AUDIENCES  # the public catalogue serves every bearer-token scope
 
 
 class ProcedureListApi(ReadOnlyPublic, generics.ListAPIView):

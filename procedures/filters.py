@@ -61,6 +61,8 @@ class ProcedurePageFilter(ProcedureFilter):
 
 
 class AgencyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tên hoặc mã cơ quan"), method="search", max_length=200,
+                                  help_text=_("Tìm theo tên, tên ngắn hoặc mã định danh (không phân biệt hoa thường)"))
     level = django_filters.ChoiceFilter(choices=Level.choices, error_messages=_INVALID_CHOICE)
     kind = django_filters.CharFilter()
     area = django_filters.ModelChoiceFilter(queryset=AdministrativeUnit.objects.all(),
@@ -74,7 +76,10 @@ class AgencyFilter(django_filters.FilterSet):
 
     class Meta:
         model = Agency
-        fields = ["level", "kind", "area", "district", "procedure"]
+        fields = ["q", "level", "kind", "area", "district", "procedure"]
+
+    def search(self, queryset, name, value):
+        return selectors.agency_search(queryset, value)
 
 
 class UnitFilter(django_filters.FilterSet):

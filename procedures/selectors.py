@@ -146,6 +146,12 @@ def agency_list():
     return agencies_in_force().select_related("area", "district")
 
 
+def agency_search(queryset, text):
+    """Agencies whose name, short name or code contains `text` (case-insensitive)."""
+    text = text.strip()
+    return queryset.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text))
+
+
 def agency_filter_choices():
     """(code, name) of the offices worth listing in a filter: provincial and district agencies.
 

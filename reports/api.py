@@ -70,6 +70,7 @@ def _scope_or_404(request, month):
 
 class MonthlyView(APIView):
     permission_classes = [AllowAny]
+    api_audiences = ("reports",)
 
     @extend_schema(
         summary="Monthly statistics", description=MONTHLY_DESCRIPTION,
@@ -190,6 +191,7 @@ def _require_monitor(request):
 
 class RecomputeView(APIView):
     permission_classes = [MonitorOnly]
+    api_audiences = ("reports",)
 
     @extend_schema(summary="Recompute months", request=RecomputeSerializer,
                    responses={202: TaskIdSerializer, 503: OpenApiResponse(description="Task queue unavailable")},
@@ -208,6 +210,7 @@ class RecomputeView(APIView):
 
 class TaskView(APIView):
     permission_classes = [MonitorOnly]
+    api_audiences = ("reports",)
 
     @extend_schema(summary="Task progress", responses=TaskStateSerializer,
                    description=str(_("Trạng thái và tiến độ của tác vụ tính lại (PENDING, PROGRESS, SUCCESS, FAILURE).")))

@@ -47,10 +47,11 @@ EXCLUDED = {
     "healthz": "liveness probe for the load balancer, no data (tests/portal/test_health.py)",
 }
 
-# POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed), and the
+# POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed); the
 # public verification API, which reads no session or cookie (authentication_classes = []) and changes
-# nothing but its audit row, so a forged cross-site request gains nothing.
-CSRF_EXEMPT = {"payment_callback", "api_verification_upload"}
+# nothing but its audit row, so a forged cross-site request gains nothing; and the OAuth2 token
+# endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749).
+CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -173,6 +174,12 @@ MATRIX = {
     "api-desk-action": {"kind": "desk_object", "method": "post",
                         "kwargs": lambda w: {"code": w["dossier"].code, "action": "stop"}},
     "api-desk-queue": {"kind": "officer"},
+    "api-desk-intake": {"kind": "desk_intake", "method": "post"},
+    "api-me": {"kind": "login"},
+    "api-agency-specialists": {"kind": "desk_object", "kwargs": lambda w: {"agency": w["agency_a"].code}},
+    # --- OAuth2 token endpoint: public (client authentication, not a user's); no client here -> 401
+    "oauth-token": {"kind": "public", "method": "post", "ok": (400, 401)},
+    "oauth-revoke": {"kind": "public", "method": "post", "ok": (400, 401)},
     # --- API: statistics -------------------------------------------------------------------------------
     "api-reports-monthly": {"kind": "leader_monitor", "query": {"month": MONTH}},
     "api-reports-agency-trend": {"kind": "leader_monitor",

@@ -20,9 +20,11 @@ from dossiers.forms_desk import (
     ACTION_FORMS,
     ApplicantForm,
     BulkForm,
+    IdCardQrForm,
     IntakeStartForm,
     QueueFilterForm,
     TrackingBookForm,
+    json_ready,
 )
 from dossiers.models import Document, DocumentSource, Dossier, Role
 from portal.redirects import redirect_next
@@ -250,22 +252,12 @@ def tracking_book(request, fmt="html"):
 
 
 # --- counter, postal and assisted intake ----------------------------------------------------------
-def _json_ready(cleaned):
-    out = {}
-    for key, value in cleaned.items():
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else (
-            str(value) if value is not None and not isinstance(value, (str, int, bool)) else value)
-    return out
-
-
 @require_http_methods(["GET", "POST"])
 @officer_required
 def intake(request):
-    desk_agency_ids = [m.agency_id for m in request.user.memberships.all() if m.role == Role.DESK_OFFICER]
-    if not desk_agency_ids:
+    agencies, procedures = selectors.desk_intake_choices(officer=request.user)
+    if not agencies:
         raise Http404
-    agencies = Agency.objects.filter(pk__in=desk_agency_ids)
-    procedures = Procedure.objects.filter(is_active=True, agencies__in=desk_agency_ids).distinct()
     start = IntakeStartForm(request.GET or None, procedures=procedures, agencies=agencies)
     if not start.is_valid():
         return render(request, "desk/intake_start.html", {"start": start})
@@ -275,14 +267,18 @@ def intake(request):
     paper_closed = not assisted and not procedure.accepts_paper_on(timezone.localdate())
     required_documents = list(procedure.documents.all())
     FormClass = build_form_class(procedure.form_schema or [])
-    data = request.POST if request.method == "POST" else None
-    applicant_form = ApplicantForm(data)
+    reading_qr = request.method == "POST" and "read_qr" in request.POST
+    qr_form = IdCardQrForm(request.POST if reading_qr else None)
+    data = request.POST if request.method == "POST" and not reading_qr else None
+    initial = qr_form.card.applicant_fields() if reading_qr and qr_form.is_valid() else None
+    applicant_form = ApplicantForm(data, initial=initial)
     procedure_form = FormClass(data, prefix="f")
     context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
                "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
-               "procedure_form": procedure_form, "required_documents": required_documents, "doc_errors": {}}
-    if request.method == "GET":
-        return render(request, "desk/intake.html", context)
+               "procedure_form": procedure_form, "required_documents": required_documents, "doc_errors": {},
+               "qr_form": qr_form}
+    if request.method == "GET" or reading_qr:
+        return render(request, "desk/intake.html", context, status=400 if reading_qr and not initial else 200)
     documents, doc_errors = [], {}
     for required in required_documents:
         upload = request.FILES.get(f"doc_{required.pk}")
@@ -300,7 +296,7 @@ def intake(request):
         dossier = services.dossier_intake_at_counter(
             procedure=procedure, agency=agency, actor=request.user,
             channel="online" if assisted else channel, assisted=assisted,
-            form_data=_json_ready(procedure_form.cleaned_data), documents=documents,
+            form_data=json_ready(procedure_form.cleaned_data), documents=documents,
             **applicant_form.cleaned_data,
         )
     except services.CounterClosed as exc:

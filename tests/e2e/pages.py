@@ -75,6 +75,9 @@ def demo_site():
         "desk-dossier": ("officer", reverse("desk:dossier", args=[received.code])),
         "desk-print-receipt": ("officer", reverse("desk:print", args=[received.code, "tiep-nhan"])),
         "desk-intake": ("officer", reverse("desk:intake")),
+        # The intake form itself, with the ID card's QR field (issue 17 item 3).
+        "desk-intake-form": ("officer", reverse("desk:intake")
+                             + f"?procedure={procedure.pk}&agency={agency.pk}&channel=counter"),
         "dashboard": ("monitor", reverse("reports:dashboard")),
         "dashboard-dossiers": ("monitor", reverse("reports:dossiers") + f"?month={month}&metric=received"),
         "targets": ("monitor", reverse("reports:targets")),

@@ -1,0 +1,55 @@
+"""OAuth2 clients: which scopes each may be granted, and registering one (docs/api-clients.md)."""
+
+import secrets
+
+from django.db import transaction
+from oauth2_provider.models import Application
+from oauth2_provider.scopes import SettingsScopes
+
+from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, User
+from procedures.models import Agency
+
+
+class ApplicationScopes(SettingsScopes):
+    """django-oauth-toolkit's scopes backend: a client may ask only for the scopes registered for it
+    (ApiClientScopes), and gets all of them when it names none."""
+
+    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
+        if application is None:
+            return list(ApiScope.values)
+        row = ApiClientScopes.objects.filter(application=application).first()
+        return row.scopes() if row else []
+
+    def get_default_scopes(self, application=None, request=None, *args, **kwargs):
+        return self.get_available_scopes(application, request)
+
+
+@transaction.atomic
+def api_client_create(*, name, service_account, scopes):
+    """A confidential client-credentials client acting as `service_account`. Returns (application,
+    client_secret): the secret is stored hashed, so this is the only time it can be shown."""
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be among {ApiScope.values}: {sorted(unknown) or 'none given'}")
+    secret = secrets.token_urlsafe(32)
+    application = Application.objects.create(
+        name=name, user=service_account, client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, client_secret=secret,
+        hash_client_secret=True)
+    ApiClientScopes.objects.create(application=application, **{scope: True for scope in scopes})
+    return application, secret
+
+
+@transaction.atomic
+def service_account_ensure(*, email, full_name, roles):
+    """The account an agency's system acts as: created without a usable password (it never signs in to
+    the pages), given each `(agency_code, role)`. Idempotent."""
+    account = User.objects.filter(email=email).first()
+    if account is None:
+        account = User.objects.create_user(email=email, password=None, full_name=full_name)
+    for agency_code, role in roles:
+        agency = Agency.objects.filter(code=agency_code).first()
+        if agency is None:
+            raise ValueError(f"no agency with code {agency_code!r}")
+        AgencyMembership.objects.get_or_create(user=account, agency=agency, role=role)
+    return account

@@ -1,0 +1,150 @@
+"""Officer API beside the desk actions: counter / postal / assisted intake, "who am I", the specialists
+of an agency (issue 17 item 4). Agencies, procedures and officers are named by their codes (ids still
+accepted); the citizen ID card's QR string (`id_card_qr`) may stand in for the applicant's fields.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dossiers import cccd_qr, lifecycle, selectors, services
+from dossiers.api_desk import DeskDossierSerializer, ErrorSerializer, _invalid
+from dossiers.forms_desk import ApplicantForm, IntakeStartForm, json_ready
+from dossiers.models import Dossier
+from portal.api_auth import token_scopes
+from procedures.form_schema import build_form_class
+from procedures.models import Agency
+
+TRUE = {"1", "true", "on", "yes"}
+
+
+class IntakeInput(serializers.Serializer):
+    """For the schema; the input is validated by the page's forms (dossiers.forms_desk)."""
+
+    procedure = serializers.CharField(help_text="mã thủ tục (hoặc id)")
+    agency = serializers.CharField(help_text="mã định danh cơ quan tiếp nhận (hoặc id)")
+    # A plain string in the schema: an enum here would collide with the dossier's `channel` enum.
+    channel = serializers.CharField(help_text="counter | postal | assisted (nộp trực tuyến thay công dân)")
+    id_card_qr = serializers.CharField(required=False, help_text="chuỗi mã QR của thẻ căn cước (điền người nộp)")
+    applicant_name = serializers.CharField(required=False)
+    applicant_id_number = serializers.CharField(required=False)
+    applicant_phone = serializers.CharField(required=False)
+    applicant_email = serializers.CharField(required=False)
+    applicant_address = serializers.CharField(required=False)
+    form_data = serializers.DictField(required=False, help_text="trường của tờ khai, theo `form_schema`")
+    paper_documents = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                            help_text="id giấy tờ yêu cầu chỉ có bản giấy; tệp quét: `doc_<id>`")
+
+
+class IntakeView(APIView):
+    permission_classes = [IsAuthenticated]
+    api_audiences = ("desk",)
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="desk_intake", summary="Tiếp nhận hồ sơ tại quầy / bưu chính / nộp thay",
+                   request=IntakeInput,
+                   responses={201: DeskDossierSerializer, 400: ErrorSerializer, 404: ErrorSerializer})
+    def post(self, request):
+        agencies, procedures = selectors.desk_intake_choices(officer=request.user)
+        if not agencies:
+            raise Http404
+        start = IntakeStartForm(request.data, procedures=procedures, agencies=agencies)
+        if not start.is_valid():
+            return Response({"detail": str(_invalid()), "errors": start.errors}, status=status.HTTP_400_BAD_REQUEST)
+        procedure, agency, channel = (start.cleaned_data[k] for k in ("procedure", "agency", "channel"))
+        applicant = {key: request.data.get(key, "") for key in ApplicantForm.base_fields}
+        if request.data.get("id_card_qr"):
+            try:
+                card = cccd_qr.parse(str(request.data["id_card_qr"]))
+            except cccd_qr.InvalidCardCode as exc:
+                return Response({"detail": str(exc.message), "errors": {"id_card_qr": [str(exc.message)]}},
+                                status=status.HTTP_400_BAD_REQUEST)
+            applicant.update(card.applicant_fields())
+        applicant_form = ApplicantForm(applicant)
+        form_data = request.data.get("form_data") or {}
+        procedure_form = build_form_class(procedure.form_schema or [])(
+            {f"f-{k}": v for k, v in form_data.items()} if isinstance(form_data, dict) else {}, prefix="f")
+        paper = {str(pk) for pk in (request.data.get("paper_documents") or [])}
+        documents, errors = [], {}
+        for required in procedure.documents.all():
+            upload = request.FILES.get(f"doc_{required.pk}")
+            if upload is not None:
+                documents.append((required, required.name, upload))
+            elif str(required.pk) in paper or str(request.data.get(f"paper_{required.pk}", "")).lower() in TRUE:
+                documents.append((required, required.name, None))
+            elif required.required:
+                errors[f"doc_{required.pk}"] = [str(required.name)]
+        if not applicant_form.is_valid():
+            errors.update(applicant_form.errors)
+        if not procedure_form.is_valid():
+            errors.update({f"form_data.{k.removeprefix('f-')}": v for k, v in procedure_form.errors.items()})
+        if errors:
+            return Response({"detail": str(_invalid()), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        assisted = channel == "assisted"
+        try:
+            dossier = services.dossier_intake_at_counter(
+                procedure=procedure, agency=agency, actor=request.user, channel="online" if assisted else channel,
+                assisted=assisted, form_data=json_ready(procedure_form.cleaned_data), documents=documents,
+                **applicant_form.cleaned_data)
+        except lifecycle.LifecycleError as exc:
+            return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        dossier = Dossier.objects.select_related("procedure", "handling_agency", "assignee").get(pk=dossier.pk)
+        return Response(DeskDossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class MembershipSerializer(serializers.Serializer):
+    agency_code = serializers.CharField()
+    agency_name = serializers.CharField()
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+
+
+class MeView(APIView):
+    """Who the caller is: the account (a person, or an agency system's service account) and its roles."""
+
+    permission_classes = [IsAuthenticated]
+    api_audiences = ("citizen", "desk", "reports")
+
+    @extend_schema(operation_id="me", summary="Tôi là ai / Who am I", responses=inline_serializer("Me", {
+        "full_name": serializers.CharField(), "staff_code": serializers.CharField(allow_null=True),
+        "memberships": MembershipSerializer(many=True),
+        "scopes": serializers.ListField(child=serializers.CharField(), allow_null=True)}))
+    def get(self, request):
+        user = request.user
+        return Response({
+            "full_name": user.full_name, "staff_code": user.staff_code,
+            "memberships": [{"agency_code": m.agency.code, "agency_name": m.agency.name, "role": m.role,
+                             "role_label": m.get_role_display()} for m in selectors.memberships_of(user=user)],
+            "scopes": token_scopes(request),
+        })
+
+
+class AgencySpecialistsView(APIView):
+    """The specialists an officer of the agency may assign (the `assignee` of `assign`)."""
+
+    permission_classes = [IsAuthenticated]
+    api_audiences = ("desk",)
+
+    @extend_schema(operation_id="agency_specialists", summary="Chuyên viên của cơ quan / Specialists of an agency",
+                   parameters=[OpenApiParameter("agency", str, OpenApiParameter.PATH,
+                                                description="mã định danh cơ quan (hoặc id)")],
+                   responses=inline_serializer("Specialist", {
+                       "id": serializers.IntegerField(), "staff_code": serializers.CharField(allow_null=True),
+                       "full_name": serializers.CharField()}, many=True))
+    def get(self, request, agency):
+        if "\x00" in agency or len(agency) > 100:
+            raise Http404
+        lookup = {"pk": int(agency)} if agency.isdigit() else {"code": agency}
+        found = get_object_or_404(Agency, **lookup)
+        if found.pk not in selectors.officer_agency_ids(request.user):
+            raise Http404
+        return Response([{"id": u.pk, "staff_code": u.staff_code, "full_name": u.full_name}
+                         for u in selectors.agency_specialists(agency=found)])
