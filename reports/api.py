@@ -131,6 +131,7 @@ AGENCY_TREND_DESCRIPTION = """An agency month by month across the mergers, as on
 
 class AgencyTrendView(APIView):
     permission_classes = [AllowAny]
+    api_audiences = ("reports",)
 
     @extend_schema(
         summary="Trend of an agency through its predecessors", description=AGENCY_TREND_DESCRIPTION,
@@ -156,6 +157,7 @@ class AgencyTrendView(APIView):
 
 class AreaTrendView(APIView):
     permission_classes = [AllowAny]
+    api_audiences = ("reports",)
 
     @extend_schema(
         summary="Trend of a former district's area", description=AREA_TREND_DESCRIPTION,
