@@ -627,3 +627,7 @@ class SmsMessage(models.Model):
 
     def __str__(self):
         return f"{self.phone}: {self.text[:40]}"
+
+
+# --- the counter: service points and queue tickets (issue 19) ---------------------------------------
+from dossiers.counter import ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401
