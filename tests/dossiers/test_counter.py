@@ -187,3 +187,36 @@ def test_the_measures_page_lists_the_figures_for_the_leader(client, centre):
         bad = client.get(reverse("desk:counter_measures"), {"start": "04/03/2025", "end": "03/03/2025"})
     assert response.status_code == 200 and "100,0%" in response.content.decode()  # Vietnamese decimal comma
     assert bad.status_code == 400
+
+
+def test_a_dossier_taken_in_from_a_served_ticket_is_linked_to_it(client, procedure, agency, desk_officer):
+    from tests.dossiers.test_desk_pages import intake_data
+
+    counter = ServicePoint.objects.create(agency=agency, number=3)
+    with time_machine.travel(MORNING, tick=False):
+        ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), procedure=procedure)
+        services.ticket_call_next(counter=counter, actor=desk_officer)
+        client.force_login(desk_officer)
+        serve = client.post(reverse("desk:counter_action", args=[counter.pk, "phuc-vu"]), {"ticket": ticket.pk})
+        response = client.post(serve["Location"], intake_data(procedure))
+    assert response.status_code == 302, response.content.decode()[:1000]
+    ticket.refresh_from_db()
+    assert ticket.dossier is not None and ticket.dossier.receiving_agency == agency
+    assert ticket.events.filter(action="intake").count() == 1
+
+
+def test_the_demo_command_seeds_tickets_that_the_kiosk_continues(centre):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(MORNING + timedelta(hours=6), tick=False):  # Monday 14:00
+        call_command("generate_tickets", days=7, per_day=30, stdout=StringIO())
+        today = Ticket.objects.filter(agency=centre["agency"], day=MORNING.date())
+        last = max(today.values_list("number", flat=True))
+        assert _issue(centre).number == last + 1
+        week = {"start": MORNING.date() - timedelta(days=6), "end": MORNING.date()}
+        (row,) = counter_selectors.ticket_measures(agency_ids=[centre["agency"].pk], by="agency", **week)
+    assert row["tickets"] > 100 and row["mean_wait"] is not None and row["p90_wait"] >= row["mean_wait"]
+    busy = Ticket.objects.filter(status__in=[Ticket.State.CALLED, Ticket.State.SERVING]).values_list("counter", flat=True)
+    assert len(busy) == len(set(busy))  # at most one ticket at a counter at a time
