@@ -11,6 +11,7 @@ from dossiers.models import (
     OutboxMessage,
     Payment,
     Rating,
+    ServicePoint,
     User,
 )
 
@@ -115,3 +116,14 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 admin.site.register([Document, Rating, OutboxMessage])
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    """Counters of a centre (issue 19): the kiosk offers the fields they serve."""
+
+    list_display = ["agency", "number", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["agency__name", "agency__code", "name"]
+    raw_id_fields = ["agency"]
+    filter_horizontal = ["fields", "procedures"]

@@ -17,6 +17,7 @@ urlpatterns = [
 
 # The counter (issue 19): an officer's counter and the queue measures.
 urlpatterns += [
+    path("quay/", counter.counter_list, name="counters"),
     path("quay/so-lieu/", counter.counter_measures, name="counter_measures"),
     path("quay/<int:pk>/", counter.counter_page, name="counter"),
     path("quay/<int:pk>/goi-tiep/", counter.counter_call, name="counter_call"),

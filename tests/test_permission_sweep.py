@@ -129,6 +129,7 @@ MATRIX = {
     "counter_display": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
     "counter_display_rows": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
     "counter_ticket": {"kind": "public", "kwargs": lambda w: {"public_id": w["ticket"].public_id}},
+    "desk:counters": {"kind": "officer"},
     "desk:counter": {"kind": "desk_object", "kwargs": lambda w: {"pk": w["counter_a"].pk}},
     "desk:counter_call": {"kind": "desk_object", "method": "post", "kwargs": lambda w: {"pk": w["counter_a"].pk}},
     "desk:counter_action": {"kind": "desk_object", "method": "post",

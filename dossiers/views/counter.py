@@ -105,6 +105,16 @@ def _counter_page(request, counter, *, form=None, error=None, status=200):
 
 @require_GET
 @officer_required
+def counter_list(request):
+    """The counters of the officer's agencies, with their centres' kiosk and display."""
+    return render(request, "desk/counter_list.html", {
+        "counters": counter_selectors.counters_of(officer=request.user).order_by("agency__name", "number"),
+        "reads_measures": counter_selectors.measures_agency_ids(request.user) != set(),
+    })
+
+
+@require_GET
+@officer_required
 def counter_page(request, pk):
     return _counter_page(request, _get_counter(request, pk))
 
