@@ -100,6 +100,8 @@ class Ticket(models.Model):
     served_at = models.DateTimeField(_("bắt đầu phục vụ lúc"), null=True, blank=True)
     done_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("số lần gọi"), default=0)
+    # The last call or recall: orders the display (a recalled number comes back on top); waits use called_at.
+    announced_at = models.DateTimeField(_("gọi gần nhất lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiếu số thứ tự")

@@ -103,7 +103,7 @@ def reception_productivity(*, agency_ids, start, end):
 def display_rows(*, agency, day):
     """The call display: the latest called numbers of the day and their counters — nothing else, ever."""
     return list(Ticket.objects.filter(agency=agency, day=day, status__in=[Ticket.State.CALLED, Ticket.State.SERVING])
-                .order_by("-called_at", "-id").values("number", "counter__number", "calls")[:DISPLAY_ROWS])
+                .order_by("-announced_at", "-id").values("number", "counter__number", "calls")[:DISPLAY_ROWS])
 
 
 def counter_of(*, officer, pk):

@@ -118,9 +118,9 @@ def ticket_call_next(*, counter, actor):
     if ticket is None:
         return None
     ticket.status, ticket.counter, ticket.officer = Ticket.State.CALLED, counter, actor
-    ticket.called_at = timezone.now()
+    ticket.called_at = ticket.announced_at = timezone.now()
     ticket.calls = 1
-    ticket.save(update_fields=["status", "counter", "officer", "called_at", "calls"])
+    ticket.save(update_fields=["status", "counter", "officer", "called_at", "announced_at", "calls"])
     _record(ticket, "call", actor)
     return ticket
 
@@ -137,7 +137,8 @@ def ticket_recall(*, ticket, counter, actor):
     """Call the same number again (the display shows it anew)."""
     ticket = _locked(ticket, counter, [Ticket.State.CALLED])
     ticket.calls += 1
-    ticket.save(update_fields=["calls"])
+    ticket.announced_at = timezone.now()
+    ticket.save(update_fields=["calls", "announced_at"])
     _record(ticket, "recall", actor)
     return ticket
 

@@ -220,3 +220,15 @@ def test_the_demo_command_seeds_tickets_that_the_kiosk_continues(centre):
     assert row["tickets"] > 100 and row["mean_wait"] is not None and row["p90_wait"] >= row["mean_wait"]
     busy = Ticket.objects.filter(status__in=[Ticket.State.CALLED, Ticket.State.SERVING]).values_list("counter", flat=True)
     assert len(busy) == len(set(busy))  # at most one ticket at a counter at a time
+
+
+def test_a_recalled_number_comes_back_on_top_of_the_display(client, centre):
+    other_counter = ServicePoint.objects.create(agency=centre["agency"], number=2)
+    first, _second = _issue(centre), _issue(centre)
+    services.ticket_call_next(counter=centre["counter"], actor=centre["desk"])
+    services.ticket_call_next(counter=other_counter, actor=centre["desk"])
+    day = first.day
+    assert [r["number"] for r in counter_selectors.display_rows(agency=centre["agency"], day=day)] == [2, 1]
+    services.ticket_recall(ticket=first, counter=centre["counter"], actor=centre["desk"])
+    assert [r["number"] for r in counter_selectors.display_rows(agency=centre["agency"], day=day)] == [1, 2]
+    assert Ticket.objects.get(pk=first.pk).calls == 2

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             if called > now:
                 rows.append(row)  # still waiting
                 continue
-            row.counter, row.called_at, row.calls = counter, called, 1
+            row.counter, row.called_at, row.announced_at, row.calls = counter, called, called, 1
             row.officer_id = rng.choice(officers) if officers else None
             if rng.random() < 0.05:
                 row.status, row.done_at = Ticket.State.NO_SHOW, called + timedelta(minutes=2)
