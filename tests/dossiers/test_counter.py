@@ -131,7 +131,7 @@ def test_the_call_display_shows_numbers_and_counters_only(client, centre):
     code = centre["agency"].code
     page = client.get(reverse("counter_display", args=[code])).content.decode()
     rows = client.get(reverse("counter_display_rows", args=[code])).content.decode()
-    assert 'hx-trigger="every 3s"' in page
+    assert 'data-hx-trigger="every 3s"' in page
     for body in (page, rows):
         assert "<td>001</td><td>1</td>" in body
         for personal in (dossier.applicant_name, dossier.applicant_phone, dossier.applicant_email, dossier.code,
