@@ -150,3 +150,37 @@ class TicketEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Ticket events are append-only.")
         super().save(*args, **kwargs)
+
+
+class DeskRating(models.Model):
+    """Đánh giá tại quầy: the citizen's rating on the counter's tablet right after service, one per ticket.
+
+    Tied to the ticket, and to the dossier taken in from it when there is one.
+    """
+
+    class Value(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+        SATISFIED = "satisfied", _("Hài lòng")
+        UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+    class Reason(models.TextChoices):
+        WAIT = "wait", _("Chờ lâu")
+        ATTITUDE = "attitude", _("Thái độ phục vụ")
+        GUIDANCE = "guidance", _("Hướng dẫn chưa rõ")
+        PAPERS = "papers", _("Yêu cầu thêm giấy tờ")
+
+    ticket = models.OneToOneField(Ticket, verbose_name=_("phiếu"), on_delete=models.CASCADE, related_name="rating")
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="desk_ratings")
+    counter = models.ForeignKey(ServicePoint, verbose_name=_("quầy"), on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("mức độ"), max_length=16, choices=Value.choices)
+    reasons = models.JSONField(_("lý do"), default=list, blank=True)
+    created_at = models.DateTimeField(_("đánh giá lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đánh giá tại quầy")
+        verbose_name_plural = _("đánh giá tại quầy")
+        indexes = [models.Index(fields=["created_at"], name="desk_rating_created_idx")]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.value}"

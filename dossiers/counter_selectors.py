@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Extract
 
-from dossiers.counter import ServicePoint, Ticket
+from dossiers.counter import DeskRating, ServicePoint, Ticket
 from dossiers.models import DossierEvent, Role
 from procedures.models import Level
 
@@ -124,3 +124,14 @@ def measures_agency_ids(user):
     if user.is_superuser or any(m.role == Role.MONITOR for m in memberships):
         return None
     return {m.agency_id for m in memberships if m.role == Role.LEADER}
+
+
+def desk_ratings(*, agency_ids, start, end):
+    """Ratings given at the counters in start..end: [(label, count, share %)] in the order of the scale."""
+    ratings = DeskRating.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    if agency_ids is not None:
+        ratings = ratings.filter(counter__agency_id__in=agency_ids)
+    counts = dict(ratings.values_list("value").annotate(n=Count("id")))
+    total = sum(counts.values())
+    return [(label, counts.get(value, 0), round(100 * counts.get(value, 0) / total, 1) if total else None)
+            for value, label in DeskRating.Value.choices]

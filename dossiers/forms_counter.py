@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.counter import DeskRating
 from portal.dates import BoundedDateField
 
 
@@ -48,3 +49,11 @@ class MeasuresForm(forms.Form):
         if (data["end"] - data["start"]).days > 366:
             raise forms.ValidationError(_("Chọn khoảng thời gian không quá một năm."))
         return data
+
+
+class DeskRatingForm(forms.Form):
+    ticket = forms.UUIDField(widget=forms.HiddenInput)
+    value = forms.ChoiceField(label=_("Mức độ hài lòng"), choices=DeskRating.Value.choices, widget=forms.RadioSelect,
+                              error_messages={"required": _("Hãy chọn mức độ hài lòng.")})
+    reasons = forms.MultipleChoiceField(label=_("Lý do (không bắt buộc)"), choices=DeskRating.Reason.choices,
+                                        required=False, widget=forms.CheckboxSelectMultiple)

@@ -630,4 +630,4 @@ class SmsMessage(models.Model):
 
 
 # --- the counter: service points and queue tickets (issue 19) ---------------------------------------
-from dossiers.counter import ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401
+from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401

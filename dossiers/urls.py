@@ -50,5 +50,6 @@ urlpatterns = [
     path("quay/<str:agency_code>/man-hinh/", counter.display, name="counter_display"),
     path("quay/<str:agency_code>/man-hinh/so-dang-goi/", counter.display_rows, name="counter_display_rows"),
     path("so-thu-tu/<uuid:public_id>/", counter.ticket_slip, name="counter_ticket"),
+    path("quay/<str:agency_code>/quay-<int:number>/danh-gia/", counter.desk_rating, name="counter_rating"),
     path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]

@@ -129,6 +129,8 @@ MATRIX = {
     "counter_display": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
     "counter_display_rows": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
     "counter_ticket": {"kind": "public", "kwargs": lambda w: {"public_id": w["ticket"].public_id}},
+    "counter_rating": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code, "number": 1},
+                       "also": [("post", "public")]},
     "desk:counters": {"kind": "officer"},
     "desk:counter": {"kind": "desk_object", "kwargs": lambda w: {"pk": w["counter_a"].pk}},
     "desk:counter_call": {"kind": "desk_object", "method": "post", "kwargs": lambda w: {"pk": w["counter_a"].pk}},

@@ -10,21 +10,25 @@ queue safe under concurrency, both enforced by PostgreSQL rather than by hope:
 """
 
 import math
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.counter import ServicePoint, Ticket, TicketEvent
+from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent
 from dossiers.lifecycle import LifecycleError
 from dossiers.services.intake import next_in_day_sequence
 
 __all__ = [
     "TicketConflict", "ticket_issue", "ticket_estimated_wait", "ticket_call_next", "ticket_recall",
     "ticket_no_show", "ticket_transfer", "ticket_serve", "ticket_done", "ticket_link_dossier",
-    "counter_waiting_filter",
+    "counter_waiting_filter", "ticket_to_rate", "desk_rating_give", "RATING_WINDOW",
 ]
+
+# How long after service the counter's tablet still offers the rating of the ticket just finished.
+RATING_WINDOW = timedelta(minutes=30)
 
 # Service minutes assumed before a centre has finished any ticket that day.
 DEFAULT_SERVICE_MINUTES = 8
@@ -202,3 +206,25 @@ def ticket_link_dossier(*, ticket_id, dossier, actor):
     ticket.save(update_fields=["dossier"])
     _record(ticket, "intake", actor)
     return ticket
+
+
+def ticket_to_rate(*, counter):
+    """The counter's latest ticket finished within RATING_WINDOW and not yet rated, or None."""
+    return (Ticket.objects.filter(counter=counter, status=Ticket.State.DONE, rating__isnull=True,
+                                  done_at__gte=timezone.now() - RATING_WINDOW)
+            .order_by("-done_at", "-id").first())
+
+
+@transaction.atomic
+def desk_rating_give(*, counter, ticket_public_id, value, reasons):
+    """Record the rating of a ticket just served at `counter`; a second rating of the same ticket is ignored
+    (returns None), as is a ticket of another counter or one finished too long ago."""
+    ticket = (Ticket.objects.select_for_update()
+              .filter(public_id=ticket_public_id, counter=counter, status=Ticket.State.DONE,
+                      done_at__gte=timezone.now() - RATING_WINDOW).first())
+    if ticket is None or DeskRating.objects.filter(ticket=ticket).exists():
+        return None
+    rating = DeskRating.objects.create(ticket=ticket, dossier_id=ticket.dossier_id, counter=counter, value=value,
+                                       reasons=sorted(set(reasons)))
+    _record(ticket, "rate")
+    return rating

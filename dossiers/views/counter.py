@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dossiers import counter_selectors, services
 from dossiers.counter import ServicePoint, Ticket
-from dossiers.forms_counter import KioskForm, MeasuresForm, TicketActionForm
+from dossiers.forms_counter import DeskRatingForm, KioskForm, MeasuresForm, TicketActionForm
 from dossiers.views.desk import officer_required
 from procedures.models import Agency, Field
 
@@ -80,6 +80,25 @@ def display_rows(request, agency_code):
     agency = _centre(agency_code)
     return render(request, "counter/_display_rows.html", {
         "rows": counter_selectors.display_rows(agency=agency, day=timezone.localdate())})
+
+
+@require_http_methods(["GET", "POST"])
+def desk_rating(request, agency_code, number):
+    """The counter's tablet: rate the ticket just finished there (public: the tablet stands at the counter)."""
+    agency = _centre(agency_code)
+    counter = get_object_or_404(ServicePoint, agency=agency, number=number, is_active=True)
+    if request.method == "POST":
+        form = DeskRatingForm(request.POST)
+        if form.is_valid():
+            rating = services.desk_rating_give(counter=counter, ticket_public_id=form.cleaned_data["ticket"],
+                                               value=form.cleaned_data["value"], reasons=form.cleaned_data["reasons"])
+            return render(request, "counter/rating_thanks.html", {"counter": counter, "rated": rating is not None})
+        ticket, status = services.ticket_to_rate(counter=counter), 400
+    else:
+        ticket, status = services.ticket_to_rate(counter=counter), 200
+        form = DeskRatingForm(initial={"ticket": ticket.public_id if ticket else None})
+    return render(request, "counter/rating.html", {"counter": counter, "ticket": ticket, "form": form},
+                  status=status)
 
 
 # --- the officer's counter ---------------------------------------------------------------------------
@@ -185,6 +204,7 @@ def counter_measures(request):
             "by_agency": counter_selectors.ticket_measures(by="agency", **period),
             "by_day": counter_selectors.ticket_measures(by="day", **period),
             "productivity": counter_selectors.reception_productivity(**period),
+            "ratings": counter_selectors.desk_ratings(**period),
             **period,
         })
     return render(request, "desk/counter_measures.html", context, status=200 if form.is_valid() else 400)

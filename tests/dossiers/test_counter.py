@@ -232,3 +232,25 @@ def test_a_recalled_number_comes_back_on_top_of_the_display(client, centre):
     services.ticket_recall(ticket=first, counter=centre["counter"], actor=centre["desk"])
     assert [r["number"] for r in counter_selectors.display_rows(agency=centre["agency"], day=day)] == [1, 2]
     assert Ticket.objects.get(pk=first.pk).calls == 2
+
+
+def test_the_counter_tablet_rates_the_ticket_just_served_once(client, centre):
+    from dossiers.counter import DeskRating
+
+    ticket = _issue(centre)
+    services.ticket_call_next(counter=centre["counter"], actor=centre["desk"])
+    url = reverse("counter_rating", args=[centre["agency"].code, centre["counter"].number])
+    assert "Chưa có lượt phục vụ" in client.get(url).content.decode()
+    services.ticket_done(ticket=ticket, counter=centre["counter"], actor=centre["desk"])
+    page = client.get(url).content.decode()
+    assert str(ticket.public_id) in page and "Rất hài lòng" in page
+    data = {"ticket": ticket.public_id, "value": "unsatisfied", "reasons": ["wait", "guidance"]}
+    assert client.post(url, data).status_code == 200
+    again = client.post(url, {**data, "value": "very_satisfied"})
+    assert "đã được đánh giá" in again.content.decode()
+    rating = DeskRating.objects.get()
+    assert (rating.ticket, rating.value, rating.reasons) == (ticket, "unsatisfied", ["guidance", "wait"])
+    assert client.post(url, {"ticket": ticket.public_id, "value": "bad"}).status_code == 400
+    (by_value) = counter_selectors.desk_ratings(agency_ids=None, start=ticket.day, end=ticket.day)
+    assert [(str(label), n) for label, n, _share in by_value] == [
+        ("Rất hài lòng", 0), ("Hài lòng", 0), ("Không hài lòng", 1)]

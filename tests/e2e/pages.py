@@ -56,6 +56,8 @@ def demo_site():
 
     counter = ServicePoint.objects.create(agency=agency, number=1)
     ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), field=procedure.field)
+    services.ticket_call_next(counter=counter, actor=officer)
+    services.ticket_done(ticket=ticket, counter=counter, actor=officer)  # the tablet offers its rating
     urls = {
         "home": (None, reverse("home")),
         "catalogue": (None, reverse("procedure_list") + "?q=khai+sinh"),
@@ -87,6 +89,7 @@ def demo_site():
         "counter-kiosk": (None, reverse("counter_kiosk", args=[agency.code])),
         "counter-ticket": (None, reverse("counter_ticket", args=[ticket.public_id])),
         "counter-display": (None, reverse("counter_display", args=[agency.code])),
+        "counter-rating": (None, reverse("counter_rating", args=[agency.code, counter.number])),
         "desk-counters": ("officer", reverse("desk:counters")),
         "desk-counter": ("officer", reverse("desk:counter", args=[counter.pk])),
         "counter-measures": ("monitor", reverse("desk:counter_measures")),
