@@ -14,6 +14,7 @@ from dossiers.models import (
     OutboxMessage,
     Payment,
     Rating,
+    ServicePoint,
     SignatureVerification,
     SigningCertificate,
     User,
@@ -159,3 +160,14 @@ class SignatureVerificationAdmin(ReadOnlyAdmin):
 
 
 admin.site.register([Document, Rating, OutboxMessage])
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    """Counters of a centre (issue 19): the kiosk offers the fields they serve."""
+
+    list_display = ["agency", "number", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["agency__name", "agency__code", "name"]
+    raw_id_fields = ["agency"]
+    filter_horizontal = ["fields", "procedures"]

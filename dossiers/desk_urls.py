@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dossiers.views import desk
+from dossiers.views import counter, desk
 
 urlpatterns = [
     path("", desk.queue, name="queue"),
@@ -15,4 +15,13 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-to/<int:pk>/", desk.document_file, name="document"),
     path("ho-so/<str:code>/in/<slug:kind>/", desk.print_document, name="print"),
     path("ho-so/<str:code>/in/<slug:kind>.pdf", desk.print_document, {"fmt": "pdf"}, name="print_pdf"),
+]
+
+# The counter (issue 19): an officer's counter and the queue measures.
+urlpatterns += [
+    path("quay/", counter.counter_list, name="counters"),
+    path("quay/so-lieu/", counter.counter_measures, name="counter_measures"),
+    path("quay/<int:pk>/", counter.counter_page, name="counter"),
+    path("quay/<int:pk>/goi-tiep/", counter.counter_call, name="counter_call"),
+    path("quay/<int:pk>/thao-tac/<slug:action>/", counter.counter_action, name="counter_action"),
 ]

@@ -752,3 +752,7 @@ class ApiClientScopes(models.Model):
 
     def scopes(self):
         return [scope for scope in ApiScope.values if getattr(self, scope)]
+
+
+# --- the counter: service points and queue tickets (issue 19) ---------------------------------------
+from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401

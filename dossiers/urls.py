@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dossiers.views import accounts, audit, citizen, payments, verify
+from dossiers.views import accounts, audit, citizen, counter, payments, verify
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
@@ -47,5 +47,11 @@ urlpatterns = [
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/thong-bao/", payments.payment_callback, name="payment_callback"),
     path("thanh-toan/<str:order_id>/bien-lai/", payments.payment_receipt, name="payment_receipt"),
+    # --- the counter's public screens (issue 19): kiosk, ticket slip, waiting-room display ---
+    path("quay/<str:agency_code>/lay-so/", counter.kiosk, name="counter_kiosk"),
+    path("quay/<str:agency_code>/man-hinh/", counter.display, name="counter_display"),
+    path("quay/<str:agency_code>/man-hinh/so-dang-goi/", counter.display_rows, name="counter_display_rows"),
+    path("so-thu-tu/<uuid:public_id>/", counter.ticket_slip, name="counter_ticket"),
+    path("quay/<str:agency_code>/quay-<int:number>/danh-gia/", counter.desk_rating, name="counter_rating"),
     path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]

@@ -25,6 +25,9 @@ if "generate_dossiers" in commands and not Dossier.objects.exclude(status="draft
 # ambiguous ones are listed, left for a person to decide).
 if "reorganize" in commands:
     call_command("reorganize", "--on", "2025-07-01")
+# A month of queue tickets at a few district and commune centres (issue 19); skips days that have tickets.
+if "generate_tickets" in commands:
+    call_command("generate_tickets", "--days", "30")
 if "compute_statistics" in commands:
     call_command("compute_statistics", "--months", months)
 

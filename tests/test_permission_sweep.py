@@ -20,6 +20,7 @@ POST-only routes are sent empty/minimal data: insiders may get 2xx/3xx/400 (vali
 """
 
 import io
+import uuid
 from datetime import date
 
 import pytest
@@ -30,7 +31,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dossiers import payments, services
-from dossiers.models import Document, DocumentSource, Role
+from dossiers.models import Document, DocumentSource, Role, ServicePoint
 from procedures.models import RequiredDocument
 from reports.models import MonthlyReport, OnlineRateTarget
 from tests import factories
@@ -131,6 +132,20 @@ MATRIX = {
     "desk:document": {"kind": "desk_object", "kwargs": lambda w: {"code": w["dossier"].code, "pk": w["document"].pk}},
     "desk:print": {"kind": "desk_object", "kwargs": lambda w: {"code": w["dossier"].code, "kind": "tiep-nhan"}},
     "desk:print_pdf": {"kind": "desk_object", "kwargs": lambda w: {"code": w["dossier"].code, "kind": "tiep-nhan"}},
+    # --- the counter (issue 19): public kiosk, slip and display; the officer's counter; measures ----------
+    "counter_kiosk": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code},
+                      "also": [("post", "public")]},
+    "counter_display": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
+    "counter_display_rows": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
+    "counter_ticket": {"kind": "public", "kwargs": lambda w: {"public_id": w["ticket"].public_id}},
+    "counter_rating": {"kind": "public", "kwargs": lambda w: {"agency_code": w["agency_a"].code, "number": 1},
+                       "also": [("post", "public")]},
+    "desk:counters": {"kind": "officer"},
+    "desk:counter": {"kind": "desk_object", "kwargs": lambda w: {"pk": w["counter_a"].pk}},
+    "desk:counter_call": {"kind": "desk_object", "method": "post", "kwargs": lambda w: {"pk": w["counter_a"].pk}},
+    "desk:counter_action": {"kind": "desk_object", "method": "post",
+                            "kwargs": lambda w: {"pk": w["counter_a"].pk, "action": "xong"}},
+    "desk:counter_measures": {"kind": "leader_monitor"},
     # --- catalogue -----------------------------------------------------------------------------------
     "procedure_list": {"kind": "public"},
     "procedure_detail": {"kind": "public", "kwargs": lambda w: {"code": w["procedure"].code}},
@@ -263,6 +278,9 @@ def _build_world():
     other_draft = services.dossier_start_online(procedure=procedure, agency=agency_a, applicant=other_citizen)
     waiting = submitted_dossier(citizen, agency=agency_a)  # submitted, not yet received
 
+    counter_a = ServicePoint.objects.create(agency=agency_a, number=1)
+    ticket = services.ticket_issue(agency=agency_a, key=uuid.uuid4(), field=procedure.field)
+
     monitor = factories.monitor()
     factories.province_tree()  # its district "999" is the former district of the area-trend route
     target = OnlineRateTarget.objects.create(year=2025, rate=40, agency=agency_a)
@@ -279,7 +297,7 @@ def _build_world():
         "leader_a": factories.officer(agency_a, Role.LEADER),
         "desk_b": factories.officer(agency_b, Role.DESK_OFFICER),
         "leader_b": factories.officer(agency_b, Role.LEADER),
-        "monitor": monitor, "target": target, "report": report,
+        "monitor": monitor, "target": target, "report": report, "counter_a": counter_a, "ticket": ticket,
     }
 
 

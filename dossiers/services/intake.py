@@ -39,18 +39,26 @@ def dossier_allocate_code(*, agency, day):
     ends, so concurrent submissions queue behind it and a rolled-back submission gives its number
     back. Codes are therefore neither duplicated nor skipped. Must run inside a transaction.
     """
-    assert connection.in_atomic_block, "allocate codes inside the submitting transaction"
+    number = next_in_day_sequence(table="dossiers_dossiersequence", agency=agency, day=day)
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def next_in_day_sequence(*, table, agency, day):
+    """Bump and return the (agency, day) counter of `table` (dossier codes, queue tickets) in one upsert.
+
+    The row stays locked until the caller's transaction ends; a rollback gives the number back.
+    """
+    assert connection.in_atomic_block, "allocate numbers inside the transaction that uses them"
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO dossiers_dossiersequence (agency_id, day, last) VALUES (%s, %s, 1)
-            ON CONFLICT (agency_id, day) DO UPDATE SET last = dossiers_dossiersequence.last + 1
+            f"""
+            INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1
             RETURNING last
-            """,
+            """,  # noqa: S608 - `table` is one of two constants of this app, never input
             [agency.pk, day],
         )
-        (number,) = cursor.fetchone()
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+        return cursor.fetchone()[0]
 
 
 def dossier_fee(*, procedure, channel, form_data=None):

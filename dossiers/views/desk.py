@@ -252,6 +252,12 @@ def tracking_book(request, fmt="html"):
 
 
 # --- counter, postal and assisted intake ----------------------------------------------------------
+def _ticket_id(request):
+    """The queue ticket being served (from the counter page), carried through the intake forms; else None."""
+    value = request.GET.get("ticket", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @require_http_methods(["GET", "POST"])
 @officer_required
 def intake(request):
@@ -260,7 +266,7 @@ def intake(request):
         raise Http404
     start = IntakeStartForm(request.GET or None, procedures=procedures, agencies=agencies)
     if not start.is_valid():
-        return render(request, "desk/intake_start.html", {"start": start})
+        return render(request, "desk/intake_start.html", {"start": start, "ticket_id": _ticket_id(request)})
     procedure, agency = start.cleaned_data["procedure"], start.cleaned_data["agency"]
     channel = start.cleaned_data["channel"]
     assisted = channel == "assisted"
@@ -276,7 +282,7 @@ def intake(request):
     context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
                "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
                "procedure_form": procedure_form, "required_documents": required_documents, "doc_errors": {},
-               "qr_form": qr_form}
+               "qr_form": qr_form, "ticket_id": _ticket_id(request)}
     if request.method == "GET" or reading_qr:
         return render(request, "desk/intake.html", context, status=400 if reading_qr and not initial else 200)
     documents, doc_errors = [], {}
@@ -305,5 +311,7 @@ def intake(request):
     except lifecycle.LifecycleError as exc:
         context["error"] = exc.message
         return render(request, "desk/intake.html", context, status=400)
+    if context["ticket_id"]:  # taken in from a served queue ticket (issue 19)
+        services.ticket_link_dossier(ticket_id=context["ticket_id"], dossier=dossier, actor=request.user)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("desk:print", code=dossier.code, kind="tiep-nhan")

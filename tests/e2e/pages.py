@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+import uuid
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,6 +52,12 @@ def demo_site():
 
     report_services.month_compute(month=timezone.localdate().replace(day=1))
     users = {"citizen": citizen, "monitor": factories.monitor(), "officer": officer}
+    from dossiers.counter import ServicePoint  # the counter's screens (issue 19)
+
+    counter = ServicePoint.objects.create(agency=agency, number=1)
+    ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), field=procedure.field)
+    services.ticket_call_next(counter=counter, actor=officer)
+    services.ticket_done(ticket=ticket, counter=counter, actor=officer)  # the tablet offers its rating
     urls = {
         "home": (None, reverse("home")),
         "catalogue": (None, reverse("procedure_list") + "?q=khai+sinh"),
@@ -82,6 +89,13 @@ def demo_site():
         "dashboard-dossiers": ("monitor", reverse("reports:dossiers") + f"?month={month}&metric=received"),
         "targets": ("monitor", reverse("reports:targets")),
         "public-statistics": (None, reverse("reports:public")),
+        "counter-kiosk": (None, reverse("counter_kiosk", args=[agency.code])),
+        "counter-ticket": (None, reverse("counter_ticket", args=[ticket.public_id])),
+        "counter-display": (None, reverse("counter_display", args=[agency.code])),
+        "counter-rating": (None, reverse("counter_rating", args=[agency.code, counter.number])),
+        "desk-counters": ("officer", reverse("desk:counters")),
+        "desk-counter": ("officer", reverse("desk:counter", args=[counter.pk])),
+        "counter-measures": ("monitor", reverse("desk:counter_measures")),
     }
     return users, urls
 
