@@ -8,6 +8,7 @@ measures serve the agency's leader and the monitor.
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -22,6 +23,7 @@ from dossiers import counter_selectors, services
 from dossiers.counter import ServicePoint, Ticket
 from dossiers.forms_counter import DeskRatingForm, KioskForm, MeasuresForm, TicketActionForm
 from dossiers.views.desk import officer_required
+from portal import ratelimit
 from procedures.models import Agency, Field
 
 
@@ -49,6 +51,12 @@ def kiosk(request, agency_code):
     fields = _kiosk_fields(agency)
     if request.method == "POST":
         form = KioskForm(request.POST, fields=fields)
+        # The kiosk is public: a client that issues more than a kiosk can (KIOSK_TICKETS_PER_MINUTE per
+        # address and centre) is told to wait, so nobody can empty a day's numbers from a script.
+        if not ratelimit.hit(f"kiosk:{agency.pk}:{ratelimit.client_ip(request)}", settings.KIOSK_TICKETS_PER_MINUTE, 60):
+            form.add_error(None, _("Quá nhiều lượt lấy số trong một phút. Vui lòng chờ giây lát rồi chạm lại."))
+            return render(request, "counter/kiosk.html", {"agency": agency, "form": form, "fields": fields,
+                                                          "key": uuid.uuid4()}, status=429)
         if form.is_valid():
             ticket = services.ticket_issue(agency=agency, key=form.cleaned_data["key"],
                                            field=form.cleaned_data["field"])

@@ -70,6 +70,18 @@ def test_a_double_submitted_kiosk_form_issues_one_ticket(client, centre):
     assert b"001" in slip.content and "phút".encode() in slip.content
 
 
+def test_the_public_kiosk_is_rate_limited_per_address_and_issues_nothing_beyond(client, centre, settings):
+    settings.KIOSK_TICKETS_PER_MINUTE = 2
+    url = reverse("counter_kiosk", args=[centre["agency"].code])
+    answers = [client.post(url, {"key": str(uuid.uuid4()), "field": centre["field"].pk}, REMOTE_ADDR="10.9.8.7")
+               for _ in range(3)]
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert "Quá nhiều lượt lấy số trong một phút." in answers[2].content.decode()
+    assert Ticket.objects.count() == 2
+    other = client.post(url, {"key": str(uuid.uuid4()), "field": centre["field"].pk}, REMOTE_ADDR="10.9.8.8")
+    assert other.status_code == 302 and Ticket.objects.count() == 3
+
+
 def test_the_kiosk_refuses_a_service_the_centre_does_not_offer_with_400(client, centre):
     url = reverse("counter_kiosk", args=[centre["agency"].code])
     other_field = factories.ProcedureFactory().field
