@@ -11,7 +11,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
-from dossiers.models import Dossier, DossierEvent, Role, Status
+from dossiers.models import Channel, Dossier, DossierEvent, Role, Status
+from procedures.fees import fee_breakdown
 from procedures.form_schema import display_rows
 from procedures.models import Agency, Procedure
 from procedures.selectors import working_calendar
@@ -339,9 +340,6 @@ def tracking_book(*, officer, agency_id, date_from, date_to):
 
 def dossier_fee_items(dossier):
     """How the dossier's fee was reached, line by line (procedures.fees), for the receipt and the desk."""
-    from dossiers.models import Channel
-    from procedures.fees import fee_breakdown
-
     return fee_breakdown(dossier.procedure, dossier.form_data, online=dossier.channel == Channel.ONLINE)[0]
 
 

@@ -143,16 +143,10 @@ class AgencyTrendView(APIView):
         responses=AgencyTrendSerializer,
     )
     def get(self, request):
-        scope = _trend_scope(request)
-        query = AgencyTrendQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        agency = Agency.objects.filter(code=data["agency"]).first()
-        if agency is None:
-            return Response({"agency": [str(_("Không có cơ quan mã %(code)s.") % {"code": data["agency"]})]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        trend = selectors.agency_trend(agency=agency, end_month=data["end"], months=data["months"], agency_ids=scope)
-        return Response(AgencyTrendSerializer(trend).data)
+        return _trend(request, AgencyTrendQuerySerializer, AgencyTrendSerializer, "agency",
+                      lambda code: Agency.objects.filter(code=code).first(),
+                      _("Không có cơ quan mã %(code)s."),
+                      lambda agency, **kw: selectors.agency_trend(agency=agency, **kw))
 
 
 class AreaTrendView(APIView):
@@ -169,17 +163,24 @@ class AreaTrendView(APIView):
         responses=AreaTrendSerializer,
     )
     def get(self, request):
-        scope = _trend_scope(request)
-        query = AreaTrendQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        district = selectors.former_districts().filter(code=data["district"]).first()
-        if district is None:
-            return Response({"district": [str(_("Không có huyện cũ mã %(code)s.") % {"code": data["district"]})]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        trend = selectors.area_trend(district=district, end_month=data["end"], months=data["months"],
-                                     agency_ids=scope)
-        return Response(AreaTrendSerializer(trend).data)
+        return _trend(request, AreaTrendQuerySerializer, AreaTrendSerializer, "district",
+                      lambda code: selectors.former_districts().filter(code=code).first(),
+                      _("Không có huyện cũ mã %(code)s."),
+                      lambda district, **kw: selectors.area_trend(district=district, **kw))
+
+
+def _trend(request, query_serializer, serializer, key, find, not_found, compute):
+    """What both trend endpoints share: the caller's scope, the query (`key`, `end`, `months`), a 400
+    naming an unknown `key`, then the trend of what was found."""
+    scope = _trend_scope(request)
+    query = query_serializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    subject = find(data[key])
+    if subject is None:
+        return Response({key: [str(not_found % {"code": data[key]})]}, status=status.HTTP_400_BAD_REQUEST)
+    trend = compute(subject, end_month=data["end"], months=data["months"], agency_ids=scope)
+    return Response(serializer(trend).data)
 
 
 class MonitorOnly(IsAuthenticated):
