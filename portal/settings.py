@@ -276,6 +276,20 @@ OFFICE_CLOSES = env.str("OFFICE_CLOSES", default="17:00")
 
 # --- reports --------------------------------------------------------------------------------------
 # TrueType font with Vietnamese glyphs embedded in the monthly report PDF.
+# The letterhead of the monthly report to the province (an administrative document in the form of
+# Decree 30/2020/NĐ-CP, Appendix I): the issuing body under its parent, the symbol after "BC-" in the
+# number, the place before the date, the signer and the recipients ("Nơi nhận"). docs/monthly-report.md.
+REPORT_LETTERHEAD = {
+    "parent": env.str("REPORT_ISSUER_PARENT", default="UBND TỈNH HÀ TĨNH"),
+    "issuer": env.str("REPORT_ISSUER", default="TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
+    "symbol": env.str("REPORT_SYMBOL", default="TTPVHCC"),
+    "place": env.str("REPORT_PLACE", default="Hà Tĩnh"),
+    "signer_title": env.str("REPORT_SIGNER_TITLE", default="GIÁM ĐỐC"),
+    "signer_name": env.str("REPORT_SIGNER_NAME", default=""),
+    "recipients": env.list("REPORT_RECIPIENTS", default=[
+        "UBND tỉnh (để báo cáo)", "Văn phòng UBND tỉnh", "Các sở, ban, ngành; UBND các xã, phường", "Lưu: VT",
+    ]),
+}
 REPORT_PDF_FONT = env.str("REPORT_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Seconds the rendered dashboard tables stay cached; a recompute or a target change shows at once anyway.
 REPORTS_DASHBOARD_CACHE_SECONDS = env.int("REPORTS_DASHBOARD_CACHE_SECONDS", default=600)

@@ -175,6 +175,14 @@ class MonthlyReport(models.Model):
     ready = models.BooleanField(_("đã tạo xong"), default=False)
     # Set on a build still unfinished after REPORT_BUILD_GIVE_UP_AFTER, so a new request may start another.
     given_up = models.BooleanField(_("đã bỏ (tạo quá lâu)"), default=False)
+    # The official document's particulars (Decree 30/2020/NĐ-CP art. 8, Appendix I: number and symbol,
+    # place and date, signer's title and name), fixed when the report is built so a later change of
+    # director or of the letterhead settings never rewrites an issued report. Numbers restart each year.
+    number = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(_("năm của số văn bản"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("báo cáo tháng")
@@ -185,7 +193,15 @@ class MonthlyReport(models.Model):
                 fields=["month"], condition=Q(ready=False, given_up=False), name="monthly_report_one_open_build",
                 violation_error_message=_("Báo cáo tháng này đang được tạo."),
             ),
+            models.UniqueConstraint(fields=["number_year", "number"], name="monthly_report_number_once_a_year"),
         ]
 
     def __str__(self):
         return f"{self.month:%m/%Y}"
+
+    @property
+    def reference(self):
+        """The document's number and symbol as printed: "12/BC-TTPVHCC" (Decree 30/2020, Appendix I)."""
+        if self.number is None:
+            return ""
+        return f"{self.number}/BC-{settings.REPORT_LETTERHEAD['symbol']}"

@@ -606,6 +606,34 @@ def report_context(*, month, user, sort="name"):
     }
 
 
+def report_summary(context):
+    """The monthly report's opening summary: every target the month can be judged against, met or not,
+    the missed ones first (issue 21 item 14: the province reads what needs action before the tables).
+
+    Judged: the province's online rate against its target (OnlineRateTarget), each Decision 766
+    indicator with data against the rate from which it earns full points (`metrics.Indicator.full_at`),
+    and how many agencies met their own online target."""
+    lines = []
+    totals = context["totals"] or {}
+    online, target = totals.get("online_rate"), totals.get("target_online_rate")
+    if online is not None and target is not None:
+        lines.append({"label": _("Tỷ lệ hồ sơ trực tuyến toàn tỉnh"), "value": online, "target": target,
+                      "met": online >= target, "unit": "%"})
+    for line in (context.get("indicators_766") or {}).get("lines", []):
+        if line["available"]:
+            indicator = line["indicator"]
+            lines.append({"label": format_lazy("{} ({})", indicator.name, indicator.code), "value": line["rate"],
+                          "target": indicator.full_at, "met": line["rate"] >= indicator.full_at, "unit": "%"})
+    judged = [r for r in context["tables"]["agency"] if r["target_gap"] is not None]
+    if judged:
+        met = sum(1 for r in judged if r["target_gap"] >= 0)
+        lines.append({"label": _("Đơn vị đạt chỉ tiêu trực tuyến"), "value": met, "target": len(judged),
+                      "met": met == len(judged), "unit": "count"})
+    lines.sort(key=lambda line: line["met"])  # stable: missed first, each part in the order above
+    return {"lines": lines, "met": sum(1 for line in lines if line["met"]),
+            "missed": sum(1 for line in lines if not line["met"])}
+
+
 def group_agency_ids(*, month, group, key):
     """Agencies behind one row of a grouped table (for the drill-down)."""
     rows = stat_rows(month=month)

@@ -35,6 +35,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -362,6 +363,28 @@ def monthly_reports_requeue(*, older_than_seconds=300, give_up_after=REPORT_BUIL
 
 
 APPENDIX_METRICS = ("received", "completed_late", "overdue_open")
+REPORT_NUMBER_LOCK = zlib.crc32(b"reports.monthly_report_number") & 0x7FFFFFFF
+
+
+def _number(report):
+    """Give the report its number of the year, its date and its signer (Decree 30/2020/NĐ-CP art. 8 and
+    Appendix I: "Số: 12/BC-TTPVHCC", "Hà Tĩnh, ngày … tháng … năm …", title and name of the signer).
+
+    Numbers follow each other within a calendar year and restart at 1 in January. Builds of different
+    months may run at once: an advisory lock (held to the end of the build's transaction) makes them
+    take numbers one after the other; the unique constraint is the backstop. A rebuilt month is a new
+    report with a new number, as a corrected document is in the archive."""
+    if report.number is not None:
+        return
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REPORT_NUMBER_LOCK, today.year])
+    from reports.models import MonthlyReport
+
+    last = MonthlyReport.objects.filter(number_year=today.year).aggregate(last=Max("number"))["last"] or 0
+    letterhead = settings.REPORT_LETTERHEAD
+    report.number, report.number_year, report.issued_on = last + 1, today.year, today
+    report.signer_title, report.signer_name = letterhead["signer_title"], letterhead["signer_name"]
 
 
 def monthly_report_build(*, report_id):
@@ -381,7 +404,10 @@ def monthly_report_build(*, report_id):
         report = MonthlyReport.objects.select_for_update().get(pk=report_id)
         if report.ready:  # a redelivered task: the work is done
             return report
+        _number(report)
         context = selectors.report_context(month=report.month, user=report.created_by)
+        context.update(report=report, summary=selectors.report_summary(context),
+                       letterhead=settings.REPORT_LETTERHEAD)
         html = render_to_string("reports/monthly_report.html", context)
         pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
             **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
