@@ -75,7 +75,7 @@ def dossier_by_reference(*, user, reference):
 
         return queryset.get(public_id=uuid.UUID(str(reference)))
     except ValueError:
-        return queryset.get(code=reference)
+        return queryset.get(Q(code=reference) | Q(submission_code=reference))
 
 
 def document_for(*, user, document_id):
@@ -146,8 +146,10 @@ def public_lookup(*, code, phone):
     return (
         Dossier.objects.exclude(status=Status.DRAFT)
         # Any case for the code ("h99" for "H99"), any spelling of the phone (issue 21 item 8).
-        .filter(code__iexact=code.strip(), applicant_phone__in={phone.strip(), normalize_phone(phone)})
-        .only("code", "status", "due_date", "submitted_at", "received_at", "returned_at", "procedure__name",
+        # The code proper or the number given at submission, before receipt replaced it.
+        .filter(Q(code=code.strip().upper()) | Q(submission_code=code.strip().upper()),
+                applicant_phone__in={phone.strip(), normalize_phone(phone)})
+        .only("code", "submission_code", "status", "due_date", "submitted_at", "received_at", "returned_at", "procedure__name",
               "receiving_agency__name")
         .select_related("procedure", "receiving_agency")
         .first()

@@ -217,6 +217,11 @@ class Dossier(models.Model):
     """Hồ sơ: one application for one procedure, from draft to returned result."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    # The number an online dossier gets when it is submitted, before the desk receives it:
+    # `{agency}-{yyMMdd}-N{NNNN}`. The code proper is dated on the day of receipt (Circular
+    # 01/2018/TT-VPCP art. 19, kept by Circular 03/2025), so receipt replaces `code`; this one stays so
+    # the number the citizen was first given keeps working in the look-up, the API and the desk search.
+    submission_code = models.CharField(_("mã nộp hồ sơ"), max_length=60, unique=True, null=True, blank=True)
     # Stable, unguessable id used in citizens' URLs and the API: a draft has no code yet.
     public_id = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False)
     procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers")
@@ -343,12 +348,22 @@ class Dossier(models.Model):
         return [p for p in self.payments.all() if p.state == Payment.State.REFUND_DUE]
 
 
-class DossierSequence(models.Model):
-    """Last dossier number given by an agency on a day; locked row makes codes gapless."""
+class DaySequence(models.Model):
+    """Last number given by an agency on a day; the locked row makes the numbers gapless."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("ngày"))
     last = models.PositiveIntegerField(_("số cuối"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class DossierSequence(DaySequence):
+    """Dossiers received by an agency on a day: the NNNN of their codes."""
 
     class Meta:
         verbose_name = _("bộ đếm mã hồ sơ")
@@ -360,8 +375,16 @@ class DossierSequence(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.agency_id} {self.day}: {self.last}"
+
+class SubmissionSequence(DaySequence):
+    """Online dossiers submitted to an agency on a day: the NNNN of their submission numbers."""
+
+    class Meta:
+        verbose_name = _("bộ đếm số nộp hồ sơ")
+        verbose_name_plural = _("bộ đếm số nộp hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="submission_sequence_unique_agency_day"),
+        ]
 
 
 class DocumentSource(models.TextChoices):

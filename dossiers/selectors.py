@@ -141,7 +141,8 @@ def _search(queryset, q):
         return queryset.filter(applicant_name__icontains=q)
     code_end = q.upper()[::-1]
     queryset = queryset.annotate(code_reversed=Reverse("code"))
-    match = Q(code_reversed__startswith=code_end)
+    # The number given at submission, which receipt replaced (unique index: exact only).
+    match = Q(code_reversed__startswith=code_end) | Q(submission_code=q.upper())
     if q.replace(" ", "").replace(".", "").lstrip("+").isdigit():
         match |= Q(applicant_id_number=q.replace(" ", ""))
         if len(digits) >= 9:
@@ -218,7 +219,7 @@ def desk_dossier(*, officer, code):
                         "applicant")
         .prefetch_related("documents", "payments", Prefetch("events", queryset=DossierEvent.objects.timeline()
                                                             .select_related("actor", "agency")))
-        .get(code=code)
+        .get(Q(code=code) | Q(submission_code=code))  # the number given at submission still opens it
     )
 
 

@@ -99,7 +99,7 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["id", "code", "procedure", "procedure_name", "agency", "status", "status_label", "channel",
+        fields = ["id", "code", "submission_code", "procedure", "procedure_name", "agency", "status", "status_label", "channel",
                   "online_mode", "created_at", "submitted_at", "received_at", "due_date", "is_overdue",
                   "clock_paused", "clock_paused_at", "returned_at", "fee_amount", "fee_paid_at", "fee_paid_online",
                   "version"]

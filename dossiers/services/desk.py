@@ -360,7 +360,7 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
     for required_document, name, uploaded_file in documents:
         store_document(dossier=dossier, uploaded_file=uploaded_file, name=name, actor=actor,
                        source=DocumentSource.SCANNED, required_document=required_document)
-    dossier = dossier_submit(dossier=dossier, actor=actor, ip_address=ip_address, now=now)
+    dossier = dossier_submit(dossier=dossier, actor=actor, ip_address=ip_address, now=now, received_at_once=True)
     return dossier_receive(dossier=dossier, actor=actor, ip_address=ip_address, now=now)
 
 

@@ -33,7 +33,12 @@ def check_agency_in_force(agency, day):
 
 
 def dossier_allocate_code(*, agency, day):
-    """Next code `{agency code}-{yyMMdd}-{NNNN}` for the agency and day.
+    """Next code `{agency code}-{yyMMdd}-{NNNN}` for the agency and the day of *receipt*.
+
+    Circular 01/2018/TT-VPCP art. 19 (the structure kept under Decree 118/2025 and Circular 03/2025):
+    "YYMMDD là ngày tiếp nhận hồ sơ", "XXXX là số thứ tự hồ sơ tiếp nhận trong ngày". An online
+    dossier therefore gets its code when the desk receives it; until then it carries its submission
+    number (`dossier_allocate_submission_code`).
 
     One upsert on the (agency, day) counter row: the row stays locked until the caller's transaction
     ends, so concurrent submissions queue behind it and a rolled-back submission gives its number
@@ -41,6 +46,15 @@ def dossier_allocate_code(*, agency, day):
     """
     number = next_in_day_sequence(table="dossiers_dossiersequence", agency=agency, day=day)
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def dossier_allocate_submission_code(*, agency, day):
+    """Next submission number `{agency code}-{yyMMdd}-N{NNNN}` of an online dossier not yet received.
+
+    Its own counter, so submissions do not use up the numbers of the day's receipts, and its "N" keeps
+    it apart from every code proper."""
+    number = next_in_day_sequence(table="dossiers_submissionsequence", agency=agency, day=day)
+    return f"{agency.code}-{day:%y%m%d}-N{number:04d}"
 
 
 def next_in_day_sequence(*, table, agency, day):
@@ -93,8 +107,12 @@ def dossier_create_draft(*, procedure, agency, applicant=None, created_by=None, 
     )
 
 
-def dossier_submit(*, dossier, actor, ip_address=None, now=None):
+def dossier_submit(*, dossier, actor, ip_address=None, now=None, received_at_once=False):
     """Submit a draft: fix the procedure version and online mode, number it, compute the fee.
+
+    An online dossier is given its submission number, shown as its code until the desk receives it.
+    A dossier received at once (the counter's intake, `received_at_once`) gets no submission number
+    but its code proper at once: it is received in the same transaction, on the same day.
 
     Validation of the form and documents is the caller's (`dossiers.validation.check_complete`) and
     happens before; this function only enforces the lifecycle.
@@ -109,7 +127,11 @@ def dossier_submit(*, dossier, actor, ip_address=None, now=None):
         locked.online_mode = procedure.online_mode if locked.channel == Channel.ONLINE else ""
         locked.fee_amount = dossier_fee(procedure=procedure, channel=locked.channel, form_data=locked.form_data)
         locked.processing_days = procedure.days_for(online=locked.channel == Channel.ONLINE)
-        locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
+        if received_at_once:  # received in this same transaction: the code of the day's receipts
+            locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
+        else:
+            locked.code = locked.submission_code = dossier_allocate_submission_code(
+                agency=locked.receiving_agency, day=day)
 
     with transaction.atomic():
         return lifecycle.apply(dossier=dossier, action=lifecycle.Action.SUBMIT, actor=actor, ip_address=ip_address,
@@ -150,11 +172,15 @@ _start_clock = dossier_start_clock  # former private name, kept for callers writ
 
 
 def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, now=None):
-    """Desk receives an online dossier: the clock starts, the due date is fixed and explained."""
+    """Desk receives an online dossier: the clock starts, the due date is fixed and explained, and the
+    dossier gets its code dated on the day of receipt (`dossier_allocate_code`)."""
     now = now or timezone.now()
 
     def change(locked):
-        check_agency_in_force(locked.handling_agency, timezone.localdate(now))
+        day = timezone.localdate(now)
+        check_agency_in_force(locked.handling_agency, day)
+        if locked.code == locked.submission_code:  # not yet the code proper (a counter intake has it)
+            locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
         locked.received_at = now
         dossier_start_clock(locked, now)
 

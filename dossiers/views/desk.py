@@ -170,7 +170,9 @@ def dossier_action(request, code, action):
     if not form.is_valid():
         return _dossier_page(request, dossier, bound=(action, form), status=400)
     try:
-        services.dossier_desk_action(dossier=dossier, action=action, actor=request.user, data=form.cleaned_data)
+        acted = services.dossier_desk_action(dossier=dossier, action=action, actor=request.user,
+                                             data=form.cleaned_data)
+        code = getattr(acted, "code", None) or code  # receipt gives the code proper (dated at receipt)
     except (lifecycle.DossierChanged, lifecycle.TransitionNotAllowed) as exc:
         return _dossier_page(request, _get_dossier(request, code), error=exc.message, status=409)
     except lifecycle.LifecycleError as exc:

@@ -64,6 +64,8 @@ def test_happy_path_through_the_pages(client, procedure, desk_officer, specialis
     response = post_action(client, desk_officer, dossier, "receive")
     assert response.status_code == 302 and response["Location"].endswith("/in/tiep-nhan/")
     receipt = client.get(response["Location"])
+    dossier.refresh_from_db()  # receipt gave it its code proper, dated on the day of receipt (issue 14)
+    assert dossier.code != dossier.submission_code and dossier.code in response["Location"]
     assert dossier.code in receipt.content.decode() and "data:image/png;base64," in receipt.content.decode()
     assert post_action(client, desk_officer, dossier, "assign", assignee=specialist.pk).status_code == 302
     page = client.get(reverse("desk:dossier", args=[dossier.code]))

@@ -1,5 +1,7 @@
 """The whole journey in a real browser: citizen, one-stop desk, leader, provincial monitor."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -47,6 +49,11 @@ def test_whole_journey_from_registration_to_rating(request, new_page, viewport, 
     journey.open_desk_dossier(desk, code, from_queue=True)
     journey.desk_action(desk, "Tiếp nhận")
     expect(desk.locator("main")).to_contain_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    # Receipt gives the code proper, dated on the day of receipt (issue 14); the submission number
+    # the citizen was given first stays as `submission_code`.
+    dossier.refresh_from_db()
+    assert dossier.submission_code == code and re.fullmatch(r"[\w.]+-\d{6}-\d{4}", dossier.code)
+    code = dossier.code
     journey.open_desk_dossier(desk, code)
     journey.desk_action(desk, "Yêu cầu bổ sung",
                         fill={"Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)": "Bản sao giấy chứng sinh"})
