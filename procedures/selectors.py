@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import LAST_DAY, check_day
+from procedures import assistant
 from procedures.calendar import WorkingCalendar
 from procedures.models import AdministrativeUnit, Agency, CalendarException, Field, OnlineMode, Procedure
 from procedures.search import normalize, search_procedures, unaccented
@@ -106,6 +107,17 @@ def procedure_text_search(queryset, text):
     """Procedures whose code or names contain every word typed (as a prefix), accents and case
     ignored, best matches first: PostgreSQL full-text search on `search_text` (procedures.search)."""
     return search_procedures(queryset, text)
+
+
+def assistant_answer(*, question, limit=3):
+    """The virtual assistant's answer (procedures.assistant): the best `limit` active procedures for an
+    everyday question, with their fees and documents loaded, or `known` False."""
+    result = assistant.answer(Procedure.objects.filter(is_active=True), question, limit=limit)
+    # Ranked on code and name only; the few shown are loaded whole.
+    loaded = procedure_list().prefetch_related("fees", "documents").in_bulk([m.procedure.pk for m in result.matches])
+    for match in result.matches:
+        match.procedure = loaded[match.procedure.pk]
+    return result
 
 
 def procedure_detail(*, code):
