@@ -66,6 +66,8 @@ ACTION_WORDS = (
 VARIANT_COST = 1.0
 ACTION_BONUS = 2.0
 CANDIDATES = 60
+# A runner-up is shown when its score is at least this share of the best one's.
+RUNNER_UP_SHARE = 0.6
 # The question is understood when this share of it (by weight) matched the best procedure, and one of the
 # words matched is distinctive: used by at most a tenth of the catalogue ("đăng ký" alone is not enough).
 KNOWN_COVERAGE = 0.4
@@ -84,8 +86,9 @@ class Understanding:
     )  # folded word -> the accented forms typed (none typed: absent)
     pairs: frozenset = frozenset()  # two words next to each other in the question (or in one synonym)
     removed: tuple = ()  # question phrases left out
-    synonyms: tuple = ()  # (phrase, meaning) applied
+    synonyms: tuple = ()  # (phrase, meaning) applied, as the administrator wrote them
     corrected: tuple = ()  # (typed, read as)
+    content: frozenset = frozenset()  # the words typed (or read for a typo) outside every listed phrase
 
     @property
     def text(self):
@@ -99,6 +102,7 @@ class Match:
     coverage: float
     matched: tuple = ()
     distinctive: bool = False
+    evidence: int = 0  # words shared with the name, a typo's reading only when its neighbour confirms it
 
 
 @dataclass
@@ -113,18 +117,20 @@ def clear_cache():
 
 
 def terms():
-    """({filler phrase key}, {synonym phrase key: meaning key}) of the active AssistantTerm rows, cached."""
+    """({filler phrase key}, {synonym phrase key: meaning key}, {synonym phrase key: (phrase, meaning) as
+    written}) of the active AssistantTerm rows, cached."""
 
     def load():
-        fillers, synonyms = set(), {}
-        for kind, key, meaning in AssistantTerm.objects.filter(is_active=True).values_list(
-            "kind", "phrase_key", "meaning"
-        ):
+        fillers, synonyms, labels = set(), {}, {}
+        rows = AssistantTerm.objects.filter(is_active=True).values_list(
+            "kind", "phrase_key", "phrase", "meaning"
+        )
+        for kind, key, phrase, meaning in rows:
             if kind == AssistantTerm.Kind.FILLER:
                 fillers.add(key)
             elif fold(meaning):
-                synonyms[key] = fold(meaning)
-        return fillers, synonyms
+                synonyms[key], labels[key] = fold(meaning), (phrase, meaning)
+        return fillers, synonyms, labels
 
     return cache.get_or_set(TERMS_KEY, load, CACHE_SECONDS)
 
@@ -168,7 +174,7 @@ def _phrase_spans(tokens, phrases):
 
 def understand(question):
     """Fold the question, leave out question phrases, correct near-miss words, expand synonyms."""
-    fillers, synonyms = terms()
+    fillers, synonyms, labels = terms()
     counts, _total = vocabulary()
     known_words = (
         set(counts)
@@ -207,7 +213,7 @@ def understand(question):
     for a, b in synonym_spans:
         text = " ".join(tokens[a:b])
         meaning = synonyms[text].split()
-        applied.append((text, synonyms[text]))
+        applied.append(labels[text])
         pairs.update(pairwise(meaning))
         share = min(1.0, math.sqrt((b - a) / len(meaning)))
         for word in meaning:
@@ -261,6 +267,7 @@ def rank(queryset, understanding, *, limit=3):
         )
         or 1.0
     )
+    reads = {read for _typed, read in understanding.corrected}
     unsaid = [variant for variant in VARIANT_WORDS if not mentions(understanding, variant)]
     said = [action for action in VARIANT_WORDS + ACTION_WORDS if mentions(understanding, action)]
     matches = []
@@ -287,18 +294,31 @@ def rank(queryset, understanding, *, limit=3):
         bonus -= VARIANT_COST * sum(f" {variant} " in written_name for variant in unsaid)
         bonus += ACTION_BONUS * sum(f" {action} " in written_name for action in said)
         distinctive = any(counts.get(w, total) <= DISTINCTIVE_SHARE * total for w in shared)
-        matches.append(Match(procedure, matched + bonus, matched / asked, tuple(shared), distinctive))
+        # "sinj" read as "sinh" counts after "khai" (the name's "khai sinh"); "tiet" read as "tiep" alone does not.
+        confirmed = {w for pair in bigrams for w in pair}
+        evidence = sum(1 for w in shared if w not in reads or w in confirmed)
+        matches.append(
+            Match(procedure, matched + bonus, matched / asked, tuple(shared), distinctive, evidence)
+        )
     matches.sort(key=lambda m: (-m.score, m.procedure.code))
     return matches[:limit]
 
 
-def is_known(match):
-    """Whether the best match answers the question, or the assistant should say it does not know."""
-    return match is not None and match.score > 0 and match.distinctive and match.coverage >= KNOWN_COVERAGE
+def is_known(match, understanding):
+    """Whether the best match answers the question, or the assistant should say it does not know: enough of
+    the question matched, one matched word is distinctive, and two words matched unless the question is one
+    word ("karaoke")."""
+    if match is None or match.score <= 0 or not match.distinctive or match.coverage < KNOWN_COVERAGE:
+        return False
+    return match.evidence >= 2 or match.evidence >= len(understanding.content)
 
 
 def answer(queryset, question, *, limit=3):
     understanding = understand(question)
     matches = rank(queryset, understanding, limit=limit)
-    known = is_known(matches[0] if matches else None)
-    return Answer(understanding=understanding, matches=matches if known else [], known=known)
+    known = is_known(matches[0] if matches else None, understanding)
+    if not known:
+        return Answer(understanding=understanding, known=False)
+    # The runners-up only when they are close: "đổi bằng lái" shows no building permit.
+    close = [m for m in matches if m.score >= RUNNER_UP_SHARE * matches[0].score]
+    return Answer(understanding=understanding, matches=close, known=True)
