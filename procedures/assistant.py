@@ -227,11 +227,13 @@ def understand(question):
         add(token, CORRECTED if token in corrected_words else TYPED)
         if index > 0 and index - 1 not in left_out and index - 1 not in in_synonym:
             pairs.add((tokens[index - 1], token))
+    content = frozenset(t for i, t in enumerate(tokens) if i not in left_out and i not in in_synonym)
     return Understanding(
         question=question,
         words=words,
         accents=accents,
         pairs=frozenset(pairs),
+        content=content,
         removed=tuple(removed),
         synonyms=tuple(applied),
         corrected=tuple(corrected),
