@@ -47,13 +47,13 @@ QUERIES = [
 ]
 
 
-def _database_url():
+def _database_url(default_name="motcua_bench"):
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua")
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if "bench" in name:
         return url, name
-    return urlunsplit(parts._replace(path="/motcua_bench")), "motcua_bench"
+    return urlunsplit(parts._replace(path=f"/{default_name}")), default_name
 
 
 def _ensure_database(url, name):
@@ -100,6 +100,23 @@ def _fill(count):
             cursor.execute("ANALYZE procedures_procedure")
 
 
+def setup_django(default_name="motcua_bench"):
+    """Point Django at the benchmark's database (DATABASE_URL if its name contains "bench", else
+    `default_name` on the same server, created once) and set it up; returns the database name."""
+    url, name = _database_url(default_name)
+    _ensure_database(url, name)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DEBUG", "True")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.INFO)
+    return name
+
+
 def _percentiles(samples):
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
@@ -125,17 +142,7 @@ def main():
     parser.add_argument("--procedures", type=int, default=2000)
     args = parser.parse_args()
 
-    url, name = _database_url()
-    _ensure_database(url, name)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DEBUG", "True")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.INFO)
+    name = setup_django()
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from django.db import connection

@@ -263,6 +263,8 @@ SIGNING_SANDBOX_PASSPHRASE = env.str("SIGNING_SANDBOX_PASSPHRASE", default="motc
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 # Public verifications (/xac-thuc/) allowed per client IP and minute.
 VERIFY_LIMIT_PER_MINUTE = env.int("VERIFY_LIMIT_PER_MINUTE", default=20)
+# Questions to the virtual assistant (/tro-ly/ and /api/v1/assistant/) allowed per client IP and minute.
+ASSISTANT_LIMIT_PER_MINUTE = env.int("ASSISTANT_LIMIT_PER_MINUTE", default=30)
 # Tickets one address may take at one centre's public kiosk per minute (dossiers/views/counter.py).
 KIOSK_TICKETS_PER_MINUTE = env.int("KIOSK_TICKETS_PER_MINUTE", default=30)
 

@@ -4,6 +4,7 @@ from collections import Counter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from procedures import assistant
 from procedures.exchange import CatalogueFileError, read_catalogue, write_csv, write_xlsx
 from procedures.form_schema import validate_schema
 from procedures.models import (
     AdministrativeUnit,
     Agency,
+    AssistantTerm,
     CalendarException,
     FeeLine,
     Field,
@@ -190,6 +193,34 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     list_display = ["procedure", "number", "effective_from", "created_at"]
     readonly_fields = ["procedure", "number", "snapshot", "created_at"]
     search_fields = ["procedure__code", "procedure__name"]
+
+
+@admin.register(AssistantTerm)
+class AssistantTermAdmin(admin.ModelAdmin):
+    """The virtual assistant's words (docs/assistant.md): saved rows take effect at once (the cached lists are
+    dropped on commit); the admin's audit trail records every change like any other admin edit."""
+
+    list_display = ["phrase", "meaning", "kind", "is_active", "note"]
+    list_display_links = ["phrase"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["phrase", "meaning", "phrase_key", "note"]
+    fields = ["kind", "phrase", "meaning", "is_active", "note"]
+
+    def _forget_cached_lists(self):
+        transaction.on_commit(assistant.clear_cache)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._forget_cached_lists()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._forget_cached_lists()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._forget_cached_lists()
 
 
 @admin.register(CalendarException)

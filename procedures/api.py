@@ -1,11 +1,14 @@
-"""Read-only catalogue API (anonymous allowed) and the due-date calculator."""
+"""Read-only catalogue API (anonymous allowed), the due-date calculator and the virtual assistant."""
+
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,6 +20,8 @@ from procedures.filters import AgencyFilter, ProcedureFilter, UnitFilter
 from procedures.models import Procedure
 from procedures.serializers import (
     AgencySerializer,
+    AssistantAnswerSerializer,
+    AssistantQuerySerializer,
     DueDateQuerySerializer,
     DueDateSerializer,
     FieldSerializer,
@@ -24,6 +29,7 @@ from procedures.serializers import (
     ProcedureListSerializer,
     UnitSerializer,
 )
+from procedures.views import assistant_allowed
 
 
 class ReadOnlyPublic:
@@ -105,3 +111,34 @@ class DueDateApi(ReadOnlyPublic, APIView):
         except DjangoValidationError as error:  # a day out of range (issue 20 item 9)
             raise ValidationError({"received_at": error.messages}) from error
         return Response(DueDateSerializer(result).data)
+
+
+class AssistantApi(APIView):
+    """Virtual assistant: an everyday question (`q`) -> the matching procedures with what to bring, where, how long
+    and how much, or `known: false` and the catalogue search to try. Public; rate-limited per client address
+    with the page /tro-ly/ (ASSISTANT_LIMIT_PER_MINUTE)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # reads no session or token: a public look-up
+    api_audiences = ALL_AUDIENCES
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True,
+                                     description="e.g. “đổi bằng lái xe hết hạn”, “lam giay khai sinh cho con”")],
+        responses={200: AssistantAnswerSerializer, 400: None, 429: None},
+    )
+    def get(self, request):
+        query = AssistantQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if not assistant_allowed(request):
+            return Response({"detail": _("Quá nhiều câu hỏi, vui lòng thử lại sau ít phút.")},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+        question = query.validated_data["q"]
+        answer = selectors.assistant_answer(question=question)
+        return Response(AssistantAnswerSerializer({
+            "question": question, "known": answer.known,
+            "synonyms": [list(pair) for pair in answer.understanding.synonyms],
+            "corrected": [list(pair) for pair in answer.understanding.corrected],
+            "suggestions": [match.suggestion for match in answer.matches],
+            "catalogue_url": f"{reverse('procedure_list')}?{urlencode({'q': question})}",
+        }).data)

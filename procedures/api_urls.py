@@ -11,4 +11,5 @@ urlpatterns = [
     path("agencies/", api.AgencyListApi.as_view(), name="api-agency-list"),
     path("units/", api.UnitListApi.as_view(), name="api-unit-list"),
     path("calendar/due-date/", api.DueDateApi.as_view(), name="api-due-date"),
+    path("assistant/", api.AssistantApi.as_view(), name="api-assistant"),
 ]

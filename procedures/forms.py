@@ -52,3 +52,19 @@ class AgencyChooserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["huyen"].queryset = districts
 
+
+
+# The longest question the assistant reads (a few sentences).
+QUESTION_MAX_LENGTH = 300
+
+
+class AssistantForm(forms.Form):
+    """A question to the virtual assistant (/tro-ly/), in everyday words."""
+
+    q = forms.CharField(
+        label=_("Bạn cần làm thủ tục gì?"), required=False, max_length=QUESTION_MAX_LENGTH, strip=True,
+        help_text=_("Viết như khi hỏi cán bộ một cửa, có dấu hay không dấu đều được. "
+                    "Ví dụ: “tôi muốn làm giấy khai sinh cho con”, “đổi bằng lái xe hết hạn”."),
+        error_messages={"max_length": _("Câu hỏi dài quá: tối đa %(limit_value)d ký tự, hãy hỏi ngắn hơn.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search", "spellcheck": "false"}),
+    )

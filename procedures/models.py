@@ -365,3 +365,57 @@ class CalendarException(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class AssistantTerm(models.Model):
+    """A word of everyday speech the virtual assistant (trợ lý ảo, /tro-ly/) understands: a synonym that
+    stands for catalogue wording ("bằng lái" = "giấy phép lái xe", "sổ đỏ" = "quyền sử dụng đất"), or a
+    question phrase it leaves out ("tôi muốn", "làm thế nào để", "ở đâu"). Edited by administrators;
+    matched unaccented and with i/y folded (procedures.assistant)."""
+
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", _("Từ đồng nghĩa")
+        FILLER = "filler", _("Cụm từ hỏi (bỏ qua)")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.SYNONYM)
+    phrase = models.CharField(_("người dân nói"), max_length=200,
+                              help_text=_("Ví dụ: bằng lái, sổ đỏ, tôi muốn. Có dấu hay không dấu đều được."))
+    meaning = models.CharField(
+        _("nghĩa là (từ trong danh mục thủ tục)"), max_length=300, blank=True,
+        help_text=_("Ví dụ: giấy phép lái xe. Bỏ trống với cụm từ hỏi."))
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # normalize(phrase) with y read as i: what matching compares; one row per spelling and kind.
+    phrase_key = models.CharField(_("khóa so khớp"), max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = _("từ của trợ lý ảo")
+        verbose_name_plural = _("từ của trợ lý ảo")
+        ordering = ["kind", "phrase_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "phrase_key"], name="assistant_term_unique_phrase",
+                                    violation_error_message=_("Cụm từ này đã có trong danh sách.")),
+            models.CheckConstraint(
+                condition=(Q(kind="synonym") & ~Q(meaning="")) | (Q(kind="filler") & Q(meaning="")),
+                name="assistant_term_meaning_by_kind",
+                violation_error_message=_("Từ đồng nghĩa cần phần “nghĩa là”; cụm từ hỏi để trống phần này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.meaning}" if self.meaning else self.phrase
+
+    def save(self, *args, **kwargs):
+        from procedures.search import fold
+
+        self.phrase_key = fold(self.phrase)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from procedures.search import fold
+
+        if not fold(self.phrase):
+            raise ValidationError({"phrase": _("Hãy nhập ít nhất một chữ.")})
+        self.phrase_key = fold(self.phrase)

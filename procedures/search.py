@@ -21,6 +21,30 @@ def normalize(text):
     return _SPACES.sub(" ", unidecode(text or "").lower()).strip()
 
 
+def words(text):
+    """The searchable words of `text`, unaccented and lower case: "Đăng ký (1.001193)" -> ["dang", "ky", "1.001193"]."""
+    return [token.rstrip(".") for token in _TOKEN.findall(normalize(text)) if token.rstrip(".")]
+
+
+def fold(text):
+    """normalize() with y read as i and punctuation dropped, for comparing spellings: "Lý lịch, kí" -> "li lich ki"."""
+    return " ".join(word.replace("y", "i") for word in words(text))
+
+
+_WORD = re.compile(r"[^\W_][\w.]*")
+
+
+def accented_words(text):
+    """[(folded, as written in lower case)] of each word: "Cấp lại, lái" -> [("cap", "cấp"), ("lai", "lại"),
+    ("lai", "lái")]: folding keeps the words aligned with their accents, for telling "lại" from "lái"."""
+    pairs = []
+    for written in _WORD.findall((text or "").lower()):
+        written = written.rstrip(".")
+        for folded in fold(written).split():
+            pairs.append((folded, written))
+    return pairs
+
+
 def search_vector():
     """The indexed expression; queries must use exactly this to hit the index."""
     return SearchVector("search_text", config=CONFIG)
@@ -36,11 +60,19 @@ def _variants(token):
 def to_tsquery(text):
     """User words -> a raw tsquery of prefix terms (each with its i/y spellings) joined by AND; None when
     nothing searchable."""
-    tokens = [token.rstrip(".") for token in _TOKEN.findall(normalize(text))]
-    tokens = [token for token in tokens if token]
+    return _tsquery(words(text), " & ")
+
+
+def any_word_tsquery(tokens):
+    """A raw tsquery matching procedures with ANY of `tokens` (each a prefix, with its i/y spellings): the
+    virtual assistant's candidates, ranked afterwards (procedures.assistant); None when nothing searchable."""
+    return _tsquery(tokens, " | ")
+
+
+def _tsquery(tokens, operator):
     if not tokens:
         return None
-    return " & ".join(_variants(token) if not any(ch.isdigit() for ch in token) else f"{token}:*"
+    return operator.join(_variants(token) if not any(ch.isdigit() for ch in token) else f"{token}:*"
                       for token in tokens)
 
 
@@ -65,9 +97,9 @@ def closest_procedures(queryset, text, limit=5):
     return [p for value, _code, p in scored[:limit] if value >= 0.6]
 
 
-def search_procedures(queryset, text):
-    """Filter and rank `queryset` (of Procedure) by the words in `text`, best matches first."""
-    raw = to_tsquery(text)
+def search_procedures(queryset, text, *, raw=None):
+    """Filter and rank `queryset` (of Procedure) by the words in `text` (or a `raw` tsquery), best first."""
+    raw = raw or to_tsquery(text)
     if raw is None:
         return queryset
     query = SearchQuery(raw, search_type="raw", config=CONFIG)

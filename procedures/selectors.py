@@ -1,5 +1,6 @@
 """Read queries of the procedures app, reused by views, API, other apps and tasks."""
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -10,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import LAST_DAY, check_day
+from procedures import assistant
 from procedures.calendar import WorkingCalendar
+from procedures.fees import fee_breakdown
 from procedures.models import AdministrativeUnit, Agency, CalendarException, Field, OnlineMode, Procedure
 from procedures.search import normalize, search_procedures, unaccented
 
@@ -106,6 +109,42 @@ def procedure_text_search(queryset, text):
     """Procedures whose code or names contain every word typed (as a prefix), accents and case
     ignored, best matches first: PostgreSQL full-text search on `search_text` (procedures.search)."""
     return search_procedures(queryset, text)
+
+
+@dataclass
+class AssistantSuggestion:
+    """One procedure the virtual assistant proposes, with what to bring, where, how long and how much."""
+
+    procedure: Procedure
+    documents: list
+    agencies: list
+    agency_count: int
+    fees: list
+    fee_total: int
+    waived_online: bool
+    online_open: bool
+
+
+# Offices named in a suggestion; the procedure page lists the rest.
+ASSISTANT_AGENCIES = 3
+
+
+def assistant_answer(*, question, limit=3):
+    """The virtual assistant's answer (procedures.assistant) to an everyday question: the best `limit` active
+    procedures, or `known` False. Each match carries its `suggestion` (AssistantSuggestion)."""
+    result = assistant.answer(Procedure.objects.filter(is_active=True), question, limit=limit)
+    # Ranked on code and name only; the few shown are loaded whole.
+    loaded = procedure_list().prefetch_related("fees", "documents").in_bulk([m.procedure.pk for m in result.matches])
+    for match in result.matches:
+        procedure = match.procedure = loaded[match.procedure.pk]
+        agencies, agency_count = procedure_agencies(procedure=procedure, limit=ASSISTANT_AGENCIES)
+        fees, fee_total = fee_breakdown(procedure)
+        match.suggestion = AssistantSuggestion(
+            procedure=procedure, documents=list(procedure.documents.all()), agencies=agencies,
+            agency_count=agency_count, fees=fees, fee_total=fee_total,
+            waived_online=any(line.waived_online for line in procedure.fees.all()),
+            online_open=online_submission_open(procedure=procedure))
+    return result
 
 
 def procedure_detail(*, code):

@@ -1,10 +1,12 @@
 """API representations of the catalogue (read only) and the due-date calculator's input."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.dates import BoundedDateTimeField
 from procedures.calendar import MAX_DAYS
+from procedures.forms import QUESTION_MAX_LENGTH
 from procedures.models import AdministrativeUnit, Agency, FeeLine, Field, Procedure, RequiredDocument
 
 
@@ -96,3 +98,63 @@ class DueDateSerializer(serializers.Serializer):
     due_time = serializers.TimeField(format="%H:%M", help_text=_("Giờ hẹn trả kết quả (giờ Việt Nam)"))
     start_date = serializers.DateField()
     explanation = ExplanationStepSerializer(many=True)
+
+
+# --- virtual assistant (/api/v1/assistant/) ------------------------------------------------------------
+class AssistantQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=QUESTION_MAX_LENGTH, help_text=_("Câu hỏi bằng lời thường ngày, có dấu hoặc không dấu"),
+        error_messages={"required": _("Hãy nhập câu hỏi (tham số q)."), "blank": _("Hãy nhập câu hỏi (tham số q)."),
+                        "max_length": _("Câu hỏi dài quá: tối đa %(limit)s ký tự.") % {"limit": QUESTION_MAX_LENGTH}},
+    )
+
+
+class AssistantDocumentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    required = serializers.BooleanField()
+    copies = serializers.IntegerField()
+
+
+class AssistantFeeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount = serializers.IntegerField(help_text=_("đồng, khi nộp trực tiếp"))
+    calculation = serializers.CharField()
+
+
+class AssistantSuggestionSerializer(serializers.Serializer):
+    code = serializers.CharField(source="procedure.code")
+    name = serializers.CharField(source="procedure.name")
+    field = serializers.CharField(source="procedure.field.name")
+    level = serializers.CharField(source="procedure.level")
+    online_mode = serializers.CharField(source="procedure.online_mode")
+    processing_days = serializers.IntegerField(source="procedure.processing_days")
+    online_processing_days = serializers.IntegerField(source="procedure.online_processing_days", allow_null=True)
+    documents = AssistantDocumentSerializer(many=True)
+    agencies = serializers.SerializerMethodField(help_text=_("Một vài nơi nhận hồ sơ; đủ danh sách ở trang thủ tục"))
+    agency_count = serializers.IntegerField()
+    fees = AssistantFeeSerializer(many=True)
+    fee_total = serializers.IntegerField()
+    waived_online = serializers.BooleanField()
+    online_open = serializers.BooleanField()
+    url = serializers.SerializerMethodField()
+    start_url = serializers.SerializerMethodField(help_text=_("Trang bắt đầu nộp hồ sơ trực tuyến, nếu có"))
+
+    def get_agencies(self, suggestion) -> list[str]:
+        return [agency.name for agency in suggestion.agencies]
+
+    def get_url(self, suggestion) -> str:
+        return reverse("procedure_detail", args=[suggestion.procedure.code])
+
+    def get_start_url(self, suggestion) -> str | None:
+        return f"/ho-so/nop/{suggestion.procedure.code}/" if suggestion.online_open else None
+
+
+class AssistantAnswerSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    known = serializers.BooleanField(help_text=_("false: không tìm thấy thủ tục phù hợp; xem catalogue_url"))
+    synonyms = serializers.ListField(child=serializers.ListField(child=serializers.CharField()),
+                                     help_text=_("[cụm từ đã hiểu, nghĩa trong danh mục]"))
+    corrected = serializers.ListField(child=serializers.ListField(child=serializers.CharField()),
+                                      help_text=_("[từ gõ, đọc là]"))
+    suggestions = AssistantSuggestionSerializer(many=True)
+    catalogue_url = serializers.CharField()

@@ -391,3 +391,28 @@ def _two_tier_agencies_seed(*, province_code, upsert, by_kind, district_agencies
         centres = {centre for code in area for centre in centres_of_former.get(code, [])}
         for agency in agencies:
             agency.successors.set(centres)
+
+
+# --- virtual assistant ------------------------------------------------------------------------------
+@transaction.atomic
+def assistant_terms_seed(*, model=None):
+    """Add the initial synonyms and question phrases (`procedures/assistant_terms.py`) that are missing.
+    Idempotent; rows an administrator edited, switched off or added are left as they are. `model` is the
+    historical model when a migration runs it. Returns the number of rows added."""
+    from procedures.assistant import clear_cache
+    from procedures.assistant_terms import FILLERS, SYNONYMS
+    from procedures.models import AssistantTerm
+    from procedures.search import fold
+
+    model = model or AssistantTerm
+    rows = [("filler", phrase, "") for phrase in FILLERS] + [("synonym", p, m) for p, m in SYNONYMS]
+    existing = set(model.objects.values_list("kind", "phrase_key"))
+    added = []
+    for kind, phrase, meaning in rows:
+        key = fold(phrase)
+        if (kind, key) not in existing:
+            existing.add((kind, key))
+            added.append(model(kind=kind, phrase=phrase, meaning=meaning, phrase_key=key))
+    model.objects.bulk_create(added)
+    transaction.on_commit(clear_cache)
+    return len(added)

@@ -1,5 +1,6 @@
-"""Public catalogue pages: search, procedure page, template download, due-date calculator."""
+"""Public catalogue pages: search, procedure page, template download, due-date calculator, virtual assistant."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -7,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import ratelimit
 from procedures import selectors
 from procedures.filters import ProcedurePageFilter
-from procedures.forms import AgencyChooserForm, DueDateForm
+from procedures.forms import AgencyChooserForm, AssistantForm, DueDateForm
 from procedures.models import Procedure, RequiredDocument
 from procedures.search import closest_procedures
 
@@ -78,4 +80,22 @@ def due_date(request):
         except ValidationError as error:  # the deadline would pass the last day handled
             form.add_error("days", error)
     return render(request, "procedures/due_date.html", {"form": form, "result": result},
+                  status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def assistant_allowed(request):
+    """One question counted against the client's per-minute allowance (page and API share it)."""
+    return ratelimit.hit(f"assistant:{ratelimit.client_ip(request)}", settings.ASSISTANT_LIMIT_PER_MINUTE, 60)
+
+
+def assistant(request):
+    """Trợ lý ảo: a question in everyday words -> the procedures it is about, or "không tìm thấy" and the
+    catalogue search (issue 21 item 17). A plain GET form; htmx, when present, swaps only the answer."""
+    form = AssistantForm(request.GET or None)
+    answer = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        if not assistant_allowed(request):
+            return render(request, "429.html", status=429)
+        answer = selectors.assistant_answer(question=form.cleaned_data["q"])
+    return render(request, "procedures/assistant.html", {"form": form, "answer": answer},
                   status=400 if form.is_bound and not form.is_valid() else 200)

@@ -152,6 +152,7 @@ MATRIX = {
     "procedure_template": {"kind": "public", "kwargs": lambda w: {"code": w["procedure"].code,
                                                                   "document_id": w["template"].pk}},
     "due_date": {"kind": "public"},
+    "assistant": {"kind": "public", "query": {"q": "đăng ký khai sinh"}},
     # --- statistics ----------------------------------------------------------------------------------
     "reports:dashboard": {"kind": "leader_monitor"},
     "reports:dossiers": {"kind": "leader_monitor", "query": {"month": MONTH, "metric": "received"}},
@@ -173,6 +174,7 @@ MATRIX = {
     "api-agency-list": {"kind": "public"},
     "api-unit-list": {"kind": "public"},
     "api-due-date": {"kind": "public", "ok": (200, 400)},
+    "api-assistant": {"kind": "public", "query": {"q": "đổi bằng lái xe"}},
     # --- API: citizen -----------------------------------------------------------------------------------
     "api_dossiers": {"kind": "login", "hides": "dossier", "also": [("post", "login")]},
     "api_dossier": {"kind": "reader", "kwargs": _ref, "also": [("patch", "owner")]},

@@ -63,6 +63,7 @@ def demo_site():
         "catalogue": (None, reverse("procedure_list") + "?q=khai+sinh"),
         "procedure": (None, reverse("procedure_detail", args=[procedure.code])),
         "due-date": (None, reverse("due_date")),
+        "assistant": (None, reverse("assistant") + "?q=khai+sinh"),
         "lookup": (None, reverse("dossier_lookup")),
         "login": (None, reverse("login")),
         "register": (None, reverse("register")),
