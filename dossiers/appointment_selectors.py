@@ -66,13 +66,17 @@ def _serving(procedure):
     """Open counters taking appointments that serve `procedure`: by name, by its field, or serving everything
     at an agency that handles it."""
     return ServicePoint.objects.filter(is_active=True, appointments_per_slot__gt=0).filter(
-        Q(procedures=procedure) | Q(fields=procedure.field_id)
-        | Q(fields__isnull=True, procedures__isnull=True, agency__in=procedure.agencies.all()))
+        Q(procedures=procedure)
+        | Q(fields=procedure.field_id)
+        | Q(fields__isnull=True, procedures__isnull=True, agency__in=procedure.agencies.all())
+    )
 
 
 def booking_centres(procedure):
     """Centres (agencies in force with counters) where `procedure` can be booked."""
-    return Agency.objects.filter(is_active=True, pk__in=_serving(procedure).values("agency_id")).order_by("name")
+    return Agency.objects.filter(is_active=True, pk__in=_serving(procedure).values("agency_id")).order_by(
+        "name"
+    )
 
 
 def slot_capacity(*, agency, procedure):
@@ -87,15 +91,20 @@ def available_slots(*, agency, procedure, day):
     if not capacity:
         return []
     starts = [start for start in slot_starts(day) if start >= earliest_start()]
-    taken = dict(AppointmentSlot.objects.filter(agency=agency, field_id=procedure.field_id, starts_at__in=starts)
-                 .annotate(n=Count("appointments", filter=Q(appointments__status__in=HOLDING)))
-                 .values_list("starts_at", "n"))
+    taken = dict(
+        AppointmentSlot.objects.filter(agency=agency, field_id=procedure.field_id, starts_at__in=starts)
+        .annotate(n=Count("appointments", filter=Q(appointments__status__in=HOLDING)))
+        .values_list("starts_at", "n")
+    )
     return [(start, max(capacity - taken.get(start, 0), 0)) for start in starts]
 
 
 def appointments_of(user):
-    return (Appointment.objects.filter(applicant=user).select_related("slot__agency", "procedure", "dossier")
-            .order_by("-slot__starts_at"))
+    return (
+        Appointment.objects.filter(applicant=user)
+        .select_related("slot__agency", "procedure", "dossier")
+        .order_by("-slot__starts_at")
+    )
 
 
 def appointment_for_citizen(*, user, public_id):
@@ -107,6 +116,8 @@ def appointments_to_remind(day):
     """Booked appointments of local `day` (the reminder goes out the day before)."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tz)
-    return (Appointment.objects.filter(status=Appointment.State.BOOKED, slot__starts_at__gte=start,
-                                       slot__starts_at__lt=start + timedelta(days=1))
-            .select_related("slot__agency", "procedure", "dossier", "applicant"))
+    return Appointment.objects.filter(
+        status=Appointment.State.BOOKED,
+        slot__starts_at__gte=start,
+        slot__starts_at__lt=start + timedelta(days=1),
+    ).select_related("slot__agency", "procedure", "dossier", "applicant")

@@ -31,8 +31,9 @@ def appointment_code():
 class AppointmentSlot(models.Model):
     """Khung giờ hẹn: one start time at one centre for one field; the row a booking locks."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan, trung tâm"), on_delete=models.CASCADE,
-                               related_name="+")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan, trung tâm"), on_delete=models.CASCADE, related_name="+"
+    )
     field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField(_("bắt đầu lúc"))
 
@@ -40,8 +41,11 @@ class AppointmentSlot(models.Model):
         verbose_name = _("khung giờ hẹn")
         verbose_name_plural = _("khung giờ hẹn")
         constraints = [
-            models.UniqueConstraint(fields=["agency", "field", "starts_at"], name="appointment_slot_unique",
-                                    violation_error_message=_("Khung giờ này đã có.")),
+            models.UniqueConstraint(
+                fields=["agency", "field", "starts_at"],
+                name="appointment_slot_unique",
+                violation_error_message=_("Khung giờ này đã có."),
+            ),
         ]
 
     def __str__(self):
@@ -60,16 +64,35 @@ class Appointment(models.Model):
 
     public_id = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã lịch hẹn"), max_length=CODE_LENGTH, unique=True, default=appointment_code)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người đặt"), on_delete=models.PROTECT,
-                                  related_name="appointments")
-    slot = models.ForeignKey(AppointmentSlot, verbose_name=_("khung giờ"), on_delete=models.PROTECT,
-                             related_name="appointments")
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+")
-    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="appointments")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đặt"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    slot = models.ForeignKey(
+        AppointmentSlot, verbose_name=_("khung giờ"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
     status = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.BOOKED)
-    ticket = models.OneToOneField("dossiers.Ticket", verbose_name=_("phiếu số thứ tự"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="appointment")
+    ticket = models.OneToOneField(
+        "dossiers.Ticket",
+        verbose_name=_("phiếu số thứ tự"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment",
+    )
     created_at = models.DateTimeField(_("đặt lúc"), default=timezone.now)
     changed_at = models.DateTimeField(_("thay đổi lúc"), null=True, blank=True)
 
@@ -80,9 +103,12 @@ class Appointment(models.Model):
         indexes = [models.Index(fields=["slot", "status"], name="appointment_slot_status_idx")]
         constraints = [
             # No double booking by one citizen: one booked time per procedure (move it instead).
-            models.UniqueConstraint(fields=["applicant", "procedure"], condition=Q(status="booked"),
-                                    name="appointment_one_booked_per_procedure",
-                                    violation_error_message=_("Ông/Bà đã có lịch hẹn cho thủ tục này.")),
+            models.UniqueConstraint(
+                fields=["applicant", "procedure"],
+                condition=Q(status="booked"),
+                name="appointment_one_booked_per_procedure",
+                violation_error_message=_("Ông/Bà đã có lịch hẹn cho thủ tục này."),
+            ),
         ]
 
     def __str__(self):
@@ -96,12 +122,21 @@ class Appointment(models.Model):
 class AppointmentEvent(models.Model):
     """Audit trail of appointments: book, move, cancel, check_in; append-only."""
 
-    appointment = models.ForeignKey(Appointment, verbose_name=_("lịch hẹn"), on_delete=models.CASCADE,
-                                    related_name="events")
+    appointment = models.ForeignKey(
+        Appointment, verbose_name=_("lịch hẹn"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("thao tác"), max_length=20)
-    slot = models.ForeignKey(AppointmentSlot, verbose_name=_("khung giờ"), on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    slot = models.ForeignKey(
+        AppointmentSlot, verbose_name=_("khung giờ"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
 
     class Meta:

@@ -22,8 +22,14 @@ from dossiers.notifications import queue_messages
 from dossiers.services.counter import ticket_issue
 
 __all__ = [
-    "AppointmentError", "appointment_book", "appointment_move", "appointment_cancel", "appointment_check_in",
-    "appointments_remind", "CHECK_IN_EARLY", "CHECK_IN_LATE",
+    "AppointmentError",
+    "appointment_book",
+    "appointment_move",
+    "appointment_cancel",
+    "appointment_check_in",
+    "appointments_remind",
+    "CHECK_IN_EARLY",
+    "CHECK_IN_LATE",
 ]
 
 # The kiosk checks an appointment in from an hour before its time to 30 minutes after it; later, the
@@ -37,7 +43,9 @@ class AppointmentError(LifecycleError):
 
 
 def _record(appointment, action, actor=None):
-    AppointmentEvent.objects.create(appointment=appointment, action=action, slot_id=appointment.slot_id, actor=actor)
+    AppointmentEvent.objects.create(
+        appointment=appointment, action=action, slot_id=appointment.slot_id, actor=actor
+    )
 
 
 def _locked_slot(*, agency, procedure, starts_at):
@@ -50,10 +58,13 @@ def _locked_slot(*, agency, procedure, starts_at):
     capacity = selectors.slot_capacity(agency=agency, procedure=procedure)
     if not capacity:
         raise AppointmentError(_("Trung tâm này không nhận lịch hẹn cho thủ tục này."))
-    AppointmentSlot.objects.bulk_create([AppointmentSlot(agency=agency, field_id=procedure.field_id,
-                                                         starts_at=starts_at)], ignore_conflicts=True)
-    slot = AppointmentSlot.objects.select_for_update().get(agency=agency, field_id=procedure.field_id,
-                                                          starts_at=starts_at)
+    AppointmentSlot.objects.bulk_create(
+        [AppointmentSlot(agency=agency, field_id=procedure.field_id, starts_at=starts_at)],
+        ignore_conflicts=True,
+    )
+    slot = AppointmentSlot.objects.select_for_update().get(
+        agency=agency, field_id=procedure.field_id, starts_at=starts_at
+    )
     if slot.appointments.filter(status__in=selectors.HOLDING).count() >= capacity:
         raise AppointmentError(_("Khung giờ này vừa hết chỗ; hãy chọn giờ khác."))
     return slot
@@ -70,13 +81,17 @@ def appointment_book(*, applicant, agency, procedure, starts_at, dossier=None):
     try:
         with transaction.atomic():
             slot = _locked_slot(agency=agency, procedure=procedure, starts_at=starts_at)
-            appointment = Appointment.objects.create(applicant=applicant, slot=slot, procedure=procedure,
-                                                     dossier=dossier)
+            appointment = Appointment.objects.create(
+                applicant=applicant, slot=slot, procedure=procedure, dossier=dossier
+            )
             _record(appointment, "book", applicant)
     except IntegrityError as exc:
-        if Appointment.objects.filter(applicant=applicant, procedure=procedure,
-                                      status=Appointment.State.BOOKED).exists():
-            raise AppointmentError(_("Ông/Bà đã có lịch hẹn cho thủ tục này; hãy đổi giờ thay vì đặt thêm.")) from exc
+        if Appointment.objects.filter(
+            applicant=applicant, procedure=procedure, status=Appointment.State.BOOKED
+        ).exists():
+            raise AppointmentError(
+                _("Ông/Bà đã có lịch hẹn cho thủ tục này; hãy đổi giờ thay vì đặt thêm.")
+            ) from exc
         raise
     return appointment
 
@@ -126,8 +141,12 @@ def appointment_check_in(*, agency, code, key):
 
     Idempotent: a second check-in (a re-tap after a lost answer) returns the ticket already issued.
     """
-    appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("slot", "procedure")
-                   .filter(code=normalize_code(code), slot__agency=agency).first())
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot", "procedure")
+        .filter(code=normalize_code(code), slot__agency=agency)
+        .first()
+    )
     if appointment is None:
         raise AppointmentError(_("Không tìm thấy lịch hẹn với mã này tại trung tâm."))
     if appointment.status == Appointment.State.CHECKED_IN and appointment.ticket_id:
@@ -138,12 +157,20 @@ def appointment_check_in(*, agency, code, key):
     if now < starts_at - CHECK_IN_EARLY:
         raise AppointmentError(
             _("Lịch hẹn của Ông/Bà lúc %(when)s. Mời quay lại từ %(from)s để lấy số.")
-            % {"when": timezone.localtime(starts_at).strftime("%H:%M %d/%m/%Y"),
-               "from": timezone.localtime(starts_at - CHECK_IN_EARLY).strftime("%H:%M")})
+            % {
+                "when": timezone.localtime(starts_at).strftime("%H:%M %d/%m/%Y"),
+                "from": timezone.localtime(starts_at - CHECK_IN_EARLY).strftime("%H:%M"),
+            }
+        )
     if now > starts_at + CHECK_IN_LATE:
         raise AppointmentError(_("Đã quá giờ hẹn hơn 30 phút. Mời Ông/Bà lấy số thứ tự thông thường."))
-    ticket = ticket_issue(agency=agency, key=key, field=appointment.procedure.field, procedure=appointment.procedure,
-                          appointment_at=starts_at)
+    ticket = ticket_issue(
+        agency=agency,
+        key=key,
+        field=appointment.procedure.field,
+        procedure=appointment.procedure,
+        appointment_at=starts_at,
+    )
     appointment.status, appointment.ticket, appointment.changed_at = Appointment.State.CHECKED_IN, ticket, now
     appointment.save(update_fields=["status", "ticket", "changed_at"])
     _record(appointment, "check_in")
@@ -153,8 +180,10 @@ def appointment_check_in(*, agency, code, key):
 def _reminder_payload(appointment):
     local = timezone.localtime(appointment.slot.starts_at)
     return {
-        "code": appointment.code, "when": local.strftime("%H:%M %d/%m/%Y"),
-        "agency_name": appointment.slot.agency.name, "procedure_name": appointment.procedure.name,
+        "code": appointment.code,
+        "when": local.strftime("%H:%M %d/%m/%Y"),
+        "agency_name": appointment.slot.agency.name,
+        "procedure_name": appointment.procedure.name,
         "dossier_code": appointment.dossier.code if appointment.dossier and appointment.dossier.code else "",
         "with_dossier": appointment.dossier_id is not None,
         "path": f"/lich-hen/{appointment.public_id}/",
@@ -173,13 +202,25 @@ def appointments_remind(*, today=None):
         payload = _reminder_payload(appointment)
         base = f"appointment:{appointment.pk}:{appointment.slot_id}:remind"
         if appointment.applicant.email:
-            messages.append(OutboxMessage(key=f"{base}:email", kind="appointment",
-                                          payload={**payload, "to": appointment.applicant.email}))
+            messages.append(
+                OutboxMessage(
+                    key=f"{base}:email",
+                    kind="appointment",
+                    payload={**payload, "to": appointment.applicant.email},
+                )
+            )
         if appointment.applicant.phone:
-            messages.append(OutboxMessage(key=f"{base}:sms", kind="appointment_sms",
-                                          payload={**payload, "to": appointment.applicant.phone}))
+            messages.append(
+                OutboxMessage(
+                    key=f"{base}:sms",
+                    kind="appointment_sms",
+                    payload={**payload, "to": appointment.applicant.phone},
+                )
+            )
     with transaction.atomic():
-        existing = set(OutboxMessage.objects.filter(key__in=[m.key for m in messages]).values_list("key", flat=True))
+        existing = set(
+            OutboxMessage.objects.filter(key__in=[m.key for m in messages]).values_list("key", flat=True)
+        )
         fresh = [m for m in messages if m.key not in existing]
         queue_messages(fresh)
     return len(fresh)

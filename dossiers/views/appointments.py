@@ -34,8 +34,12 @@ def _picker(request, *, procedure, centres, initial_agency=None):
     query = request.GET.copy() if "agency" in request.GET or "day" in request.GET else None
     if request.method == "POST":
         query = request.POST
-    day_form = SlotDayForm(query, centres=centres, days=selectors.bookable_days(),
-                           initial={"agency": initial_agency.code if initial_agency else None})
+    day_form = SlotDayForm(
+        query,
+        centres=centres,
+        days=selectors.bookable_days(),
+        initial={"agency": initial_agency.code if initial_agency else None},
+    )
     if not day_form.is_bound or not day_form.is_valid():
         return day_form, None, None, [], None
     agency, day = day_form.cleaned_data["agency"], day_form.cleaned_data["day"]
@@ -48,8 +52,19 @@ def _render_picker(request, template, context, picker, status=200):
     day_form, agency, day, slots, time_form = picker
     if day_form.is_bound and not day_form.is_valid():
         status = 400
-    return render(request, template, {**context, "day_form": day_form, "agency": agency, "day": day,
-                                      "slots": slots, "time_form": time_form}, status=status)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "day_form": day_form,
+            "agency": agency,
+            "day": day,
+            "slots": slots,
+            "time_form": time_form,
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,13 +75,18 @@ def book(request, procedure_code):
     if request.GET.get("dossier") or request.POST.get("dossier"):
         try:
             dossier = citizen_selectors.dossier_for_citizen(
-                user=request.user, public_id=request.GET.get("dossier") or request.POST.get("dossier"))
+                user=request.user, public_id=request.GET.get("dossier") or request.POST.get("dossier")
+            )
         except (Dossier.DoesNotExist, ValidationError):  # a malformed id too
             raise Http404 from None
         if dossier.procedure_id != procedure.pk:
             raise Http404
     centres = selectors.booking_centres(procedure)
-    initial = dossier.receiving_agency if dossier and centres.filter(pk=dossier.receiving_agency_id).exists() else None
+    initial = (
+        dossier.receiving_agency
+        if dossier and centres.filter(pk=dossier.receiving_agency_id).exists()
+        else None
+    )
     picker = _picker(request, procedure=procedure, centres=centres, initial_agency=initial)
     context = {"procedure": procedure, "dossier": dossier, "centres": centres}
     if request.method == "POST":
@@ -74,11 +94,16 @@ def book(request, procedure_code):
         if time_form is not None and time_form.is_valid():
             try:
                 appointment = services.appointment_book(
-                    applicant=request.user, agency=agency, procedure=procedure,
-                    starts_at=time_form.cleaned_data["time"], dossier=dossier)
+                    applicant=request.user,
+                    agency=agency,
+                    procedure=procedure,
+                    starts_at=time_form.cleaned_data["time"],
+                    dossier=dossier,
+                )
             except services.AppointmentError as exc:
-                return _render_picker(request, "appointments/book.html", {**context, "error": exc.message},
-                                      picker, status=409)
+                return _render_picker(
+                    request, "appointments/book.html", {**context, "error": exc.message}, picker, status=409
+                )
             messages.success(request, _("Đã đặt lịch hẹn."))
             return redirect("appointment_detail", public_id=appointment.public_id)
         return _render_picker(request, "appointments/book.html", context, picker, status=400)
@@ -90,16 +115,24 @@ def book(request, procedure_code):
 def detail(request, public_id):
     """The confirmation: centre, time, procedure, the code and its QR code for the kiosk."""
     appointment = _own(request, public_id)
-    return render(request, "appointments/detail.html", {
-        "appointment": appointment, "qr": qr_data_uri(appointment.code),
-        "changeable": appointment.status == Appointment.State.BOOKED and appointment.starts_at > timezone.now(),
-    })
+    return render(
+        request,
+        "appointments/detail.html",
+        {
+            "appointment": appointment,
+            "qr": qr_data_uri(appointment.code),
+            "changeable": appointment.status == Appointment.State.BOOKED
+            and appointment.starts_at > timezone.now(),
+        },
+    )
 
 
 @require_GET
 @login_required
 def my_appointments(request):
-    return render(request, "appointments/list.html", {"appointments": selectors.appointments_of(request.user)})
+    return render(
+        request, "appointments/list.html", {"appointments": selectors.appointments_of(request.user)}
+    )
 
 
 @require_POST
@@ -127,11 +160,13 @@ def move(request, public_id):
         time_form = picker[4]
         if time_form is not None and time_form.is_valid():
             try:
-                services.appointment_move(appointment=appointment, actor=request.user,
-                                          starts_at=time_form.cleaned_data["time"])
+                services.appointment_move(
+                    appointment=appointment, actor=request.user, starts_at=time_form.cleaned_data["time"]
+                )
             except services.AppointmentError as exc:
-                return _render_picker(request, "appointments/book.html", {**context, "error": exc.message},
-                                      picker, status=409)
+                return _render_picker(
+                    request, "appointments/book.html", {**context, "error": exc.message}, picker, status=409
+                )
             messages.success(request, _("Đã đổi giờ hẹn."))
             return redirect("appointment_detail", public_id=appointment.public_id)
         return _render_picker(request, "appointments/book.html", context, picker, status=400)

@@ -36,13 +36,22 @@ def centre(db):
     agency = factories.AgencyFactory(level=Level.COMMUNE)
     procedure = factories.ProcedureFactory(agencies=[agency])
     counter = ServicePoint.objects.create(agency=agency, number=1, appointments_per_slot=1)
-    return {"agency": agency, "procedure": procedure, "counter": counter,
-            "desk": factories.officer(agency, Role.DESK_OFFICER)}
+    return {
+        "agency": agency,
+        "procedure": procedure,
+        "counter": counter,
+        "desk": factories.officer(agency, Role.DESK_OFFICER),
+    }
 
 
 def _book(centre, user=None, at=TUESDAY_9, **kwargs):
-    return services.appointment_book(applicant=user or factories.UserFactory(), agency=centre["agency"],
-                                     procedure=centre["procedure"], starts_at=at, **kwargs)
+    return services.appointment_book(
+        applicant=user or factories.UserFactory(),
+        agency=centre["agency"],
+        procedure=centre["procedure"],
+        starts_at=at,
+        **kwargs,
+    )
 
 
 # --- slots from the working-day calendar ---------------------------------------------------------------
@@ -53,7 +62,9 @@ def test_slots_follow_office_hours_without_lunch_and_none_on_rest_days(db, setti
     assert "11:00" in starts and "11:30" not in starts and "13:00" not in starts and "13:30" in starts
     assert appointment_selectors.slot_starts(date(2025, 3, 8)) == []  # a Saturday
     assert appointment_selectors.slot_starts(date(2025, 4, 30)) == []  # Reunification Day
-    CalendarException.objects.create(date=date(2025, 3, 5), kind=CalendarException.Kind.DAY_OFF, name="Nghỉ bù")
+    CalendarException.objects.create(
+        date=date(2025, 3, 5), kind=CalendarException.Kind.DAY_OFF, name="Nghỉ bù"
+    )
     assert appointment_selectors.slot_starts(date(2025, 3, 5)) == []
 
 
@@ -74,11 +85,18 @@ def test_a_citizen_books_a_slot_and_gets_a_confirmation_with_a_qr_code(client, c
     url = reverse("appointment_book", args=[centre["procedure"].code])
     page = client.get(url, {"agency": centre["agency"].code, "day": "2025-03-04"})
     assert page.status_code == 200 and "còn 1 chỗ" in page.content.decode()
-    answer = client.post(url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": TUESDAY_9.isoformat()})
+    answer = client.post(
+        url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": TUESDAY_9.isoformat()}
+    )
     appointment = Appointment.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == reverse("appointment_detail",
-                                                                       args=[appointment.public_id])
-    assert (appointment.applicant, appointment.starts_at, appointment.status) == (citizen, TUESDAY_9, "booked")
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "appointment_detail", args=[appointment.public_id]
+    )
+    assert (appointment.applicant, appointment.starts_at, appointment.status) == (
+        citizen,
+        TUESDAY_9,
+        "booked",
+    )
     assert list(AppointmentEvent.objects.values_list("action", flat=True)) == ["book"]
     confirmation = client.get(answer["Location"]).content.decode()
     assert appointment.code in confirmation and 'src="data:image/png;base64,' in confirmation
@@ -94,7 +112,9 @@ def test_a_full_slot_is_refused_and_shown_full(client, centre, at_monday):
     url = reverse("appointment_book", args=[centre["procedure"].code])
     page = client.get(url, {"agency": centre["agency"].code, "day": "2025-03-04"}).content.decode()
     assert "hết chỗ" in page and f'value="{TUESDAY_9.isoformat()}"' not in page
-    answer = client.post(url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": TUESDAY_9.isoformat()})
+    answer = client.post(
+        url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": TUESDAY_9.isoformat()}
+    )
     assert answer.status_code == 400 and "Giờ này đã hết chỗ" in answer.content.decode()
     assert Appointment.objects.count() == 1
 
@@ -107,13 +127,16 @@ def test_one_citizen_cannot_book_a_procedure_twice(centre, at_monday):
         _book(centre, citizen, at=TUESDAY_9 + timedelta(hours=1))
 
 
-@pytest.mark.parametrize(("when", "why"), [
-    (datetime(2025, 3, 8, 9, 0, tzinfo=VN), "không có trong lịch"),  # Saturday
-    (datetime(2025, 3, 4, 12, 0, tzinfo=VN), "không có trong lịch"),  # lunch
-    (datetime(2025, 3, 4, 9, 10, tzinfo=VN), "không có trong lịch"),  # not a slot start
-    (datetime(2025, 3, 3, 8, 30, tzinfo=VN), "đã qua hoặc quá gần"),  # within the hour of notice
-    (datetime(2025, 4, 4, 9, 0, tzinfo=VN), "không có trong lịch"),  # beyond 14 days
-])
+@pytest.mark.parametrize(
+    ("when", "why"),
+    [
+        (datetime(2025, 3, 8, 9, 0, tzinfo=VN), "không có trong lịch"),  # Saturday
+        (datetime(2025, 3, 4, 12, 0, tzinfo=VN), "không có trong lịch"),  # lunch
+        (datetime(2025, 3, 4, 9, 10, tzinfo=VN), "không có trong lịch"),  # not a slot start
+        (datetime(2025, 3, 3, 8, 30, tzinfo=VN), "đã qua hoặc quá gần"),  # within the hour of notice
+        (datetime(2025, 4, 4, 9, 0, tzinfo=VN), "không có trong lịch"),  # beyond 14 days
+    ],
+)
 def test_times_outside_the_calendar_are_refused(centre, at_monday, when, why):
     with pytest.raises(services.AppointmentError, match=why):
         _book(centre, at=when)
@@ -125,7 +148,10 @@ def test_bad_input_on_the_booking_page_is_a_translated_4xx(client, centre, at_mo
     assert client.get(url, {"agency": "khong-co", "day": "2025-03-04"}).status_code == 400
     bad_day = client.get(url, {"agency": centre["agency"].code, "day": "hôm qua"})
     assert bad_day.status_code == 400 and "Ngày này không nhận lịch hẹn" in bad_day.content.decode()
-    assert client.post(url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": "x"}).status_code == 400
+    assert (
+        client.post(url, {"agency": centre["agency"].code, "day": "2025-03-04", "time": "x"}).status_code
+        == 400
+    )
     assert client.get(url, {"dossier": "khong-phai-uuid"}).status_code == 404
     assert client.get(reverse("appointment_book", args=["khong-co"])).status_code == 404
 
@@ -133,18 +159,30 @@ def test_bad_input_on_the_booking_page_is_a_translated_4xx(client, centre, at_mo
 # --- from a draft dossier ----------------------------------------------------------------------------------
 def test_booking_from_a_draft_dossier_to_bring_the_originals(client, centre, at_monday):
     citizen = factories.UserFactory()
-    draft = services.dossier_start_online(procedure=centre["procedure"], agency=centre["agency"], applicant=citizen)
+    draft = services.dossier_start_online(
+        procedure=centre["procedure"], agency=centre["agency"], applicant=citizen
+    )
     client.force_login(citizen)
     detail = client.get(reverse("dossier_detail", args=[draft.public_id])).content.decode()
     link = f"{reverse('appointment_book', args=[centre['procedure'].code])}?dossier={draft.public_id}"
     assert link in detail and "Đặt lịch mang bản gốc đến" in detail
     page = client.get(link)
     assert "mang bản gốc" in page.content.decode()
-    client.post(link.split("?")[0], {"agency": centre["agency"].code, "day": "2025-03-04",
-                                     "time": TUESDAY_9.isoformat(), "dossier": draft.public_id})
+    client.post(
+        link.split("?")[0],
+        {
+            "agency": centre["agency"].code,
+            "day": "2025-03-04",
+            "time": TUESDAY_9.isoformat(),
+            "dossier": draft.public_id,
+        },
+    )
     appointment = Appointment.objects.get()
     assert appointment.dossier == draft
-    assert "Xin mang bản gốc" in client.get(reverse("appointment_detail", args=[appointment.public_id])).content.decode()
+    assert (
+        "Xin mang bản gốc"
+        in client.get(reverse("appointment_detail", args=[appointment.public_id])).content.decode()
+    )
     client.force_login(factories.UserFactory())  # someone else's draft: not found
     assert client.get(link).status_code == 404
 
@@ -159,8 +197,10 @@ def test_cancel_frees_the_place_and_move_needs_a_free_slot(client, centre, at_mo
         services.appointment_move(appointment=mine, actor=citizen, starts_at=eleven)
     client.force_login(citizen)
     ten = TUESDAY_9 + timedelta(hours=1)
-    answer = client.post(reverse("appointment_move", args=[mine.public_id]),
-                         {"agency": centre["agency"].code, "day": "2025-03-04", "time": ten.isoformat()})
+    answer = client.post(
+        reverse("appointment_move", args=[mine.public_id]),
+        {"agency": centre["agency"].code, "day": "2025-03-04", "time": ten.isoformat()},
+    )
     assert answer.status_code == 302
     mine.refresh_from_db()
     assert mine.starts_at == ten
@@ -192,8 +232,10 @@ def test_the_reminder_goes_out_the_day_before_once_by_email_and_sms(centre, at_m
     assert services.appointments_remind(today=date(2025, 3, 3)) == 2
     assert services.appointments_remind(today=date(2025, 3, 3)) == 0  # hourly runs queue nothing twice
     keys = sorted(OutboxMessage.objects.values_list("key", flat=True))
-    assert keys == [f"appointment:{appointment.pk}:{appointment.slot_id}:remind:email",
-                    f"appointment:{appointment.pk}:{appointment.slot_id}:remind:sms"]
+    assert keys == [
+        f"appointment:{appointment.pk}:{appointment.slot_id}:remind:email",
+        f"appointment:{appointment.pk}:{appointment.slot_id}:remind:sms",
+    ]
     for key in keys:
         assert notifications.outbox_send(key=key)
     sms = SmsMessage.objects.get()
@@ -201,14 +243,19 @@ def test_the_reminder_goes_out_the_day_before_once_by_email_and_sms(centre, at_m
     assert len(mail.outbox) == 1 and appointment.code in mail.outbox[0].subject
     assert centre["agency"].name in mail.outbox[0].body and "Change or cancel" in mail.outbox[0].body
     # Moved to another time of tomorrow: a new reminder for the new time.
-    services.appointment_move(appointment=appointment, actor=citizen, starts_at=TUESDAY_9 + timedelta(hours=1))
+    services.appointment_move(
+        appointment=appointment, actor=citizen, starts_at=TUESDAY_9 + timedelta(hours=1)
+    )
     assert services.appointments_remind(today=date(2025, 3, 3)) == 2
 
 
 def test_the_reminder_task_is_scheduled_and_calls_the_service(centre, at_monday, settings):
     from dossiers.tasks import remind_appointments
 
-    assert settings.CELERY_BEAT_SCHEDULE["counter-appointment-reminders"]["task"] == "dossiers.tasks.remind_appointments"
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["counter-appointment-reminders"]["task"]
+        == "dossiers.tasks.remind_appointments"
+    )
     _book(centre)
     assert remind_appointments.run("2025-03-03") == 2
     assert remind_appointments.run("2025-03-03") == 0
@@ -218,7 +265,9 @@ def test_the_reminder_task_is_scheduled_and_calls_the_service(centre, at_monday,
 def _check_in(client, centre, code):
     page = client.get(reverse("counter_kiosk", args=[centre["agency"].code])).content.decode()
     key = re.search(r'name="key" value="([0-9a-f-]{36})"', page.split("check-in-heading")[-1]).group(1)
-    return client.post(reverse("counter_kiosk_check_in", args=[centre["agency"].code]), {"code": code, "key": key})
+    return client.post(
+        reverse("counter_kiosk_check_in", args=[centre["agency"].code]), {"code": code, "key": key}
+    )
 
 
 def test_the_kiosk_checks_an_appointment_in_by_its_qr_code_within_its_window(client, centre, at_monday):
@@ -234,7 +283,11 @@ def test_the_kiosk_checks_an_appointment_in_by_its_qr_code_within_its_window(cli
         assert again["Location"] == answer["Location"]
     ticket = Ticket.objects.get()
     appointment.refresh_from_db()
-    assert (appointment.status, appointment.ticket, ticket.appointment_at) == ("checked_in", ticket, TUESDAY_9)
+    assert (appointment.status, appointment.ticket, ticket.appointment_at) == (
+        "checked_in",
+        ticket,
+        TUESDAY_9,
+    )
     assert ticket.procedure == centre["procedure"] and ticket.field == centre["procedure"].field
     slip = client.get(answer["Location"]).content.decode()
     assert ticket.label in slip and appointment.applicant.full_name not in slip
@@ -265,7 +318,9 @@ def test_call_next_takes_appointments_at_their_time_first(centre, at_monday):
     with time_machine.travel(TUESDAY_9 - timedelta(minutes=30), tick=False):
         walk_in_1 = services.ticket_issue(agency=centre["agency"], key=uuid.uuid4(), field=field)
     with time_machine.travel(TUESDAY_9 - timedelta(minutes=20), tick=False):
-        booked = services.appointment_check_in(agency=centre["agency"], code=appointment.code, key=uuid.uuid4())
+        booked = services.appointment_check_in(
+            agency=centre["agency"], code=appointment.code, key=uuid.uuid4()
+        )
         walk_in_2 = services.ticket_issue(agency=centre["agency"], key=uuid.uuid4(), field=field)
     with time_machine.travel(TUESDAY_9 - timedelta(minutes=10), tick=False):
         # Before its time the appointment waits like anyone: the earliest walk-in goes first.
@@ -281,11 +336,17 @@ def test_call_next_takes_appointments_at_their_time_first(centre, at_monday):
 # --- live satisfaction and the waiting figures ---------------------------------------------------------
 def _rated(centre, value, at):
     with time_machine.travel(at, tick=False):
-        ticket = services.ticket_issue(agency=centre["agency"], key=uuid.uuid4(), field=centre["procedure"].field)
+        ticket = services.ticket_issue(
+            agency=centre["agency"], key=uuid.uuid4(), field=centre["procedure"].field
+        )
         services.ticket_call_next(counter=centre["counter"], actor=centre["desk"])
         services.ticket_done(ticket=ticket, counter=centre["counter"], actor=centre["desk"])
-        return services.desk_rating_give(counter=centre["counter"], ticket_public_id=ticket.public_id, value=value,
-                                         reasons=["wait"] if value == "unsatisfied" else [])
+        return services.desk_rating_give(
+            counter=centre["counter"],
+            ticket_public_id=ticket.public_id,
+            value=value,
+            reasons=["wait"] if value == "unsatisfied" else [],
+        )
 
 
 def test_live_satisfaction_is_the_satisfied_share_against_95_percent(client, centre):
@@ -323,7 +384,12 @@ def test_average_wait_per_centre_and_counter_per_month(centre):
     assert counter_selectors.average_wait(centre["counter"], date(2025, 3, 1)) == pytest.approx(23.3)
     assert counter_selectors.average_wait(centre["agency"], date(2025, 4, 1)) is None
     figures = counter_selectors.wait_figures(centre["agency"], date(2025, 3, 1))
-    assert (figures.tickets, figures.called, figures.within_15_share, figures.p90_minutes) == (3, 3, 33.3, 36.0)
+    assert (figures.tickets, figures.called, figures.within_15_share, figures.p90_minutes) == (
+        3,
+        3,
+        33.3,
+        36.0,
+    )
     panel = counter_selectors.month_wait_figures(month=date(2025, 3, 1))
     assert panel == {centre["agency"].pk: figures}
 
