@@ -7,6 +7,7 @@ from dossiers.models import (
     AdminChange,
     AgencyMembership,
     ApiClientScopes,
+    Appointment,
     Document,
     DocumentSignature,
     Dossier,
@@ -166,8 +167,25 @@ admin.site.register([Document, Rating, OutboxMessage])
 class ServicePointAdmin(admin.ModelAdmin):
     """Counters of a centre (issue 19): the kiosk offers the fields they serve."""
 
-    list_display = ["agency", "number", "name", "is_active"]
+    list_display = ["agency", "number", "name", "is_active", "appointments_per_slot"]
     list_filter = ["is_active"]
     search_fields = ["agency__name", "agency__code", "name"]
     raw_id_fields = ["agency"]
     filter_horizontal = ["fields", "procedures"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """Appointments at the counter (issue 19): read-only here; citizens book, move and cancel them, the kiosk
+    checks them in (each change in `AppointmentEvent`)."""
+
+    list_display = ["code", "slot", "procedure", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["code", "slot__agency__name"]
+    raw_id_fields = ["applicant", "slot", "procedure", "dossier", "ticket"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -29,6 +29,10 @@ class ServicePoint(models.Model):
     fields = models.ManyToManyField(Field, verbose_name=_("lĩnh vực phục vụ"), blank=True, related_name="+")
     procedures = models.ManyToManyField(Procedure, verbose_name=_("thủ tục phục vụ"), blank=True, related_name="+")
     is_active = models.BooleanField(_("đang mở"), default=True)
+    # Places this counter gives each appointment slot (lịch hẹn); 0: it takes walk-ins only.
+    appointments_per_slot = models.PositiveSmallIntegerField(
+        _("số lịch hẹn mỗi khung giờ"), default=1,
+        help_text=_("Số công dân quầy nhận theo lịch hẹn trong mỗi khung giờ; 0: quầy không nhận lịch hẹn."))
 
     class Meta:
         verbose_name = _("quầy giao dịch")
@@ -100,6 +104,9 @@ class Ticket(models.Model):
     served_at = models.DateTimeField(_("bắt đầu phục vụ lúc"), null=True, blank=True)
     done_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("số lần gọi"), default=0)
+    # The booked time of the appointment checked in as this ticket: once it has come, "call next" takes the
+    # ticket before walk-ins (dossiers.services.counter.ticket_call_next).
+    appointment_at = models.DateTimeField(_("giờ hẹn"), null=True, blank=True)
     # The last call or recall: orders the display (a recalled number comes back on top); waits use called_at.
     announced_at = models.DateTimeField(_("gọi gần nhất lúc"), null=True, blank=True)
 

@@ -778,4 +778,6 @@ class ApiClientScopes(models.Model):
 
 
 # --- the counter: service points and queue tickets (issue 19) ---------------------------------------
+# --- appointments at the counter (issue 19 item 1) ----------------------------------------------------
+from dossiers.appointments import Appointment, AppointmentEvent, AppointmentSlot  # noqa: E402, F401
 from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401

@@ -113,8 +113,10 @@ def dispatch(keys):
         OutboxMessage.objects.filter(key__in=[k for k in keys[published:] if k in marked]).update(dispatched_at=None)
 
 
-# E-mail kinds, each with its template notifications/<kind>.txt (first line: subject).
-EMAIL_KINDS = ("email", "digest")
+# E-mail kinds, each with its template notifications/<kind>.txt (first line: subject); SMS kinds, each with
+# its one-line template.
+EMAIL_KINDS = ("email", "digest", "appointment")
+SMS_KINDS = ("sms", "appointment_sms")
 
 
 # --- sending --------------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ def outbox_send(*, key):
         try:
             if message.kind in EMAIL_KINDS:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.payload["to"]])
-            elif message.kind == "sms":
+            elif message.kind in SMS_KINDS:
                 sms_backend().send(message.payload["to"], body, message_id=message.key)
             else:
                 raise ValueError(f"unknown outbox kind {message.kind}")

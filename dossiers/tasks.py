@@ -1,8 +1,11 @@
 """Celery tasks of the dossiers app: thin wrappers around services, safe to run twice."""
 
+from datetime import date
+
 from celery import shared_task
 
 from dossiers import notifications
+from dossiers.services.appointments import appointments_remind
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
@@ -33,3 +36,12 @@ def watch_overdue(day=None):
     from dossiers.services.desk import dossiers_watch_overdue
 
     return dossiers_watch_overdue(day=date.fromisoformat(day) if day else None)
+
+
+@shared_task(acks_late=True)
+def remind_appointments(today=None):
+    """Hourly in the day: reminders (e-mail, SMS) of tomorrow's appointments at the counter.
+
+    Idempotent: one outbox message per (appointment, slot, channel), so later runs queue only new bookings.
+    """
+    return appointments_remind(today=date.fromisoformat(today) if today else None)

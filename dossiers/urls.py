@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dossiers.views import accounts, audit, citizen, counter, payments, verify
+from dossiers.views import accounts, appointments, audit, citizen, counter, payments, verify
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
@@ -51,7 +51,14 @@ urlpatterns = [
     path("quay/<str:agency_code>/lay-so/", counter.kiosk, name="counter_kiosk"),
     path("quay/<str:agency_code>/man-hinh/", counter.display, name="counter_display"),
     path("quay/<str:agency_code>/man-hinh/so-dang-goi/", counter.display_rows, name="counter_display_rows"),
+    path("quay/<str:agency_code>/lay-so/lich-hen/", counter.kiosk_check_in, name="counter_kiosk_check_in"),
     path("so-thu-tu/<uuid:public_id>/", counter.ticket_slip, name="counter_ticket"),
     path("quay/<str:agency_code>/quay-<int:number>/danh-gia/", counter.desk_rating, name="counter_rating"),
+    # --- appointments at the counter (issue 19 item 1) ---
+    path("lich-hen/", appointments.my_appointments, name="my_appointments"),
+    path("lich-hen/dat/<str:procedure_code>/", appointments.book, name="appointment_book"),
+    path("lich-hen/<uuid:public_id>/", appointments.detail, name="appointment_detail"),
+    path("lich-hen/<uuid:public_id>/doi-gio/", appointments.move, name="appointment_move"),
+    path("lich-hen/<uuid:public_id>/huy/", appointments.cancel, name="appointment_cancel"),
     path("mot-cua/", include(("dossiers.desk_urls", "desk"))),
 ]

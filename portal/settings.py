@@ -267,6 +267,15 @@ VERIFY_LIMIT_PER_MINUTE = env.int("VERIFY_LIMIT_PER_MINUTE", default=20)
 ASSISTANT_LIMIT_PER_MINUTE = env.int("ASSISTANT_LIMIT_PER_MINUTE", default=30)
 # Tickets one address may take at one centre's public kiosk per minute (dossiers/views/counter.py).
 KIOSK_TICKETS_PER_MINUTE = env.int("KIOSK_TICKETS_PER_MINUTE", default=30)
+# Appointments at the counter (dossiers/services/appointments.py): minutes per slot, how many days ahead a
+# citizen may book, the minimum notice in minutes, and the lunch break without slots ("HH:MM-HH:MM"; empty:
+# none). Slots run from OFFICE_OPENS to OFFICE_CLOSES on working days of the calendar.
+APPOINTMENT_SLOT_MINUTES = env.int("APPOINTMENT_SLOT_MINUTES", default=30)
+APPOINTMENT_DAYS_AHEAD = env.int("APPOINTMENT_DAYS_AHEAD", default=14)
+APPOINTMENT_NOTICE_MINUTES = env.int("APPOINTMENT_NOTICE_MINUTES", default=60)
+OFFICE_LUNCH = env.str("OFFICE_LUNCH", default="11:30-13:30")
+# The call display offers a chime button (the browser plays it only after someone taps it: no autoplay).
+COUNTER_DISPLAY_CHIME = env.bool("COUNTER_DISPLAY_CHIME", default=True)
 
 # --- working-day calendar -------------------------------------------------------------------------
 # The province's default receipt cut-off ("HH:MM"; empty: none, as the Civil Code arts. 147-148 have
@@ -361,6 +370,9 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
     # Every morning at 06:30; the task itself skips rest days (working-day calendar).
     "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
+    # Reminders of tomorrow's appointments, hourly in the day so a late booking still gets one (idempotent).
+    "counter-appointment-reminders": {"task": "dossiers.tasks.remind_appointments",
+                                      "schedule": crontab(hour="8-20", minute=0)},
     # Monthly statistics: the month in progress every night, the month just ended on the 1st.
     "reports-current-month-nightly": {"task": "reports.compute_current_month", "schedule": crontab(hour=1, minute=30)},
     "reports-close-previous-month": {

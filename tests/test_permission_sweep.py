@@ -30,7 +30,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dossiers import payments, services
+from dossiers import appointment_selectors, payments, services
 from dossiers.models import Document, DocumentSource, Role, ServicePoint
 from procedures.models import RequiredDocument
 from reports.models import MonthlyReport, OnlineRateTarget
@@ -146,6 +146,20 @@ MATRIX = {
     "desk:counter_action": {"kind": "desk_object", "method": "post",
                             "kwargs": lambda w: {"pk": w["counter_a"].pk, "action": "xong"}},
     "desk:counter_measures": {"kind": "leader_monitor"},
+    "desk:counter_ratings_live": {"kind": "leader_monitor"},
+    "desk:counter_ratings_live_rows": {"kind": "leader_monitor"},
+    # The kiosk's check-in is public (the kiosk stands in the hall); an empty code is a form error.
+    "counter_kiosk_check_in": {"kind": "public", "method": "post", "ok": (400,),
+                               "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
+    # --- appointments at the counter (issue 19 item 1): the booker's own -----------------------------------
+    "my_appointments": {"kind": "login"},
+    "appointment_book": {"kind": "login", "kwargs": lambda w: {"procedure_code": w["procedure"].code},
+                         "also": [("post", "login")]},
+    "appointment_detail": {"kind": "owner", "kwargs": lambda w: {"public_id": w["appointment"].public_id}},
+    "appointment_move": {"kind": "owner", "kwargs": lambda w: {"public_id": w["appointment"].public_id},
+                         "also": [("post", "owner")]},
+    "appointment_cancel": {"kind": "owner", "method": "post",
+                           "kwargs": lambda w: {"public_id": w["appointment"].public_id}},
     # --- catalogue -----------------------------------------------------------------------------------
     "procedure_list": {"kind": "public"},
     "procedure_detail": {"kind": "public", "kwargs": lambda w: {"code": w["procedure"].code}},
@@ -282,6 +296,9 @@ def _build_world():
 
     counter_a = ServicePoint.objects.create(agency=agency_a, number=1)
     ticket = services.ticket_issue(agency=agency_a, key=uuid.uuid4(), field=procedure.field)
+    last_day = appointment_selectors.bookable_days()[-1]
+    appointment = services.appointment_book(applicant=citizen, agency=agency_a, procedure=procedure,
+                                            starts_at=appointment_selectors.slot_starts(last_day)[0])
 
     monitor = factories.monitor()
     factories.province_tree()  # its district "999" is the former district of the area-trend route
@@ -300,6 +317,7 @@ def _build_world():
         "desk_b": factories.officer(agency_b, Role.DESK_OFFICER),
         "leader_b": factories.officer(agency_b, Role.LEADER),
         "monitor": monitor, "target": target, "report": report, "counter_a": counter_a, "ticket": ticket,
+        "appointment": appointment,
     }
 
 

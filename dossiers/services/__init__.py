@@ -5,6 +5,7 @@ callers import from here (`from dossiers import services; services.dossier_submi
 """
 
 from dossiers.services.accounts import *  # noqa: F403
+from dossiers.services.appointments import *  # noqa: F403
 from dossiers.services.audit import *  # noqa: F403
 from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.counter import *  # noqa: F403

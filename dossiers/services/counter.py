@@ -13,7 +13,7 @@ import math
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,8 +47,10 @@ def _allocate_number(agency, day):
     return next_in_day_sequence(table="dossiers_ticketsequence", agency=agency, day=day)
 
 
-def ticket_issue(*, agency, key, field=None, procedure=None):
+def ticket_issue(*, agency, key, field=None, procedure=None, appointment_at=None):
     """Issue the next number of today at `agency` for a service; the same `key` twice returns the same ticket.
+
+    `appointment_at`: the booked time of an appointment checked in at the kiosk (called first once it comes).
 
     The kiosk form carries `key` (a UUID made when the form was shown): a double tap, a reload after a lost
     answer or two requests racing all end with one ticket. A losing racer's number is given back (its
@@ -63,7 +65,7 @@ def ticket_issue(*, agency, key, field=None, procedure=None):
         with transaction.atomic():
             ticket = Ticket.objects.create(
                 agency=agency, day=day, number=_allocate_number(agency, day), field=field, procedure=procedure,
-                idempotency_key=key, issued_at=now,
+                idempotency_key=key, issued_at=now, appointment_at=appointment_at,
             )
             _record(ticket, "issue", at=now)
     except IntegrityError:
@@ -105,19 +107,23 @@ def _busy(counter):
 
 @transaction.atomic
 def ticket_call_next(*, counter, actor):
-    """Call the oldest waiting ticket `counter` may serve, or return None when nobody waits.
+    """Call the next waiting ticket `counter` may serve, or return None when nobody waits.
 
-    Refused while the counter still has a called or served ticket (finish, or mark it absent, first).
+    Order: a ticket transferred to this counter; then appointments whose booked time has come, earliest
+    time first (issue 19: "appointments at their time first"; one checked in early waits like a walk-in
+    until its time); then everyone else in issue order. Refused while the counter still has a called or served ticket (finish, or mark it absent, first).
     """
     ServicePoint.objects.select_for_update().get(pk=counter.pk)  # one caller per counter at a time
     current = _busy(counter)
     if current is not None:
         raise TicketConflict(_("Quầy đang phục vụ số %(number)s: hãy kết thúc hoặc đánh dấu vắng mặt trước.")
                              % {"number": current.label})
+    now = timezone.now()
+    due_appointment = Case(When(appointment_at__lte=now, then=F("appointment_at")), default=None)
     ticket = (Ticket.objects.filter(agency_id=counter.agency_id, day=timezone.localdate(),
                                     status=Ticket.State.WAITING)
               .filter(counter_waiting_filter(counter))
-              .order_by(F("counter_id").asc(nulls_last=True), "issued_at", "id")
+              .order_by(F("counter_id").asc(nulls_last=True), due_appointment.asc(nulls_last=True), "issued_at", "id")
               .select_for_update(skip_locked=True).first())
     if ticket is None:
         return None

@@ -298,6 +298,8 @@ def detail(request, public_id):
         "supplement_request": supplement_request[0] if supplement_request else None,
         "can_pay": is_applicant and services.dossier_fee_due(dossier=dossier),
         "can_rate": is_applicant and services.dossier_can_rate(dossier=dossier),
+        # Bring the originals to the counter (issue 19 item 1): while the dossier is being put together or checked.
+        "can_book": is_applicant and dossier.status in (Status.DRAFT, Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED),
         "results": access.documents_for(request.user, dossier, results),
         "rating_form": RatingForm(),
         "events": access.timeline_for(request.user, dossier, dossier.events.all()),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dossiers import counter_selectors, services
 from dossiers.counter import ServicePoint, Ticket
-from dossiers.forms_counter import DeskRatingForm, KioskForm, MeasuresForm, TicketActionForm
+from dossiers.forms_counter import CheckInForm, DeskRatingForm, KioskForm, MeasuresForm, TicketActionForm
 from dossiers.views.desk import officer_required
 from portal import ratelimit
 from procedures.models import Agency, Field
@@ -56,7 +56,9 @@ def kiosk(request, agency_code):
         if not ratelimit.hit(f"kiosk:{agency.pk}:{ratelimit.client_ip(request)}", settings.KIOSK_TICKETS_PER_MINUTE, 60):
             form.add_error(None, _("Quá nhiều lượt lấy số trong một phút. Vui lòng chờ giây lát rồi chạm lại."))
             return render(request, "counter/kiosk.html", {"agency": agency, "form": form, "fields": fields,
-                                                          "key": uuid.uuid4()}, status=429)
+                                                          "key": uuid.uuid4(),
+                                                          "check_in": CheckInForm(initial={"key": uuid.uuid4()})},
+                          status=429)
         if form.is_valid():
             ticket = services.ticket_issue(agency=agency, key=form.cleaned_data["key"],
                                            field=form.cleaned_data["field"])
@@ -65,7 +67,33 @@ def kiosk(request, agency_code):
     else:
         form, status = KioskForm(initial={"key": uuid.uuid4()}, fields=fields), 200
     return render(request, "counter/kiosk.html", {"agency": agency, "form": form, "fields": fields,
-                                                  "key": form["key"].value() or uuid.uuid4()}, status=status)
+                                                  "key": form["key"].value() or uuid.uuid4(),
+                                                  "check_in": CheckInForm(initial={"key": uuid.uuid4()})},
+                  status=status)
+
+
+@require_POST
+def kiosk_check_in(request, agency_code):
+    """An appointment checked in at the kiosk by its QR code or typed code: its ticket slip, or why not."""
+    agency = _centre(agency_code)
+    form = CheckInForm(request.POST)
+    status = 400
+    if not ratelimit.hit(f"kiosk:{agency.pk}:{ratelimit.client_ip(request)}", settings.KIOSK_TICKETS_PER_MINUTE, 60):
+        form.add_error(None, _("Quá nhiều lượt lấy số trong một phút. Vui lòng chờ giây lát rồi chạm lại."))
+        status = 429
+    elif form.is_valid():
+        try:
+            ticket = services.appointment_check_in(agency=agency, code=form.cleaned_data["code"],
+                                                   key=form.cleaned_data["key"])
+        except services.AppointmentError as exc:
+            form.add_error("code", exc.message)
+            status = 409
+        else:
+            return redirect("counter_ticket", public_id=ticket.public_id)
+    fields = _kiosk_fields(agency)
+    return render(request, "counter/kiosk.html", {
+        "agency": agency, "form": KioskForm(initial={"key": uuid.uuid4()}, fields=fields), "fields": fields,
+        "key": uuid.uuid4(), "check_in": form}, status=status)
 
 
 @require_GET
@@ -79,7 +107,8 @@ def ticket_slip(request, public_id):
 def display(request, agency_code):
     agency = _centre(agency_code)
     return render(request, "counter/display.html", {
-        "agency": agency, "rows": counter_selectors.display_rows(agency=agency, day=timezone.localdate())})
+        "agency": agency, "rows": counter_selectors.display_rows(agency=agency, day=timezone.localdate()),
+        "chime": settings.COUNTER_DISPLAY_CHIME})
 
 
 @require_GET
@@ -216,3 +245,29 @@ def counter_measures(request):
             **period,
         })
     return render(request, "desk/counter_measures.html", context, status=200 if form.is_valid() else 400)
+
+
+# --- real-time satisfaction at the desk ---------------------------------------------------------------
+def _live_context(request):
+    agency_ids = counter_selectors.measures_agency_ids(request.user)
+    if agency_ids is not None and not agency_ids:
+        raise Http404
+    day = timezone.localdate()
+    rows, total = counter_selectors.live_satisfaction(agency_ids=agency_ids, day=day)
+    return {"day": day, "rows": rows, "total": total, "now": timezone.localtime(),
+            "latest": counter_selectors.latest_desk_ratings(agency_ids=agency_ids, day=day),
+            "target": counter_selectors.SATISFACTION_TARGET}
+
+
+@require_GET
+@login_required
+def ratings_live(request):
+    """Today's desk ratings for the monitor (all centres) and a leader (own): the satisfied share against the
+    95% target, refreshed every 10 s by htmx (a <noscript> refresh every 30 s without JavaScript)."""
+    return render(request, "desk/ratings_live.html", _live_context(request))
+
+
+@require_GET
+@login_required
+def ratings_live_rows(request):
+    return render(request, "desk/_ratings_live_rows.html", _live_context(request))

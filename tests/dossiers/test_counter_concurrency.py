@@ -62,3 +62,57 @@ def test_parallel_kiosks_get_distinct_numbers_and_one_key_gets_one_ticket():
     same = _together(lambda: services.ticket_issue(agency=agency, key=key), [() for _ in range(THREADS)])
     assert len({t.pk for t in same}) == 1 and same[0].number == THREADS + 1
     assert Ticket.objects.count() == THREADS + 1
+
+
+def _future_slot():
+    from dossiers import appointment_selectors
+
+    day = appointment_selectors.bookable_days()[-1]  # far enough ahead whatever the clock says
+    return appointment_selectors.slot_starts(day)[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizens_racing_for_a_slot_never_overbook_it():
+    """Issue 19 item 1: eight citizens book the same slot at once; it has three places (two counters)."""
+    from dossiers.appointments import Appointment
+
+    agency = factories.AgencyFactory()
+    procedure = factories.ProcedureFactory(agencies=[agency])
+    ServicePoint.objects.create(agency=agency, number=1, appointments_per_slot=2)
+    ServicePoint.objects.create(agency=agency, number=2, appointments_per_slot=1)
+    citizens = [factories.UserFactory() for _ in range(THREADS)]
+    starts_at = _future_slot()
+
+    def book(citizen):
+        try:
+            return services.appointment_book(applicant=citizen, agency=agency, procedure=procedure, starts_at=starts_at)
+        except services.AppointmentError as exc:
+            return exc
+
+    outcomes = _together(book, [(c,) for c in citizens])
+    booked = [o for o in outcomes if isinstance(o, Appointment)]
+    refused = [o for o in outcomes if isinstance(o, services.AppointmentError)]
+    assert (len(booked), len(refused)) == (3, THREADS - 3)
+    assert all("hết chỗ" in str(exc.message) for exc in refused)
+    assert Appointment.objects.filter(slot__starts_at=starts_at, status="booked").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_citizen_submitting_a_booking_many_times_at_once_books_once():
+    from dossiers.appointments import Appointment
+
+    agency = factories.AgencyFactory()
+    procedure = factories.ProcedureFactory(agencies=[agency])
+    ServicePoint.objects.create(agency=agency, number=1, appointments_per_slot=THREADS)
+    citizen = factories.UserFactory()
+    starts_at = _future_slot()
+
+    def book():
+        try:
+            return services.appointment_book(applicant=citizen, agency=agency, procedure=procedure, starts_at=starts_at)
+        except services.AppointmentError as exc:
+            return exc
+
+    outcomes = _together(book, [() for _ in range(THREADS)])
+    assert sum(isinstance(o, Appointment) for o in outcomes) == 1
+    assert Appointment.objects.filter(applicant=citizen).count() == 1

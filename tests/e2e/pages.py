@@ -58,6 +58,11 @@ def demo_site():
     ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), field=procedure.field)
     services.ticket_call_next(counter=counter, actor=officer)
     services.ticket_done(ticket=ticket, counter=counter, actor=officer)  # the tablet offers its rating
+    from dossiers import appointment_selectors  # appointments at the counter (issue 19 item 1)
+
+    day = appointment_selectors.bookable_days()[-1]
+    appointment = services.appointment_book(applicant=citizen, agency=agency, procedure=procedure,
+                                            starts_at=appointment_selectors.slot_starts(day)[0], dossier=draft)
     urls = {
         "home": (None, reverse("home")),
         "catalogue": (None, reverse("procedure_list") + "?q=khai+sinh"),
@@ -97,6 +102,11 @@ def demo_site():
         "desk-counters": ("officer", reverse("desk:counters")),
         "desk-counter": ("officer", reverse("desk:counter", args=[counter.pk])),
         "counter-measures": ("monitor", reverse("desk:counter_measures")),
+        "counter-ratings-live": ("monitor", reverse("desk:counter_ratings_live")),
+        "appointment-book": ("citizen", reverse("appointment_book", args=[procedure.code])
+                             + f"?agency={agency.code}&day={day.isoformat()}&dossier={draft.public_id}"),
+        "appointment": ("citizen", reverse("appointment_detail", args=[appointment.public_id])),
+        "my-appointments": ("citizen", reverse("my_appointments")),
     }
     return users, urls
 
