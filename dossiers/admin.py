@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import services
+from dossiers import national_sync, services
 from dossiers.models import (
     AdminChange,
     AgencyMembership,
@@ -11,9 +11,13 @@ from dossiers.models import (
     DocumentSignature,
     Dossier,
     DossierEvent,
+    NationalSyncEvent,
+    NationalSyncReconciliation,
     OutboxMessage,
     Payment,
     Rating,
+    SandboxPortalFault,
+    SandboxPortalReceipt,
     ServicePoint,
     SignatureVerification,
     SigningCertificate,
@@ -160,6 +164,48 @@ class SignatureVerificationAdmin(ReadOnlyAdmin):
 
 
 admin.site.register([Document, Rating, OutboxMessage])
+
+
+class DeadLetterFilter(admin.SimpleListFilter):
+    title = _("tình trạng gửi")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("dead", _("Gửi lỗi (danh sách lỗi)")), ("pending", _("Chờ gửi")), ("acked", _("Đã được xác nhận"))]
+
+    def queryset(self, request, queryset):
+        return {
+            "dead": queryset.filter(dead_at__isnull=False, acked_at__isnull=True),
+            "pending": queryset.filter(dead_at__isnull=True, acked_at__isnull=True),
+            "acked": queryset.filter(acked_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(NationalSyncEvent)
+class NationalSyncEventAdmin(ReadOnlyAdmin):
+    """The national sync's outbox; "replay" puts dead-lettered events back in line (audited per dossier)."""
+
+    list_display = ["dossier", "sequence", "national_status", "agency", "attempts", "acked_at", "dead_at",
+                    "last_error"]
+    list_filter = [DeadLetterFilter, "national_status"]
+    search_fields = ["dossier__code", "event_id"]
+    actions = ["replay"]
+
+    def has_replay_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Gửi lại các sự kiện gửi lỗi đã chọn"), permissions=["replay"])
+    def replay(self, request, queryset):
+        replayed = national_sync.dead_letter_replay(events=list(queryset), actor=request.user)
+        self.message_user(request, _("Đã gửi lại %(n)d sự kiện.") % {"n": replayed})
+
+
+@admin.register(NationalSyncReconciliation)
+class NationalSyncReconciliationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "equal", "local_total", "remote_total", "pending", "dead"]
+
+
+admin.site.register([SandboxPortalReceipt, SandboxPortalFault])
 
 
 @admin.register(ServicePoint)

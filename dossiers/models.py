@@ -756,3 +756,4 @@ class ApiClientScopes(models.Model):
 
 # --- the counter: service points and queue tickets (issue 19) ---------------------------------------
 from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401
+from dossiers.national_models import NationalSyncEvent, NationalSyncReconciliation, SandboxPortalFault, SandboxPortalReceipt  # noqa: E402, F401
