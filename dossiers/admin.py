@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import national_sync, services
+from dossiers import services
 from dossiers.models import (
     AdminChange,
     AgencyMembership,
@@ -196,7 +196,7 @@ class NationalSyncEventAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Gửi lại các sự kiện gửi lỗi đã chọn"), permissions=["replay"])
     def replay(self, request, queryset):
-        replayed = national_sync.dead_letter_replay(events=list(queryset), actor=request.user)
+        replayed = services.national_event_replay(events=list(queryset), actor=request.user)
         self.message_user(request, _("Đã gửi lại %(n)d sự kiện.") % {"n": replayed})
 
 

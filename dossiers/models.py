@@ -756,4 +756,9 @@ class ApiClientScopes(models.Model):
 
 # --- the counter: service points and queue tickets (issue 19) ---------------------------------------
 from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401
-from dossiers.national_models import NationalSyncEvent, NationalSyncReconciliation, SandboxPortalFault, SandboxPortalReceipt  # noqa: E402, F401
+from dossiers.national_models import (  # noqa: E402, F401
+    NationalSyncEvent,
+    NationalSyncReconciliation,
+    SandboxPortalFault,
+    SandboxPortalReceipt,
+)

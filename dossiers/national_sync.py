@@ -18,7 +18,8 @@ The contract, end to end:
   task comes back (acks_late) and the resend is answered "duplicate".
 - **Retries with exponential backoff** (NATIONAL_PORTAL_RETRY_BASE_SECONDS × 2^(attempt−1), capped at
   NATIONAL_PORTAL_RETRY_MAX_SECONDS) through Celery's retry; after NATIONAL_PORTAL_MAX_ATTEMPTS the event
-  goes to the dead-letter list (`dead_letters()`, the monitor's page, the admin, `manage.py national_sync`).
+  goes to the dead-letter list (`dead_letters()`, the monitor's page, the admin, `manage.py national_sync`);
+  `services.national_event_replay()` puts it back in line.
 - **Reconciliation** (`reconcile()`, nightly): MotCua's dossiers per (agency now handling, national
   status code) against the receiver's counts of what it acknowledged.
 - **Sync rate** (`sync_rate()`): dossiers received in a month with at least one acknowledged event /
@@ -351,28 +352,6 @@ def _count(queryset):
 
     counted = queryset.order_by().values("dossier_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def dead_letter_replay(*, events, actor=None):
-    """Put dead-lettered events back in line (attempts from zero) and publish their dossiers' sync.
-
-    Audited on each dossier (lifecycle.Recorded.SYNC_REPLAY). Returns the number replayed; an event
-    acknowledged or replayed meanwhile is left alone."""
-    from dossiers import lifecycle  # lifecycle imports this module to write the events
-
-    replayed = []
-    with transaction.atomic():
-        for event in NationalSyncEvent.objects.select_for_update().filter(
-                pk__in=[e.pk for e in events], dead_at__isnull=False, acked_at__isnull=True).select_related("dossier"):
-            event.dead_at, event.attempts, event.next_attempt_at, event.dispatched_at = None, 0, None, None
-            event.replayed += 1
-            event.save(update_fields=["dead_at", "attempts", "next_attempt_at", "dispatched_at", "replayed"])
-            lifecycle.record(dossier=event.dossier, action=lifecycle.Recorded.SYNC_REPLAY, actor=actor,
-                             data={"event_id": str(event.event_id), "sequence": event.sequence,
-                                   "last_error": event.last_error[:500]})
-            replayed.append(event.dossier_id)
-        transaction.on_commit(lambda: dispatch(sorted(set(replayed))))
-    return len(replayed)
 
 
 # --- reconciliation and the sync rate ---------------------------------------------------------------

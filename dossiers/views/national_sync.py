@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dossiers import national_sync
+from dossiers import national_sync, services
 from dossiers.models import NationalSyncEvent, NationalSyncReconciliation
 
 
@@ -23,7 +23,7 @@ def sync_monitor(request):
         if request.POST.get("all") != "1":
             ids = [value for value in request.POST.getlist("event") if value.isdigit()]
             dead = dead.filter(pk__in=ids)
-        replayed = national_sync.dead_letter_replay(events=list(dead), actor=request.user)
+        replayed = services.national_event_replay(events=list(dead), actor=request.user)
         if replayed:
             messages.success(request, _("Đã gửi lại %(n)d sự kiện.") % {"n": replayed})
         else:

@@ -10,7 +10,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers import national_sync
+from dossiers import national_sync, services
 from dossiers.models import Dossier, NationalSyncEvent, SandboxPortalFault
 
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 dead = dead.filter(event_id__in=[uuid.UUID(value) for value in event_ids])
             except ValueError as error:
                 raise CommandError(f"not an event id: {error}") from error
-        self.stdout.write(f"replayed: {national_sync.dead_letter_replay(events=list(dead))}")
+        self.stdout.write(f"replayed: {services.national_event_replay(events=list(dead))}")
 
     def _relay(self, **options):
         self.stdout.write(f"dossiers handed over: {national_sync.relay()}")
