@@ -51,7 +51,8 @@ EXCLUDED = {
 # POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed); the
 # public verification API, which reads no session or cookie (authentication_classes = []) and changes
 # nothing but its audit row, so a forged cross-site request gains nothing; and the OAuth2 token
-# endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749).
+# endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749); and the
+# sandbox national portal's event endpoint, server to server and HMAC-signed like the bank's.
 CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke", "sandbox_portal_events"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
