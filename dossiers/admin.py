@@ -15,6 +15,7 @@ from dossiers.models import (
     NationalSyncReconciliation,
     OutboxMessage,
     Payment,
+    PaymentReconciliation,
     Rating,
     SandboxPortalFault,
     SandboxPortalReceipt,
@@ -130,6 +131,35 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["state", "refund_reason", "provider"]
     search_fields = ["order_id", "reference", "dossier__code"]
     raw_id_fields = ["dossier"]
+    actions = ["refund"]
+
+    def has_refund_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Hoàn tiền các khoản cần hoàn đã chọn (qua ngân hàng)"), permissions=["refund"])
+    def refund(self, request, queryset):
+        done = 0
+        for payment in queryset.filter(state=Payment.State.REFUND_DUE):
+            try:
+                services.payment_refund(payment=payment, actor=request.user)
+                done += 1
+            except services.RefundNotAllowed as exc:
+                self.message_user(request, f"{payment.order_id}: {exc.message}", level="error")
+        self.message_user(request, _("Đã hoàn tiền %(n)d khoản.") % {"n": done})
+
+
+@admin.register(PaymentReconciliation)
+class PaymentReconciliationAdmin(ReadOnlyAdmin):
+    """Imported daily files of the payment provider and their mismatches (manage.py payments import)."""
+
+    list_display = ["day", "provider", "rows", "mismatch_count", "imported_at", "settled_at", "settled_by"]
+    list_filter = ["provider"]
+    readonly_fields = ["provider", "day", "sha256", "rows", "mismatches", "imported_at", "imported_by", "settled_at",
+                       "settled_by", "note"]
+
+    @admin.display(description=_("số chênh lệch"))
+    def mismatch_count(self, obj):
+        return len(obj.mismatches)
 
 
 @admin.register(SigningCertificate)

@@ -62,6 +62,7 @@ class Recorded(models.TextChoices):
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
     COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
     REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
+    REFUNDED = "payment_refunded", _("Đã hoàn tiền cho người nộp")  # dossiers.services.payment_settle
     REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
     SYNC_REPLAY = "national_sync_replay", _("Gửi lại sự kiện đồng bộ Cổng DVCQG")  # dossiers.national_sync
 
@@ -85,6 +86,7 @@ STAFF_ONLY = DossierEvent.Audience.STAFF
 
 # Recorded actions whose comment is addressed to the applicant; every other recorded comment is internal.
 RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE, Recorded.REFUND_DUE,
+                                    Recorded.REFUNDED,
                                     Recorded.REORGANIZE})
 
 

@@ -48,6 +48,15 @@ class PaymentProvider:
         """A verified notification as a Notification."""
         raise NotImplementedError
 
+    def refund(self, payment):
+        """Pay `payment.amount` back to the payer through the bank; returns the bank's refund reference or
+        raises RefundFailed. Must be idempotent per `payment.order_id` (gateways take it as the request id)."""
+        raise NotImplementedError
+
+
+class RefundFailed(Exception):
+    """The bank did not accept the refund (its message for the officer)."""
+
 
 def sign(params, secret):
     """HMAC-SHA256 (hex) of the parameters sorted by name as `k=v&k=v`, signature excluded."""
@@ -82,6 +91,10 @@ class SandboxProvider(PaymentProvider):
         expected = sign({key: params[key] for key in self.fields}, self.secret)
         if not hmac.compare_digest(given, expected):
             raise InvalidSignature("bad signature")
+
+    def refund(self, payment):
+        """The sandbox bank refunds at once; the same order refunded twice gets the same reference."""
+        return f"SBXR{payment.pk:08d}"
 
     def parse(self, params):
         try:

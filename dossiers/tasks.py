@@ -47,6 +47,14 @@ def reconcile_national_sync():
     return national_sync.reconcile().pk
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def expire_payments():
+    """Every five minutes: pending payments past PAYMENT_EXPIRY_MINUTES become expired (idempotent)."""
+    from dossiers.services.payment_settle import payments_expire  # services import tasks' names only
+
+    return payments_expire()
+
+
 @shared_task(acks_late=True)
 def watch_overdue(day=None):
     """Each working morning: digest of due-soon and overdue dossiers to each agency's leaders.

@@ -51,6 +51,7 @@ urlpatterns = [
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/thong-bao/", payments.payment_callback, name="payment_callback"),
     path("thanh-toan/<str:order_id>/bien-lai/", payments.payment_receipt, name="payment_receipt"),
+    path("thanh-toan/<str:order_id>/bien-lai.pdf", payments.payment_receipt_pdf, name="payment_receipt_pdf"),
     # --- the counter's public screens (issue 19): kiosk, ticket slip, waiting-room display ---
     path("quay/<str:agency_code>/lay-so/", counter.kiosk, name="counter_kiosk"),
     path("quay/<str:agency_code>/man-hinh/", counter.display, name="counter_display"),

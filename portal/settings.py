@@ -245,6 +245,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsB
 SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
+# Minutes a started online payment stays payable; older pending payments expire (dossiers.services.payment_settle).
+PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
 # The sandbox's signing secret; with DEBUG off a random one of >= 32 characters (dossiers/payments.py).
 DEMO_PAYMENT_SANDBOX_SECRET = "sandbox-secret-change-me"
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_SANDBOX_SECRET)
@@ -367,6 +369,7 @@ CELERY_BEAT_SCHEDULE = {
     # National portal sync: dossiers whose sync task was lost; the nightly reconciliation of counts.
     "relay-national-sync": {"task": "dossiers.tasks.relay_national_sync", "schedule": 60.0,
                             "options": {"expires": 55}},
+    "payments-expire": {"task": "dossiers.tasks.expire_payments", "schedule": 300.0, "options": {"expires": 290}},
     "national-sync-reconcile": {"task": "dossiers.tasks.reconcile_national_sync", "schedule": crontab(hour=2, minute=15)},
     # Every morning at 06:30; the task itself skips rest days (working-day calendar).
     "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},

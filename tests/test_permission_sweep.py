@@ -126,6 +126,7 @@ MATRIX = {
     "payment_return": {"kind": "public", "ok": (400,)},
     "payment_callback": {"kind": "public", "method": "post", "ok": (400,)},
     "payment_receipt": {"kind": "reader", "kwargs": lambda w: {"order_id": w["payment"].order_id}},
+    "payment_receipt_pdf": {"kind": "reader", "kwargs": lambda w: {"order_id": w["payment"].order_id}},
     # --- one-stop desk pages -----------------------------------------------------------------------
     "desk:queue": {"kind": "officer"},
     "desk:bulk": {"kind": "officer", "method": "post"},
