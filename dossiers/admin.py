@@ -11,6 +11,7 @@ from dossiers.models import (
     DocumentSignature,
     Dossier,
     DossierEvent,
+    MerchantAccount,
     NationalSyncEvent,
     NationalSyncReconciliation,
     OutboxMessage,
@@ -148,13 +149,23 @@ class PaymentAdmin(admin.ModelAdmin):
         self.message_user(request, _("Đã hoàn tiền %(n)d khoản.") % {"n": done})
 
 
+@admin.register(MerchantAccount)
+class MerchantAccountAdmin(admin.ModelAdmin):
+    """Each agency's merchant account at the payment provider: its fees are paid into it."""
+
+    list_display = ["merchant_code", "agency", "provider", "account_name", "bank_name", "active"]
+    list_filter = ["provider", "active"]
+    search_fields = ["merchant_code", "agency__name", "agency__code"]
+    raw_id_fields = ["agency"]
+
+
 @admin.register(PaymentReconciliation)
 class PaymentReconciliationAdmin(ReadOnlyAdmin):
     """Imported daily files of the payment provider and their mismatches (manage.py payments import)."""
 
-    list_display = ["day", "provider", "rows", "mismatch_count", "imported_at", "settled_at", "settled_by"]
+    list_display = ["day", "provider", "merchant_code", "rows", "mismatch_count", "imported_at", "settled_at", "settled_by"]
     list_filter = ["provider"]
-    readonly_fields = ["provider", "day", "sha256", "rows", "mismatches", "imported_at", "imported_by", "settled_at",
+    readonly_fields = ["provider", "merchant_code", "day", "sha256", "rows", "mismatches", "imported_at", "imported_by", "settled_at",
                        "settled_by", "note"]
 
     @admin.display(description=_("số chênh lệch"))

@@ -245,6 +245,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsB
 SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
+# Merchant code of payments for agencies with no merchant account of their own (dossiers.MerchantAccount).
+PAYMENT_DEFAULT_MERCHANT = env.str("PAYMENT_DEFAULT_MERCHANT", default="MOTCUA-TINH")
 # Minutes a started online payment stays payable; older pending payments expire (dossiers.services.payment_settle).
 PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
 # The sandbox's signing secret; with DEBUG off a random one of >= 32 characters (dossiers/payments.py).

@@ -260,7 +260,8 @@ def payment_start(*, dossier, actor, return_url=""):
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
-                                                 amount=locked.fee_amount)
+                                                 amount=locked.fee_amount,
+                                                 merchant_code=payments.merchant_code(locked, gateway))
         except IntegrityError:
             payment = open_payment.get()
     return payment, gateway.create_payment(payment, return_url=return_url)

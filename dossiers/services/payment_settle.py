@@ -113,9 +113,9 @@ def _mismatch(kind, *, row=None, payment=None):
             "dossier": payment.dossier.code if payment else None}
 
 
-def payment_reconciliation_import(*, content, day, actor=None, provider_name=None):
-    """Compare one day's file of the provider with MotCua's payments; store and return the
-    PaymentReconciliation. The same file twice is refused (ReconciliationFileInvalid).
+def payment_reconciliation_import(*, content, day, actor=None, provider_name=None, merchant_code=""):
+    """Compare one day's file of the provider (for one merchant account, if `merchant_code`) with MotCua's
+    payments; store and return the PaymentReconciliation. The same file twice is refused.
 
     Mismatches: `unknown_order` (the bank knows an order MotCua does not), `amount` (amounts differ),
     `paid_at_bank_only` (the bank took the money, MotCua shows it unpaid), `refunded_at_bank_only`,
@@ -141,6 +141,8 @@ def payment_reconciliation_import(*, content, day, actor=None, provider_name=Non
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
     end = start + timedelta(days=1)
     day_payments = Payment.objects.filter(provider=provider_name).select_related("dossier")
+    if merchant_code:
+        day_payments = day_payments.filter(merchant_code=merchant_code)
     for payment in day_payments.filter(paid_at__gte=start, paid_at__lt=end).exclude(order_id__in=seen):
         mismatches.append(_mismatch("paid_here_only", payment=payment))
     for payment in day_payments.filter(refunded_at__gte=start, refunded_at__lt=end).exclude(order_id__in=seen):
@@ -148,7 +150,7 @@ def payment_reconciliation_import(*, content, day, actor=None, provider_name=Non
     try:
         with transaction.atomic():
             return PaymentReconciliation.objects.create(
-                provider=provider_name, day=day, sha256=hashlib.sha256(content).hexdigest(), rows=len(rows),
+                provider=provider_name, merchant_code=merchant_code, day=day, sha256=hashlib.sha256(content).hexdigest(), rows=len(rows),
                 mismatches=mismatches, imported_by=actor)
     except IntegrityError as exc:
         raise ReconciliationFileInvalid(_("Tệp đối soát này đã được nhập.")) from exc

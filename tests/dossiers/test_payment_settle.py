@@ -134,3 +134,24 @@ def test_a_malformed_reconciliation_file_is_refused_with_a_message(content):
     with pytest.raises(ReconciliationFileInvalid) as error:
         services.payment_reconciliation_import(content=content, day=dt.date(2026, 12, 7), provider_name="sandbox")
     assert str(error.value.message)
+
+
+def test_fees_go_to_the_handling_agencys_merchant_account_and_files_are_per_merchant(fee_dossier, agency, settings,
+                                                                                   monitor):
+    from dossiers.models import MerchantAccount
+
+    settings.PAYMENT_DEFAULT_MERCHANT = "TINH-42"
+    first, _url = services.payment_start(dossier=fee_dossier, actor=fee_dossier.applicant)
+    assert first.merchant_code == "TINH-42"  # no account of its own yet
+    settle(first)
+    MerchantAccount.objects.create(agency=agency, provider="sandbox", merchant_code="STP-42", account_name="Sở Tư pháp",
+                                   bank_account="0123456789", bank_name="Vietcombank")
+    other = submitted_dossier(fee_dossier.applicant, procedure=fee_dossier.procedure)
+    second, _url = services.payment_start(dossier=other, actor=fee_dossier.applicant)
+    assert second.merchant_code == "STP-42"
+    settle(second)
+    # The agency's file lists its payment only: the province-wide one is not "missing" from it.
+    row = services.payment_reconciliation_import(
+        content=_file((second.order_id, "BANK", 50_000, "success", timezone.now().isoformat())),
+        day=timezone.localdate(), merchant_code="STP-42", actor=monitor)
+    assert row.mismatches == [] and row.merchant_code == "STP-42"

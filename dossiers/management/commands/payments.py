@@ -1,4 +1,5 @@
-"""manage.py payments expire | refund ORDER_ID | import FILE --day YYYY-MM-DD | settle ID --note TEXT
+"""manage.py payments expire | refund ORDER_ID | import FILE --day YYYY-MM-DD [--merchant CODE]
+                  | settle ID --note TEXT --as EMAIL
 
 Settling online payments (dossiers/services/payment_settle.py, docs/payments.md): expire payments never
 completed, refund one owed back, import the provider's daily reconciliation file and print its mismatches,
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         imported = sub.add_parser("import", help="import the provider's reconciliation file (CSV)")
         imported.add_argument("file")
         imported.add_argument("--day", required=True)
+        imported.add_argument("--merchant", default="", help="the merchant account the file is for")
         settle = sub.add_parser("settle", help="record how a reconciliation's mismatches were settled")
         settle.add_argument("id", type=int)
         settle.add_argument("--note", required=True)
@@ -48,8 +50,9 @@ class Command(BaseCommand):
         payment = services.payment_refund(payment=payment, actor=None)
         self.stdout.write(f"{payment.order_id}: {payment.state} {payment.refund_reference}")
 
-    def _import(self, file, day, **options):
-        row = services.payment_reconciliation_import(content=Path(file).read_bytes(), day=parse_day(day))
+    def _import(self, file, day, merchant, **options):
+        row = services.payment_reconciliation_import(content=Path(file).read_bytes(), day=parse_day(day),
+                                                     merchant_code=merchant)
         self.stdout.write(f"reconciliation {row.pk}: {row.rows} rows, {len(row.mismatches)} mismatch(es)")
         for cell in row.mismatches:
             self.stdout.write(f"  {cell['kind']}: {cell['order_id']} bank {cell['bank_status']} {cell['bank_amount']}"
