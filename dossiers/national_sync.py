@@ -68,14 +68,16 @@ _LOCK_NAMESPACE = 18_003  # advisory lock class of the sync (issue 18 item 3), o
 
 
 # --- writing (inside the transition's transaction) --------------------------------------------------
-def record_status_change(*, dossier, event):
+def record_status_change(*, dossier, event, agency_changed=False):
     """Write the outbox row for `event` (a DossierEvent of `lifecycle.apply()`), and publish on commit.
 
     Called with the dossier's row locked, which makes `Max(sequence) + 1` safe. A transition that changes
     neither the status nor the handling agency (a reassignment inside "processing") is nothing the portal
-    tracks and writes nothing. Returns the row or None.
+    tracks and writes nothing; `agency_changed` says the handling agency changed outside a transition (the
+    hand-over of dossiers.services.reorganize). Returns the row or None.
     """
-    if event.from_status == dossier.status and event.agency_id == dossier.handling_agency_id:
+    if (not agency_changed and event.from_status == dossier.status
+            and event.agency_id == dossier.handling_agency_id):
         return None
     national_status = NATIONAL_STATUS_CODES.get(dossier.status)
     if national_status is None:

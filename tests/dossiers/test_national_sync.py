@@ -18,6 +18,7 @@ from dossiers.models import (
     SandboxPortalFault,
     SandboxPortalReceipt,
 )
+from tests import factories
 from tests.dossiers.desk_helpers import awaiting_approval, received, submitted
 
 SECRET = "test-national-portal-secret-5Xq8Lm2Rt7Vw"
@@ -180,3 +181,14 @@ def test_backoff_doubles_up_to_the_cap(settings):
     settings.NATIONAL_PORTAL_RETRY_BASE_SECONDS, settings.NATIONAL_PORTAL_RETRY_MAX_SECONDS = 30, 3600
     assert [national_sync.backoff(n) for n in (1, 2, 3, 4, 8, 20)] == [30, 60, 120, 240, 3600, 3600]
 
+
+
+def test_a_hand_over_to_a_successor_agency_is_an_event_too(db, procedure, desk_officer):
+    """dossiers.services.reorganize moves open dossiers outside a transition: the portal learns the agency."""
+    from dossiers.services.reorganize import _hand_over
+
+    dossier = received(procedure, desk_officer)
+    former, successor = dossier.handling_agency, factories.AgencyFactory()
+    assert _hand_over(dossier, former, successor, timezone.localdate())
+    last = NationalSyncEvent.objects.filter(dossier=dossier).last()
+    assert (last.sequence, last.national_status, last.payload["agency_code"]) == (3, 2, successor.code)
