@@ -12,9 +12,15 @@ from dossiers.models import (
     DocumentSignature,
     Dossier,
     DossierEvent,
+    MerchantAccount,
+    NationalSyncEvent,
+    NationalSyncReconciliation,
     OutboxMessage,
     Payment,
+    PaymentReconciliation,
     Rating,
+    SandboxPortalFault,
+    SandboxPortalReceipt,
     ServicePoint,
     SignatureVerification,
     SigningCertificate,
@@ -127,6 +133,45 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["state", "refund_reason", "provider"]
     search_fields = ["order_id", "reference", "dossier__code"]
     raw_id_fields = ["dossier"]
+    actions = ["refund"]
+
+    def has_refund_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Hoàn tiền các khoản cần hoàn đã chọn (qua ngân hàng)"), permissions=["refund"])
+    def refund(self, request, queryset):
+        done = 0
+        for payment in queryset.filter(state=Payment.State.REFUND_DUE):
+            try:
+                services.payment_refund(payment=payment, actor=request.user)
+                done += 1
+            except services.RefundNotAllowed as exc:
+                self.message_user(request, f"{payment.order_id}: {exc.message}", level="error")
+        self.message_user(request, _("Đã hoàn tiền %(n)d khoản.") % {"n": done})
+
+
+@admin.register(MerchantAccount)
+class MerchantAccountAdmin(admin.ModelAdmin):
+    """Each agency's merchant account at the payment provider: its fees are paid into it."""
+
+    list_display = ["merchant_code", "agency", "provider", "account_name", "bank_name", "active"]
+    list_filter = ["provider", "active"]
+    search_fields = ["merchant_code", "agency__name", "agency__code"]
+    raw_id_fields = ["agency"]
+
+
+@admin.register(PaymentReconciliation)
+class PaymentReconciliationAdmin(ReadOnlyAdmin):
+    """Imported daily files of the payment provider and their mismatches (manage.py payments import)."""
+
+    list_display = ["day", "provider", "merchant_code", "rows", "mismatch_count", "imported_at", "settled_at", "settled_by"]
+    list_filter = ["provider"]
+    readonly_fields = ["provider", "merchant_code", "day", "sha256", "rows", "mismatches", "imported_at", "imported_by", "settled_at",
+                       "settled_by", "note"]
+
+    @admin.display(description=_("số chênh lệch"))
+    def mismatch_count(self, obj):
+        return len(obj.mismatches)
 
 
 @admin.register(SigningCertificate)
@@ -161,6 +206,48 @@ class SignatureVerificationAdmin(ReadOnlyAdmin):
 
 
 admin.site.register([Document, Rating, OutboxMessage])
+
+
+class DeadLetterFilter(admin.SimpleListFilter):
+    title = _("tình trạng gửi")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("dead", _("Gửi lỗi (danh sách lỗi)")), ("pending", _("Chờ gửi")), ("acked", _("Đã được xác nhận"))]
+
+    def queryset(self, request, queryset):
+        return {
+            "dead": queryset.filter(dead_at__isnull=False, acked_at__isnull=True),
+            "pending": queryset.filter(dead_at__isnull=True, acked_at__isnull=True),
+            "acked": queryset.filter(acked_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(NationalSyncEvent)
+class NationalSyncEventAdmin(ReadOnlyAdmin):
+    """The national sync's outbox; "replay" puts dead-lettered events back in line (audited per dossier)."""
+
+    list_display = ["dossier", "sequence", "national_status", "agency", "attempts", "acked_at", "dead_at",
+                    "last_error"]
+    list_filter = [DeadLetterFilter, "national_status"]
+    search_fields = ["dossier__code", "event_id"]
+    actions = ["replay"]
+
+    def has_replay_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Gửi lại các sự kiện gửi lỗi đã chọn"), permissions=["replay"])
+    def replay(self, request, queryset):
+        replayed = services.national_event_replay(events=list(queryset), actor=request.user)
+        self.message_user(request, _("Đã gửi lại %(n)d sự kiện.") % {"n": replayed})
+
+
+@admin.register(NationalSyncReconciliation)
+class NationalSyncReconciliationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "equal", "local_total", "remote_total", "pending", "dead"]
+
+
+admin.site.register([SandboxPortalReceipt, SandboxPortalFault])
 
 
 @admin.register(ServicePoint)

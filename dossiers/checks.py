@@ -6,11 +6,13 @@ signing secret (anyone could sign its callbacks). Warnings: the no-op antivirus 
 sandboxes, which lose nothing but deliver nothing. Registered in `DossiersConfig.ready()`.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
-from dossiers import payments, signing
+from dossiers import national_sync, payments, signing
 
 # E-mail backends that deliver nothing (Django's; EMAIL_URL consolemail://, memorymail://, ...).
 SANDBOX_EMAIL_BACKENDS = {
@@ -76,4 +78,25 @@ def sandbox_signer_check(app_configs=None, **kwargs):
         problems.append(Error(
             "SIGNER_BACKEND is the sandbox CA: results would carry signatures of a test certificate authority.",
             hint="Name the agency CA's signer in SIGNER_BACKEND (docs/signing.md). " + OPT_IN, id="dossiers.E004"))
+    return problems
+
+
+def national_portal_check(app_configs=None, **kwargs):
+    """The national portal sync (issue 18 item 3): never the sandbox receiver unless explicitly allowed,
+    never unsigned, and a warning when nothing is sent."""
+    problems = []
+    url = settings.NATIONAL_PORTAL_URL
+    if not url:
+        problems.append(Warning(
+            "NATIONAL_PORTAL_URL is empty: dossier status changes wait in the outbox and reach no national portal.",
+            hint="Set the portal's endpoint and secret (docs/national-sync.md).", id="dossiers.W004"))
+        return problems
+    if urlsplit(url).path.startswith(national_sync.SANDBOX_PATH) and not settings.ALLOW_SANDBOX:
+        problems.append(Error(
+            "NATIONAL_PORTAL_URL is the sandbox receiver: the statuses would never reach the national portal.",
+            hint="Name the national portal's endpoint (docs/national-sync.md). " + OPT_IN, id="dossiers.E005"))
+    if len(settings.NATIONAL_PORTAL_SECRET) < 32:
+        problems.append(Error(
+            "NATIONAL_PORTAL_SECRET is empty or shorter than 32 characters: events would be signed with a guessable key.",
+            hint="Set the secret agreed with the portal's operator.", id="dossiers.E006"))
     return problems

@@ -12,8 +12,8 @@
 
 `apply()` is the only code that changes a dossier's status. It locks the row, checks the status and
 the actor's role, lets the calling service change the action's own fields, bumps the version, writes
-the audit event and the citizen's notifications (outbox) in the same transaction, and hands the
-notifications to Celery on commit.
+the audit event, the citizen's notifications (outbox) and the national portal's sync event
+(dossiers.national_sync, issue 18 item 3) in the same transaction, and hands them to Celery on commit.
 
 Every event carries the client IP: the `ip_address` a caller passes, else the address of the request
 being served (`portal.client_ip.ClientIpMiddleware`), so views need not thread it through; events
@@ -27,7 +27,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import access
+from dossiers import access, national_sync
 from dossiers.models import Dossier, DossierEvent, Role, Status
 from portal.client_ip import current_client_ip
 
@@ -62,7 +62,9 @@ class Recorded(models.TextChoices):
     PRINT = "print", _("Cán bộ in phiếu, văn bản của hồ sơ")
     COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
     REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
+    REFUNDED = "payment_refunded", _("Đã hoàn tiền cho người nộp")  # dossiers.services.payment_settle
     REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
+    SYNC_REPLAY = "national_sync_replay", _("Gửi lại sự kiện đồng bộ Cổng DVCQG")  # dossiers.national_sync
 
 
 def action_label(slug):
@@ -84,6 +86,7 @@ STAFF_ONLY = DossierEvent.Audience.STAFF
 
 # Recorded actions whose comment is addressed to the applicant; every other recorded comment is internal.
 RECORDED_FOR_APPLICANT = frozenset({Recorded.LATE_LETTER, Recorded.RATE, Recorded.COLLECT_FEE, Recorded.REFUND_DUE,
+                                    Recorded.REFUNDED,
                                     Recorded.REORGANIZE})
 
 
@@ -277,6 +280,7 @@ def apply(*, dossier, action, actor, reason="", expected_version=None, ip_addres
             agency_id=agency_id, comment=reason, comment_audience=transition.comment_to, data=data or {},
             ip_address=ip_address or current_client_ip(), created_at=now,
         )
+        national_sync.record_status_change(dossier=locked, event=event)
         if transition.notify:
             from dossiers.notifications import notify_applicant
 

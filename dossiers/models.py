@@ -556,6 +556,9 @@ class Payment(models.Model):
         PAID = "paid", _("Đã thanh toán")
         FAILED = "failed", _("Không thành công")
         REFUND_DUE = "refund_due", _("Cần hoàn tiền")
+        REFUNDED = "refunded", _("Đã hoàn tiền")
+        # Not paid within PAYMENT_EXPIRY_MINUTES: the bank's link is dead (a late success still counts).
+        EXPIRED = "expired", _("Hết hạn thanh toán")
 
     class RefundReason(models.TextChoices):
         ALREADY_PAID = "already_paid", _("Phí, lệ phí đã được nộp bằng khoản khác")
@@ -572,6 +575,10 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
     raw = models.JSONField(_("thông báo của ngân hàng"), default=dict, blank=True)
     refund_reason = models.CharField(_("lý do hoàn tiền"), max_length=20, choices=RefundReason.choices, blank=True)
+    refunded_at = models.DateTimeField(_("hoàn tiền lúc"), null=True, blank=True)
+    # The collecting agency's merchant account at the provider when the payment started (MerchantAccount).
+    merchant_code = models.CharField(_("mã đơn vị chấp nhận thanh toán"), max_length=60, blank=True)
+    refund_reference = models.CharField(_("mã giao dịch hoàn tiền"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("thanh toán")
@@ -777,7 +784,71 @@ class ApiClientScopes(models.Model):
         return [scope for scope in ApiScope.values if getattr(self, scope)]
 
 
+class MerchantAccount(models.Model):
+    """An agency's merchant account at the payment provider (tài khoản thu của cơ quan): fees paid for its
+    dossiers go to its own account; the provider's reconciliation files are per merchant."""
+
+    agency = models.OneToOneField(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT,
+                                  related_name="merchant_account")
+    provider = models.CharField(_("đơn vị thanh toán"), max_length=40)
+    merchant_code = models.CharField(_("mã đơn vị chấp nhận thanh toán"), max_length=60)
+    account_name = models.CharField(_("tên tài khoản thu"), max_length=200)
+    bank_account = models.CharField(_("số tài khoản"), max_length=40)
+    bank_name = models.CharField(_("ngân hàng"), max_length=120)
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("tài khoản thu của cơ quan")
+        verbose_name_plural = _("tài khoản thu của cơ quan")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "merchant_code"], name="merchant_code_unique",
+                                    violation_error_message=_("Mã đơn vị chấp nhận thanh toán đã được dùng.")),
+        ]
+
+    def __str__(self):
+        return f"{self.merchant_code} — {self.agency}"
+
+
+class PaymentReconciliation(models.Model):
+    """One day's reconciliation file of a payment provider (đối soát giao dịch), imported and compared with
+    MotCua's payments; `mismatches` are for a person to settle (issue 18 item 4)."""
+
+    provider = models.CharField(_("đơn vị thanh toán"), max_length=40)
+    merchant_code = models.CharField(_("mã đơn vị chấp nhận thanh toán"), max_length=60, blank=True)
+    day = models.DateField(_("ngày giao dịch"))
+    sha256 = models.CharField(_("SHA-256 của tệp"), max_length=64)
+    rows = models.PositiveIntegerField(_("số dòng"))
+    # [{"kind", "order_id", "reference", "bank_amount", "amount", "bank_status", "state"}]
+    mismatches = models.JSONField(_("chênh lệch"), default=list)
+    imported_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    settled_at = models.DateTimeField(_("đã xử lý chênh lệch lúc"), null=True, blank=True)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("ghi chú xử lý"), blank=True)
+
+    class Meta:
+        verbose_name = _("đối soát thanh toán")
+        verbose_name_plural = _("đối soát thanh toán")
+        ordering = ["-day", "-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "merchant_code", "day", "sha256"],
+                                    name="payment_reconciliation_file_once",
+                                    violation_error_message=_("Tệp đối soát này đã được nhập.")),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.day}: {len(self.mismatches)}"
+
+
 # --- the counter: service points and queue tickets (issue 19) ---------------------------------------
 # --- appointments at the counter (issue 19 item 1) ----------------------------------------------------
 from dossiers.appointments import Appointment, AppointmentEvent, AppointmentSlot  # noqa: E402, F401
 from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent, TicketSequence  # noqa: E402, F401
+from dossiers.national_models import (  # noqa: E402, F401
+    NationalSyncEvent,
+    NationalSyncReconciliation,
+    SandboxPortalFault,
+    SandboxPortalReceipt,
+)

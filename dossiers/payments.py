@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
+from dossiers.models import MerchantAccount
+
 
 class InvalidSignature(Exception):
     """The notification was not signed by the provider (or was altered)."""
@@ -47,6 +49,15 @@ class PaymentProvider:
     def parse(self, params):
         """A verified notification as a Notification."""
         raise NotImplementedError
+
+    def refund(self, payment):
+        """Pay `payment.amount` back to the payer through the bank; returns the bank's refund reference or
+        raises RefundFailed. Must be idempotent per `payment.order_id` (gateways take it as the request id)."""
+        raise NotImplementedError
+
+
+class RefundFailed(Exception):
+    """The bank did not accept the refund (its message for the officer)."""
 
 
 def sign(params, secret):
@@ -83,6 +94,10 @@ class SandboxProvider(PaymentProvider):
         if not hmac.compare_digest(given, expected):
             raise InvalidSignature("bad signature")
 
+    def refund(self, payment):
+        """The sandbox bank refunds at once; the same order refunded twice gets the same reference."""
+        return f"SBXR{payment.pk:08d}"
+
     def parse(self, params):
         try:
             amount = int(params["amount"])
@@ -91,6 +106,14 @@ class SandboxProvider(PaymentProvider):
         return Notification(order_id=str(params["order_id"]), amount=amount, success=params["result"] == "success",
                             reference=str(params["reference"])[:100],
                             raw={key: str(params[key]) for key in (*self.fields, "signature")})
+
+
+def merchant_code(dossier, gateway):
+    """The merchant account fees of `dossier` are paid into: its handling agency's active account at this
+    provider, else the site's (PAYMENT_DEFAULT_MERCHANT). A real gateway passes it in create_payment."""
+    account = MerchantAccount.objects.filter(agency_id=dossier.handling_agency_id, provider=gateway.name,
+                                             active=True).first()
+    return account.merchant_code if account else settings.PAYMENT_DEFAULT_MERCHANT
 
 
 SANDBOX_SECRET_MIN_LENGTH = 32

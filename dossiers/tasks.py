@@ -4,7 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
-from dossiers import notifications
+from dossiers import national_sync, notifications
 from dossiers.services.appointments import appointments_remind
 
 
@@ -23,6 +23,39 @@ def relay_outbox():
     """Hand over messages that never reached a worker (broker outage, lost task). Runs every minute
     (settings.CELERY_BEAT_SCHEDULE); two runs at once never take the same message (SKIP LOCKED)."""
     return notifications.outbox_relay()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def sync_dossier(self, dossier_id):
+    """Send the dossier's pending national-portal events in order (dossiers.national_sync.sync_dossier).
+
+    Idempotent by event id; the service never raises for a receiver's failure but says when to come
+    back, which becomes Celery's retry with that countdown (exponential backoff). Another worker busy
+    with the dossier: back in two seconds, at most 30 times (then the relay takes over)."""
+    outcome = national_sync.sync_dossier(dossier_id=dossier_id)
+    if outcome.retry_in is not None and not (outcome.state == "busy" and self.request.retries >= 30):
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_national_sync():
+    """Every minute: dossiers whose sync task never reached a worker or was lost."""
+    return national_sync.relay()
+
+
+@shared_task(acks_late=True)
+def reconcile_national_sync():
+    """Nightly: counts per agency and national status against the receiver's (NationalSyncReconciliation)."""
+    return national_sync.reconcile().pk
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expire_payments():
+    """Every five minutes: pending payments past PAYMENT_EXPIRY_MINUTES become expired (idempotent)."""
+    from dossiers.services.payment_settle import payments_expire  # services import tasks' names only
+
+    return payments_expire()
 
 
 @shared_task(acks_late=True)

@@ -3,13 +3,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dossiers.views import accounts, appointments, audit, citizen, counter, payments, verify
+from dossiers.views import (
+    accounts,
+    appointments,
+    audit,
+    citizen,
+    counter,
+    national_sync,
+    payments,
+    sandbox_portal,
+    verify,
+)
 
 urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
     path("tai-khoan/dang-ky/xac-nhan/", accounts.register_confirm, name="register_confirm"),
     path("giam-sat/nhat-ky/", audit.event_log, name="audit_log"),
     path("giam-sat/nhat-ky-quan-tri/", audit.admin_log, name="admin_audit_log"),
+    path("giam-sat/dong-bo-dvcqg/", national_sync.sync_monitor, name="national_sync_monitor"),
+    # The sandbox national portal (dossiers/views/sandbox_portal.py): 404 with DEBUG off unless ALLOW_SANDBOX.
+    path("sandbox/cong-dvcqg/events", sandbox_portal.events, name="sandbox_portal_events"),
+    path("sandbox/cong-dvcqg/counts", sandbox_portal.counts, name="sandbox_portal_counts"),
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/quen-mat-khau/", accounts.PasswordResetView.as_view(), name="password_reset"),
@@ -47,6 +61,7 @@ urlpatterns = [
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/thong-bao/", payments.payment_callback, name="payment_callback"),
     path("thanh-toan/<str:order_id>/bien-lai/", payments.payment_receipt, name="payment_receipt"),
+    path("thanh-toan/<str:order_id>/bien-lai.pdf", payments.payment_receipt_pdf, name="payment_receipt_pdf"),
     # --- the counter's public screens (issue 19): kiosk, ticket slip, waiting-room display ---
     path("quay/<str:agency_code>/lay-so/", counter.kiosk, name="counter_kiosk"),
     path("quay/<str:agency_code>/man-hinh/", counter.display, name="counter_display"),

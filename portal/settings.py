@@ -245,6 +245,10 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="dossiers.notifications.SandboxSmsB
 SMS_SANDBOX_DELAY_SECONDS = env.float("SMS_SANDBOX_DELAY_SECONDS", default=0.0)
 # Dotted path of the payment provider; the sandbox simulates a bank with signed callbacks.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.SandboxProvider")
+# Merchant code of payments for agencies with no merchant account of their own (dossiers.MerchantAccount).
+PAYMENT_DEFAULT_MERCHANT = env.str("PAYMENT_DEFAULT_MERCHANT", default="MOTCUA-TINH")
+# Minutes a started online payment stays payable; older pending payments expire (dossiers.services.payment_settle).
+PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
 # The sandbox's signing secret; with DEBUG off a random one of >= 32 characters (dossiers/payments.py).
 DEMO_PAYMENT_SANDBOX_SECRET = "sandbox-secret-change-me"
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_SANDBOX_SECRET)
@@ -276,6 +280,27 @@ APPOINTMENT_NOTICE_MINUTES = env.int("APPOINTMENT_NOTICE_MINUTES", default=60)
 OFFICE_LUNCH = env.str("OFFICE_LUNCH", default="11:30-13:30")
 # The call display offers a chime button (the browser plays it only after someone taps it: no autoplay).
 COUNTER_DISPLAY_CHIME = env.bool("COUNTER_DISPLAY_CHIME", default=True)
+
+# --- national portal sync (dossiers/national_sync.py, docs/national-sync.md) ------------------------
+# Base URL of the national portal's event endpoint ("<base>events", "<base>counts"); empty: events wait in
+# the outbox unsent. The sandbox receiver of this site is SITE_URL + "/sandbox/cong-dvcqg/".
+NATIONAL_PORTAL_URL = env.str("NATIONAL_PORTAL_URL", default="")
+# Dotted path of the client class (another body or transport for a real endpoint: a PortalClient subclass).
+NATIONAL_PORTAL_CLIENT = env.str("NATIONAL_PORTAL_CLIENT", default="dossiers.national_sync.HttpPortalClient")
+# Shared HMAC-SHA256 secret of the signature header (>= 32 characters; the sandbox receiver checks it too).
+NATIONAL_PORTAL_SECRET = env.str("NATIONAL_PORTAL_SECRET", default="")
+# CloudEvents `source` of MotCua's events.
+NATIONAL_PORTAL_SOURCE = env.str("NATIONAL_PORTAL_SOURCE", default=f"urn:motcua:tinh:{SITE_PROVINCE_CODE}")
+# Seconds to wait for the receiver's answer before counting the attempt as failed.
+NATIONAL_PORTAL_TIMEOUT_SECONDS = env.float("NATIONAL_PORTAL_TIMEOUT_SECONDS", default=10.0)
+# Backoff: the n-th retry waits BASE × 2^(n−1) seconds, at most MAX; after MAX_ATTEMPTS the event is dead-lettered.
+NATIONAL_PORTAL_RETRY_BASE_SECONDS = env.float("NATIONAL_PORTAL_RETRY_BASE_SECONDS", default=30.0)
+NATIONAL_PORTAL_RETRY_MAX_SECONDS = env.float("NATIONAL_PORTAL_RETRY_MAX_SECONDS", default=3600.0)
+NATIONAL_PORTAL_MAX_ATTEMPTS = env.int("NATIONAL_PORTAL_MAX_ATTEMPTS", default=12)
+# Mutual TLS (optional): the province's client certificate and key (PEM paths), and the CA bundle to trust.
+NATIONAL_PORTAL_CLIENT_CERT = env.str("NATIONAL_PORTAL_CLIENT_CERT", default="")
+NATIONAL_PORTAL_CLIENT_KEY = env.str("NATIONAL_PORTAL_CLIENT_KEY", default="")
+NATIONAL_PORTAL_CA_BUNDLE = env.str("NATIONAL_PORTAL_CA_BUNDLE", default="")
 
 # --- working-day calendar -------------------------------------------------------------------------
 # The province's default receipt cut-off ("HH:MM"; empty: none, as the Civil Code arts. 147-148 have
@@ -368,6 +393,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Static schedule (django-celery-beat copies it into its tables at start); other apps add entries.
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "dossiers.tasks.relay_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    # National portal sync: dossiers whose sync task was lost; the nightly reconciliation of counts.
+    "relay-national-sync": {"task": "dossiers.tasks.relay_national_sync", "schedule": 60.0,
+                            "options": {"expires": 55}},
+    "payments-expire": {"task": "dossiers.tasks.expire_payments", "schedule": 300.0, "options": {"expires": 290}},
+    "national-sync-reconcile": {"task": "dossiers.tasks.reconcile_national_sync", "schedule": crontab(hour=2, minute=15)},
     # Every morning at 06:30; the task itself skips rest days (working-day calendar).
     "desk-overdue-watch": {"task": "dossiers.tasks.watch_overdue", "schedule": crontab(hour=6, minute=30)},
     # Reminders of tomorrow's appointments, hourly in the day so a late booking still gets one (idempotent).

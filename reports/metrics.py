@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
+from dossiers.national_sync import synced_condition
 from procedures.models import Procedure
 from reports.months import month_bounds, month_start, overdue_as_of
 
@@ -67,7 +68,8 @@ INDICATORS = [
     Indicator("1.3", "transparency", _("Tỷ lệ hồ sơ đồng bộ lên Cổng DVC quốc gia"),
               "Dossiers synchronised with the national portal",
               _("Số hồ sơ đồng bộ lên Cổng DVC quốc gia / Tổng số hồ sơ tiếp nhận × 100%"),
-              "QĐ 766/QĐ-TTg, Phụ lục, nhóm Công khai minh bạch, điểm c", 6, 100, None, None, sourced=False),
+              "QĐ 766/QĐ-TTg, Phụ lục, nhóm Công khai minh bạch, điểm c", 6, 100, "synced", "received",
+              sourced=False),
     Indicator("2.1", "progress", _("Tỷ lệ hồ sơ xử lý đúng hạn"), "Dossiers processed on time",
               _("(Hồ sơ xử lý xong trong tháng đúng hoặc trước hạn + hồ sơ đang xử lý còn trong hạn) / "
                 "(Hồ sơ xử lý xong trong tháng + hồ sơ đang xử lý) × 100%; xử lý xong = trạng thái 9"),
@@ -172,6 +174,7 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
         # Digitised: every input is digital, and a dossier processed in the month has its e-result.
         "digitized": received & inputs & ~has(source="paper") & (Q(processed_ts__isnull=True) | ~processed | has(source="result")),
         "reused": received & has(source="reused"),
+        "synced": received & synced_condition(),  # acknowledged by the national portal (dossiers.national_sync)
     }
     return dossiers, conditions
 

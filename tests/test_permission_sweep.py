@@ -51,8 +51,9 @@ EXCLUDED = {
 # POST endpoints without CSRF protection: the bank's server-to-server notification (HMAC-signed); the
 # public verification API, which reads no session or cookie (authentication_classes = []) and changes
 # nothing but its audit row, so a forged cross-site request gains nothing; and the OAuth2 token
-# endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749).
-CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke"}
+# endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749); and the
+# sandbox national portal's event endpoint, server to server and HMAC-signed like the bank's.
+CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke", "sandbox_portal_events"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -89,6 +90,11 @@ MATRIX = {
     "password_reset_complete": {"kind": "public"},
     "audit_log": {"kind": "monitor"},
     "admin_audit_log": {"kind": "monitor"},
+    # The national sync's dead letters and replay (issue 18 item 3): the provincial monitor only.
+    "national_sync_monitor": {"kind": "monitor", "also": [("post", "monitor")]},
+    # The sandbox national portal: server to server, HMAC-signed (no session); unsigned requests get 401.
+    "sandbox_portal_events": {"kind": "public", "method": "post", "ok": (401,)},
+    "sandbox_portal_counts": {"kind": "public", "ok": (401,)},
     # --- citizen pages -----------------------------------------------------------------------------
     "my_dossiers": {"kind": "login", "hides": "dossier"},
     "wallet": {"kind": "login", "hides": "document"},
@@ -120,6 +126,7 @@ MATRIX = {
     "payment_return": {"kind": "public", "ok": (400,)},
     "payment_callback": {"kind": "public", "method": "post", "ok": (400,)},
     "payment_receipt": {"kind": "reader", "kwargs": lambda w: {"order_id": w["payment"].order_id}},
+    "payment_receipt_pdf": {"kind": "reader", "kwargs": lambda w: {"order_id": w["payment"].order_id}},
     # --- one-stop desk pages -----------------------------------------------------------------------
     "desk:queue": {"kind": "officer"},
     "desk:bulk": {"kind": "officer", "method": "post"},

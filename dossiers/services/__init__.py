@@ -12,6 +12,8 @@ from dossiers.services.counter import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
 from dossiers.services.fees import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
+from dossiers.services.national_sync import *  # noqa: F403
+from dossiers.services.payment_settle import *  # noqa: F403
 from dossiers.services.phone_reset import *  # noqa: F403
 from dossiers.services.registration import *  # noqa: F403
 from dossiers.services.signing import *  # noqa: F403

@@ -6,6 +6,7 @@ concurrent change could matter, and leaves status changes to `lifecycle.apply()`
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -250,13 +251,17 @@ def payment_start(*, dossier, actor, return_url=""):
     if not dossier_fee_due(dossier=locked):
         raise PaymentRefused(_("Hồ sơ này hiện không có khoản phí cần nộp."))
     gateway = payments.provider()
+    # A payment older than PAYMENT_EXPIRY_MINUTES is not offered again: its bank link is dead (issue 18 item 4).
+    Payment.objects.filter(dossier=locked, state=Payment.State.PENDING, created_at__lt=timezone.now() - timedelta(
+        minutes=settings.PAYMENT_EXPIRY_MINUTES)).update(state=Payment.State.EXPIRED)
     open_payment = Payment.objects.filter(dossier=locked, amount=locked.fee_amount, state=Payment.State.PENDING)
     payment = open_payment.first()
     if payment is None:
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(dossier=locked, provider=gateway.name, order_id=uuid.uuid4().hex,
-                                                 amount=locked.fee_amount)
+                                                 amount=locked.fee_amount,
+                                                 merchant_code=payments.merchant_code(locked, gateway))
         except IntegrityError:
             payment = open_payment.get()
     return payment, gateway.create_payment(payment, return_url=return_url)
@@ -292,7 +297,8 @@ def payment_confirm(*, params, provider=None):
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(order_id=notification.order_id, provider=gateway.name)
         # A "cancelled" return may precede the bank's success callback: money taken is never dropped.
-        reopened = payment.state == Payment.State.FAILED and notification.success
+        # So may a late success for a payment that expired meanwhile.
+        reopened = payment.state in (Payment.State.FAILED, Payment.State.EXPIRED) and notification.success
         if payment.state != Payment.State.PENDING and not reopened:
             return payment
         if notification.amount != payment.amount:

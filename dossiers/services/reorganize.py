@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dossiers import lifecycle
+from dossiers import lifecycle, national_sync
 from dossiers.models import AgencyMembership, Dossier, Status
 from procedures.models import Agency
 
@@ -139,7 +139,7 @@ def _hand_over(dossier, former, target, day):
             unassigned, locked.assignee = locked.assignee_id, None
         locked.version += 1
         locked.save(update_fields=["handling_agency", "receiving_agency", "assignee", "version", "updated_at"])
-        lifecycle.record(
+        event = lifecycle.record(
             dossier=locked, action=lifecycle.Recorded.REORGANIZE, actor=None,
             comment=_("Chuyển giao do sắp xếp tổ chức: hồ sơ chuyển từ %(former)s sang %(target)s từ ngày "
                       "%(day)s; mã hồ sơ và hạn giải quyết giữ nguyên.")
@@ -147,6 +147,8 @@ def _hand_over(dossier, former, target, day):
             data={"from_agency": former.code, "to_agency": target.code, "on": day.isoformat(),
                   **({"unassigned": unassigned} if unassigned else {})},
         )
+        # The national portal learns the new handling agency, in order after the dossier's status events.
+        national_sync.record_status_change(dossier=locked, event=event, agency_changed=True)
     return True
 
 

@@ -57,7 +57,9 @@ SANDBOX_SETTINGS = ["ALLOW_SANDBOX", "PAYMENT_PROVIDER", "PAYMENT_SANDBOX_SECRET
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "dichvucong.example.vn",
               "ANTIVIRUS_BACKEND": "dossiers.antivirus.ClamScanner",
               "EMAIL_URL": "smtp://motcua:password@mail.example.vn:587/?tls=True",
-              "ALLOW_SANDBOX": "1", "PAYMENT_SANDBOX_SECRET": "Zq7-" + "pR4vX9mK2wL8nT5c" * 3}
+              "ALLOW_SANDBOX": "1", "PAYMENT_SANDBOX_SECRET": "Zq7-" + "pR4vX9mK2wL8nT5c" * 3,
+              # The national portal's endpoint (issue 18 item 3; empty it is warning dossiers.W004).
+              "NATIONAL_PORTAL_URL": "https://lgsp.example.vn/dvcqg/", "NATIONAL_PORTAL_SECRET": "Nq2-" + "hT8wK3pZ" * 5}
 
 
 def test_production_settings_pass_check_deploy_without_warnings():

@@ -85,11 +85,13 @@ def test_766_indicators_by_hand(may, structure):
     check("6.3", 1, 5, 20.0, 2.8)
     # 1.2 procedures published in full / procedures in force: 1 of 2 -> 50.0%; 6 × 50 / 100 = 3.
     check("1.2", 1, 2, 50.0, 3.0)
+    # 1.3 synced with the national portal / received: nothing acknowledged here (no receiver) -> 0 of 5.
+    check("1.3", 0, 5, 0.0, 0.0)
     # No data in MotCua: shown as not available, never 0.
-    for code in ("1.1", "1.3", "5.1", "5.2"):
+    for code in ("1.1", "5.1", "5.2"):
         assert lines[code]["available"] is False and lines[code]["points"] is None
-    # Total over the points that could be scored: 100 − 6 (1.1) − 6 (1.3) − 6 (5.1) − 6 (5.2) = 76.
-    assert result["max_points"] == 76
+    # Total over the points that could be scored: 100 − 6 (1.1) − 6 (5.1) − 6 (5.2) = 82.
+    assert result["max_points"] == 82
     assert result["total"] == pytest.approx(3.0 + 13.33 + 9.6 + 10 + 2.0 + 4.0 + 2.91 + 2.8)
 
 
