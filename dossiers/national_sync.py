@@ -98,7 +98,12 @@ def _payload(dossier, event, national_status):
     codes = Dossier.objects.filter(pk=dossier.pk).values(  # one query for the three codes
         "procedure__code", "receiving_agency__code", "handling_agency__code").get()
     return {
+        # The dossier's identity across its events: the number it was first given. Receipt replaces an
+        # online dossier's submission number by its code proper, dated at receipt (dossier_receive), so
+        # `dossier_code` may change once; `dossier_key` never does.
+        "dossier_key": dossier.submission_code or dossier.code,
         "dossier_code": dossier.code,
+        "submission_code": dossier.submission_code,
         "procedure_code": codes["procedure__code"],
         "receiving_agency_code": codes["receiving_agency__code"],
         "agency_code": codes["handling_agency__code"],
@@ -162,7 +167,7 @@ def cloud_event(event):
     return CloudEvent(
         attributes={
             "id": str(event.event_id), "source": settings.NATIONAL_PORTAL_SOURCE, "type": EVENT_TYPE,
-            "subject": event.payload["dossier_code"], "time": event.occurred_at,
+            "subject": event.payload.get("dossier_key") or event.payload["dossier_code"], "time": event.occurred_at,
             "datacontenttype": "application/json",
             # The CloudEvents "sequence" extension: the dossier's events in order, 1, 2, 3 …
             "sequence": str(event.sequence),

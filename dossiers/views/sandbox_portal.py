@@ -57,7 +57,7 @@ def _keep(event):
         updated = SandboxPortalReceipt.objects.filter(event_id=event.get_id()).update(deliveries=F("deliveries") + 1)
         if updated:
             return "duplicate"
-        code = data.get("dossier_code", "")
+        code = data.get("dossier_key") or data.get("dossier_code", "")  # stable across the code given at receipt
         # Serialise one dossier's events (the portal's own order check) on a transaction-scoped lock.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(18004, hashtext(%s))", [code])

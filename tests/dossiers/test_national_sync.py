@@ -50,7 +50,10 @@ def test_every_status_change_writes_one_event_in_sequence_and_a_reassignment_non
     dossier = services.dossier_assign(dossier=dossier, actor=desk_officer, assignee=specialist)  # no status change
     events = list(NationalSyncEvent.objects.filter(dossier=dossier))
     assert [(e.sequence, e.national_status) for e in events] == [(1, 1), (2, 2), (3, 4)]
-    assert events[0].payload["dossier_code"] == dossier.code and events[0].payload["agency_code"] == procedure.agencies.get().code
+    # Submitted under its submission number, received under its code proper: one key throughout.
+    assert events[0].payload["dossier_code"] == dossier.submission_code and events[1].payload["dossier_code"] == dossier.code
+    assert {e.payload["dossier_key"] for e in events} == {dossier.submission_code}
+    assert events[0].payload["agency_code"] == procedure.agencies.get().code
     assert "applicant_name" not in events[0].payload and dossier.applicant_name not in json.dumps(events[0].payload)
     assert all(e.acked_at is None for e in events)  # no endpoint configured: they wait
 
@@ -76,13 +79,13 @@ def test_events_arrive_in_order_once_through_failures_and_timeouts(transactional
     assert sent and all(e.acked_at for e in sent)
     assert sent[0].attempts == 4  # two 503s and one timeout, then "duplicate" (the timed-out one was kept)
     time.sleep(0.6)  # the timed-out request finishes in the server
-    receipts = list(SandboxPortalReceipt.objects.filter(dossier_code=dossier.code))
+    receipts = list(SandboxPortalReceipt.objects.filter(dossier_code=dossier.submission_code))  # its key
     assert [r.sequence for r in receipts] == [e.sequence for e in sent]
     assert [str(r.event_id) for r in receipts] == [str(e.event_id) for e in sent]
     assert receipts[0].deliveries == 2
     cloud = receipts[0].event
     assert cloud["specversion"] == "1.0" and cloud["type"] == national_sync.EVENT_TYPE
-    assert cloud["id"] == str(sent[0].event_id) and cloud["sequence"] == "1" and cloud["subject"] == dossier.code
+    assert cloud["id"] == str(sent[0].event_id) and cloud["sequence"] == "1" and cloud["subject"] == dossier.submission_code
 
 
 def test_a_dead_letter_blocks_later_events_until_replayed(transactional_db, portal, procedure, desk_officer, monitor,
