@@ -196,11 +196,13 @@ def _build_files(package):
         title = str(selectors.TABLE_TITLES[group])
         for extension, media in (("csv", "text/csv"), ("json", "application/json")):
             name = f"{group}.{extension}"
-            resources.append({
+            resource = {
                 "name": f"{group}-{extension}", "path": name, "title": title, "profile": "tabular-data-resource",
-                "format": extension, "mediatype": media, "encoding": "utf-8",
-                "bytes": len(files[name].encode()), "hash": _hash(files[name]), "schema": schema,
-            })
+                "format": extension, "mediatype": media, "encoding": "utf-8", "schema": schema,
+            }
+            if extension == "csv":  # frictionless checks size and hash of a text file, not of parsed JSON
+                resource.update({"bytes": len(files[name].encode()), "hash": _hash(files[name])})
+            resources.append(resource)
     descriptor = {
         "profile": "tabular-data-package",
         "name": f"motcua-{settings.SITE_PROVINCE_CODE}-{month:%Y-%m}",
