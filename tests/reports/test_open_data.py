@@ -8,10 +8,12 @@ self-service online), commune C 1 (see tests/reports/conftest.py).
 import csv
 import io
 import json
+import threading
 from datetime import date
 
 import frictionless
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from procedures.models import Level
@@ -202,3 +204,33 @@ def test_public_page_bad_month_is_a_translated_400(client, published):
     response = client.get(reverse("reports:public"), {"month": "2025-13"})
     assert response.status_code == 400
     assert "Tháng phải có dạng YYYY-MM" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitors_at_once_after_a_recompute_make_one_new_version(structure, march):
+    """Eight visitors open the page right after a recompute: one new version, which all of them get."""
+    services.month_compute(month=MARCH)
+    services.month_publish(month=MARCH, actor=None)
+    services.month_compute(month=MARCH)
+    barrier, lock, versions, errors = threading.Barrier(8), threading.Lock(), [], []
+
+    def visit():
+        try:
+            barrier.wait()
+            package = services.open_data_package_ensure(month=MARCH)
+            with lock:
+                versions.append(package.version)
+        except Exception as error:  # noqa: BLE001 - collected, asserted below
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert versions == [2] * 8
+    assert list(OpenDataPackage.objects.filter(month=MARCH).values_list("version", flat=True)) == [2, 1]
