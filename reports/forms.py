@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from procedures.models import AdministrativeUnit, Agency, Level, Scheme
+from reports import plan
 from reports.months import parse_month
 from reports.selectors import GROUPS, METRICS
 
@@ -86,3 +87,48 @@ class TargetForm(forms.Form):
         if data.get("level") == Level.DISTRICT and data.get("scheme") == Scheme.TWO_TIER:
             self.add_error("scheme", _("Cơ cấu hai cấp (từ 01/7/2025) không có cấp huyện."))
         return data
+
+
+class PlanForm(forms.Form):
+    """The one-stop plan panel: a year and, optionally, one agency (else the whole scope)."""
+
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2021, max_value=2099,
+                              error_messages={"min_value": _("Kế hoạch bắt đầu từ năm 2021."),
+                                              "max_value": _("Năm không hợp lệ."),
+                                              "invalid": _("Năm phải là một số, ví dụ 2025.")})
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan"), required=False, empty_label=_("— Toàn bộ phạm vi —"),
+        queryset=Agency.objects.order_by("level", "name"),
+        error_messages={"invalid_choice": _("Không có cơ quan này.")},
+    )
+
+
+class PlanTargetForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Chỉ tiêu"), choices=())
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2099)
+    level = forms.ChoiceField(label=_("Cấp"), required=False,
+                              choices=[("", _("Mọi cấp"))] + list(Level.choices))
+    value = forms.DecimalField(label=_("Giá trị (%, hồ sơ/năm hoặc phút)"), min_value=0, max_digits=8,
+                               decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.code, i.name) for i in plan.INDICATORS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") and data.get("value") is not None:
+            problem = plan.target_value_valid(plan.BY_CODE[data["indicator"]], data["value"])
+            if problem:
+                self.add_error("value", problem)
+        return data
+
+
+class PublicFilterForm(forms.Form):
+    """The public page's finder: a month, a name typed with or without accents, a kind of unit."""
+
+    KINDS = [("", _("Tất cả")), ("province", _("Sở, ban, ngành cấp tỉnh")), ("district", _("Cấp huyện (đến 30/6/2025)")),
+             ("commune", _("Xã, phường"))]
+    month = MonthField(label=_("Tháng"), required=False)
+    q = forms.CharField(label=_("Tìm cơ quan, xã, phường"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False, choices=KINDS)

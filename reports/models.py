@@ -205,3 +205,72 @@ class MonthlyReport(models.Model):
         if self.number is None:
             return ""
         return f"{self.number}/BC-{settings.REPORT_LETTERHEAD['symbol']}"
+
+
+class PlanTarget(models.Model):
+    """Chỉ tiêu kế hoạch một cửa: the target of one one-stop plan indicator (`reports.plan`) for a
+    year and a level ('' = every level), entered by the provincial centre.
+
+    Without a row, the panel uses the plan's default of `reports.plan` for that year. A row for the
+    agency's level beats a row for every level.
+    """
+
+    indicator = models.CharField(_("chỉ tiêu"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices, blank=True,
+                             help_text=_("Để trống: áp dụng cho mọi cấp."))
+    value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=8, decimal_places=2)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu kế hoạch một cửa")
+        verbose_name_plural = _("chỉ tiêu kế hoạch một cửa")
+        ordering = ["-year", "indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "level"], name="plan_target_unique_indicator_year_level",
+                violation_error_message=_("Năm này đã có chỉ tiêu này cho cấp này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="plan_target_value_not_negative",
+                violation_error_message=_("Chỉ tiêu không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year} {self.level or '*'}: {self.value}"
+
+
+class OpenDataPackage(models.Model):
+    """One version of the open data package (dữ liệu mở) of a published month (`reports.opendata`).
+
+    Versions of a month are numbered 1, 2, …; a new one is built when the definitions version
+    (`reports.metrics.DEFINITIONS_VERSION`) or the month's computation changed since the last one.
+    Old versions are kept and stay downloadable at their URLs. `files` maps a file name
+    (datapackage.json, agency.csv, agency.json, …) to its text.
+    """
+
+    month = models.DateField(_("tháng"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    definitions_version = models.PositiveIntegerField(_("phiên bản định nghĩa chỉ số"))
+    computed_at = models.DateTimeField(_("số liệu tính lúc"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    files = models.JSONField(_("các tệp"), default=dict)
+
+    class Meta:
+        verbose_name = _("gói dữ liệu mở")
+        verbose_name_plural = _("gói dữ liệu mở")
+        ordering = ["-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "version"], name="open_data_unique_month_version",
+                violation_error_message=_("Tháng này đã có gói dữ liệu phiên bản này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} v{self.version}"

@@ -295,16 +295,72 @@ def target_delete(*, target):
     target.delete()
 
 
+def plan_target_set(*, indicator, year, level="", value, actor=None):
+    """Create or change the target of a one-stop plan indicator (`reports.plan`) for a year and a
+    level ('' = every level); the audit is the row's `updated_by` / `updated_at`."""
+    from reports import plan
+    from reports.models import PlanTarget
+
+    if indicator not in plan.BY_CODE:
+        raise TargetInvalid(_("Không có chỉ tiêu này trong kế hoạch."))
+    problem = plan.target_value_valid(plan.BY_CODE[indicator], value)
+    if problem:
+        raise TargetInvalid(problem)
+    with transaction.atomic():
+        target, _created = PlanTarget.objects.update_or_create(
+            indicator=indicator, year=year, level=level or "", defaults={"value": value, "updated_by": actor})
+    return target
+
+
+def plan_target_delete(*, target):
+    """Remove an entered plan target: the plan's default applies again."""
+    target.delete()
+
+
 def month_publish(*, month, actor, published=True):
-    """Publish (or withdraw) a month's per-agency online and on-time rates on /cong-khai/."""
+    """Publish (or withdraw) a month's figures on /cong-khai/; publishing also builds its open data
+    package (`open_data_package_ensure`). Withdrawing keeps the packages already published (their
+    URLs were given out) but the page no longer lists the month."""
     from reports.models import PublishedMonth
 
     first = month_start(month)
     with transaction.atomic():
         if published:
             PublishedMonth.objects.get_or_create(month=first, defaults={"published_by": actor})
+            open_data_package_ensure(month=first)
         else:
             PublishedMonth.objects.filter(month=first).delete()
+
+
+OPEN_DATA_LOCK = zlib.crc32(b"reports.open_data_package") & 0x7FFFFFFF
+
+
+def open_data_package_ensure(*, month):
+    """The current open data package of a published month: the latest version if it was built from
+    the month's current computation with today's definitions version, else a new version (old ones
+    are kept). None if the month is not published or not computed. Idempotent; one build at a time
+    per month (a transaction-scoped advisory lock), so two visitors never make two versions."""
+    from reports import opendata
+    from reports.models import OpenDataPackage, PublishedMonth
+    from reports.selectors import month_computed_at
+
+    first = month_start(month)
+    if not PublishedMonth.objects.filter(month=first).exists():
+        return None
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [OPEN_DATA_LOCK, first.year * 100 + first.month])
+        computed_at = month_computed_at(month=first)
+        if computed_at is None:
+            return None
+        latest = OpenDataPackage.objects.filter(month=first).order_by("-version").first()
+        if latest and opendata.is_current(latest, computed_at=computed_at):
+            return latest
+        package = OpenDataPackage(month=first, version=(latest.version + 1) if latest else 1,
+                                  definitions_version=opendata.definitions_version(), computed_at=computed_at)
+        package.files = opendata.build_files(package)
+        package.save()
+        return package
 
 
 # A build unfinished this long is given up: the requeue stops trying it, a new request starts another.

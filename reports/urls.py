@@ -19,5 +19,12 @@ urlpatterns = [
     path("thong-ke/bao-cao/<int:pk>/", views.report_view, name="report"),
     path("thong-ke/bao-cao/<int:pk>/phu-luc.xlsx", views.report_appendix, name="report-appendix"),
     path("thong-ke/bao-cao/<int:pk>/bao-cao.pdf", views.report_pdf, name="report-pdf"),
+    path("thong-ke/ke-hoach/", views.plan_panel, name="plan"),
+    path("thong-ke/ke-hoach/chi-tieu/", views.plan_targets, name="plan-targets"),
+    path("thong-ke/ke-hoach/chi-tieu/<int:pk>/xoa/", views.plan_target_delete, name="plan-target-delete"),
     path("cong-khai/", views.public, name="public"),
+    # Open data: versioned packages at URLs that never change; "moi-nhat" redirects to the current one.
+    path("cong-khai/du-lieu/", views.open_data_index, name="open-data"),
+    path("cong-khai/du-lieu/<str:month>/v<int:version>/<str:name>", views.open_data_file, name="open-data-file"),
+    path("cong-khai/du-lieu/<str:month>/moi-nhat/<str:name>", views.open_data_latest, name="open-data-latest"),
 ]

@@ -23,17 +23,23 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import exports, selectors, services
+from procedures.models import Level
+from procedures.search import normalize
+from reports import exports, opendata, plan, selectors, services
 from reports.forms import (
     AreaTrendForm,
     DrilldownForm,
     ExportForm,
     MonthForm,
+    PlanForm,
+    PlanTargetForm,
+    PublicFilterForm,
     PublishForm,
     RecomputeForm,
     TargetForm,
 )
-from reports.models import MonthlyReport, OnlineRateTarget
+from reports.models import MonthlyReport, OnlineRateTarget, OpenDataPackage, PlanTarget
+from reports.months import parse_month
 from reports.structure import GroupingNotInStructure
 
 
@@ -303,19 +309,132 @@ def report_pdf(request, pk):
     return response
 
 
+PUBLIC_PAGE_SIZE = 20
+PUBLIC_TILES = [
+    ("received", gettext_lazy("Hồ sơ tiếp nhận"), False),
+    ("online_rate", gettext_lazy("Tỷ lệ hồ sơ trực tuyến"), True),
+    ("on_time_rate", gettext_lazy("Tỷ lệ giải quyết đúng hạn"), True),
+    ("digitization_rate", gettext_lazy("Tỷ lệ số hóa hồ sơ"), True),
+    ("satisfaction_rate", gettext_lazy("Tỷ lệ hài lòng"), True),
+]
+
+
 def public(request):
-    """Công khai: per agency online and on-time rates of published months; aggregates only."""
+    """Công khai: the province's figures first, then a finder for one's department or commune (a name
+    typed with or without accents, a kind of unit; 20 per page), the figures by level, and the month's
+    open data package. Published months only; aggregates only, small cells suppressed as in the open
+    data (`reports.opendata.suppress`)."""
     months = selectors.published_months()
-    form = MonthForm(request.GET)
-    valid = form.is_valid()
-    month = form.cleaned_data["month"] if valid and form.cleaned_data["month"] else None
-    if not valid:
-        return render(request, "reports/public.html", {"months": months, "month": None, "rows": [],
-                                                       "totals": None, "form": form}, status=400)
-    if month is None and months:
-        month = months[0]
+    form = PublicFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/public.html", {"months": months, "month": None, "form": form}, status=400)
+    data = form.cleaned_data
+    month = data["month"] or (months[0] if months else None)
     if month is not None and month not in months:
         raise Http404
-    rows = selectors.monthly_groups(month=month, group="agency") if month else []
-    totals = selectors.month_totals(month=month) if month else None
-    return render(request, "reports/public.html", {"months": months, "month": month, "rows": rows, "totals": totals})
+    context = {"months": months, "month": month, "form": form}
+    if month is not None:
+        totals = opendata.suppress([selectors.month_totals(month=month) or {}])[0]
+        rows = opendata.suppress(selectors.monthly_groups(month=month, group="agency"))
+        needle = normalize(data["q"])
+        found = [r for r in rows if (not needle or needle in normalize(str(r["name"])))
+                 and (not data["kind"] or r.get("level") == data["kind"])]
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update({
+            "totals": totals, "tiles": [(label, totals.get(field), is_rate) for field, label, is_rate in PUBLIC_TILES],
+            "levels": opendata.suppress(selectors.monthly_groups(month=month, group="level")),
+            "page": Paginator(found, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page")),
+            "found": len(found), "filtered": bool(needle or data["kind"]), "query": query.urlencode(),
+            "package": services.open_data_package_ensure(month=month), "small_cell": opendata.SMALL_CELL,
+        })
+    return render(request, "reports/public.html", context)
+
+
+# --- open data (public) ---------------------------------------------------------------------------
+def _published_month(value):
+    try:
+        month = parse_month(value)
+    except ValueError:
+        raise Http404 from None
+    if month not in selectors.published_months():
+        raise Http404
+    return month
+
+
+def open_data_index(request):
+    """Every package version of every published month, newest first (old versions stay listed)."""
+    months = selectors.published_months()
+    for month in months:
+        services.open_data_package_ensure(month=month)
+    packages = OpenDataPackage.objects.filter(month__in=months).defer("files").order_by("-month", "-version")
+    return render(request, "reports/open_data.html", {"packages": packages,
+                                                      "definitions_version": opendata.definitions_version()})
+
+
+def open_data_file(request, month, version, name):
+    """One file of one package version: its URL never changes and its content never does."""
+    package = get_object_or_404(OpenDataPackage, month=_published_month(month), version=version)
+    if name not in package.files:
+        raise Http404
+    response = HttpResponse(package.files[name], content_type=opendata.content_type(name))
+    response["Content-Disposition"] = f'inline; filename="motcua-{package.month:%Y-%m}-v{version}-{name}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site's scripts
+    return response
+
+
+def open_data_latest(request, month, name):
+    """The same file in the month's current version (a redirect, so a client can pin the version)."""
+    package = services.open_data_package_ensure(month=_published_month(month))
+    if package is None or name not in package.files:
+        raise Http404
+    return redirect("reports:open-data-file", month=f"{package.month:%Y-%m}", version=package.version, name=name)
+
+
+# --- the one-stop plan panel ----------------------------------------------------------------------
+@login_required
+def plan_panel(request):
+    """Kế hoạch một cửa: each plan indicator of a year against its target, with the trend over years;
+    for one agency (the targets of its level) or the whole scope. Monitors see every agency, leaders
+    their own."""
+    scope = _scope(request)
+    form = PlanForm(request.GET)
+    if scope is not None:
+        form.fields["agency"].queryset = form.fields["agency"].queryset.filter(pk__in=scope)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    year = data.get("year") or timezone.localdate().year
+    result = plan.panel(year=year, agency=data.get("agency"), agency_ids=scope)
+    return render(request, "reports/plan.html", {"form": form, "panel": result, "is_monitor": scope is None,
+                                                 "source": plan.PLAN_SOURCE}, status=200 if valid else 400)
+
+
+@login_required
+def plan_targets(request):
+    """The centre's plan targets per year and level; a year without an entered target uses the plan's."""
+    _require_monitor(request)
+    form = PlanTargetForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.plan_target_set(indicator=data["indicator"], year=data["year"], level=data["level"] or "",
+                                 value=data["value"], actor=request.user)
+        messages.success(request, _("Đã lưu chỉ tiêu kế hoạch."))
+        return redirect("reports:plan-targets")
+    year = timezone.localdate().year
+    defaults = [{"indicator": i, "levels": [(label, i.default_target(year, level))
+                                            for level, label in [("", _("Mọi cấp")), *Level.choices]]}
+                for i in plan.INDICATORS]
+    return render(request, "reports/plan_targets.html", {
+        "form": form, "defaults": defaults, "year": year,
+        "targets": [(t, plan.BY_CODE.get(t.indicator)) for t in PlanTarget.objects.select_related("updated_by")],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_target_delete(request, pk):
+    _require_monitor(request)
+    services.plan_target_delete(target=get_object_or_404(PlanTarget, pk=pk))
+    messages.success(request, _("Đã xóa chỉ tiêu kế hoạch; chỉ tiêu mặc định của kế hoạch được áp dụng lại."))
+    return redirect("reports:plan-targets")

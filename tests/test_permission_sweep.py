@@ -33,7 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dossiers import appointment_selectors, payments, services
 from dossiers.models import Document, DocumentSource, Role, ServicePoint
 from procedures.models import RequiredDocument
-from reports.models import MonthlyReport, OnlineRateTarget
+from reports import services as reports_services
+from reports.models import MonthlyReport, OnlineRateTarget, PlanTarget
 from tests import factories
 from tests.dossiers.citizen_helpers import desk_return_result, pdf_bytes, submitted_dossier
 from tests.permissions import assert_permission_matrix, assert_public
@@ -57,6 +58,7 @@ CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oa
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
+PUBLISHED = "2025-02"  # the world's published month (/cong-khai/, open data)
 
 
 def _dossier(w):
@@ -188,6 +190,15 @@ MATRIX = {
     "reports:report-appendix": {"kind": "monitor", "kwargs": lambda w: {"pk": w["report"].pk}},
     "reports:report-pdf": {"kind": "monitor", "kwargs": lambda w: {"pk": w["report"].pk}},
     "reports:public": {"kind": "public"},
+    "reports:plan": {"kind": "leader_monitor", "query": {"year": "2025"}},
+    "reports:plan-targets": {"kind": "monitor", "also": [("post", "monitor")]},
+    "reports:plan-target-delete": {"kind": "monitor", "method": "post",
+                                   "kwargs": lambda w: {"pk": w["plan_target"].pk}},
+    "reports:open-data": {"kind": "public"},
+    "reports:open-data-file": {"kind": "public",
+                               "kwargs": lambda w: {"month": PUBLISHED, "version": 1, "name": "datapackage.json"}},
+    "reports:open-data-latest": {"kind": "public", "ok": (302,),
+                                 "kwargs": lambda w: {"month": PUBLISHED, "name": "agency.csv"}},
     # --- API: catalogue --------------------------------------------------------------------------------
     "api-procedure-list": {"kind": "public"},
     "api-procedure-detail": {"kind": "public", "kwargs": lambda w: {"code": w["procedure"].code}},
@@ -314,6 +325,10 @@ def _build_world():
                                           ready=True)
     report.appendix.save("phu-luc.xlsx", io.BytesIO(b"PK\x03\x04"), save=False)
     report.pdf.save("bao-cao.pdf", io.BytesIO(pdf_bytes()), save=True)
+    plan_target = PlanTarget.objects.create(indicator="online", year=2025, value=50)
+    # A published month (not MONTH, whose API figures must stay private): its open data package is built.
+    reports_services.month_compute(month=date(2025, 2, 1))
+    reports_services.month_publish(month=date(2025, 2, 1), actor=monitor)
     return {
         "agency_a": agency_a, "agency_b": agency_b, "procedure": procedure, "template": template,
         "dossier": dossier, "draft": draft, "other_draft": other_draft, "waiting": waiting,
@@ -325,6 +340,7 @@ def _build_world():
         "leader_b": factories.officer(agency_b, Role.LEADER),
         "monitor": monitor, "target": target, "report": report, "counter_a": counter_a, "ticket": ticket,
         "appointment": appointment,
+        "plan_target": plan_target,
     }
 
 

@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from reports.opendata import SMALL_CELL
+
 register = template.Library()
 
 
@@ -40,3 +42,23 @@ def target_status(row):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def plan_value(value, indicator):
+    """A one-stop plan value in its unit (`reports.plan.PlanIndicator.unit`); None → 'chưa có dữ liệu'."""
+    if value is None:
+        return _("chưa có dữ liệu")
+    if indicator.unit == "percent":
+        return pct(value)
+    if indicator.unit == "minutes":
+        return _("%(minutes)s phút") % {"minutes": number_format(value, 1)}
+    return _("%(count)s hồ sơ/năm") % {"count": number_format(value, 0, force_grouping=True)}
+
+
+@register.filter
+def cell(value):
+    """A published count: the number, or 'ẩn (< 5)' for a suppressed small cell (reports.opendata)."""
+    if value is None:
+        return _("ẩn (< %(threshold)s)") % {"threshold": SMALL_CELL}
+    return number_format(value, 0, force_grouping=True)

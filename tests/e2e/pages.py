@@ -51,6 +51,8 @@ def demo_site():
     from reports import services as report_services  # the dashboard shows a computed month
 
     report_services.month_compute(month=timezone.localdate().replace(day=1))
+    # Published, so the public page shows its figures, finder and open data package (issue 21 item 16).
+    report_services.month_publish(month=timezone.localdate().replace(day=1), actor=None)
     users = {"citizen": citizen, "monitor": factories.monitor(), "officer": officer}
     from dossiers.counter import ServicePoint  # the counter's screens (issue 19)
 
@@ -95,6 +97,9 @@ def demo_site():
         "dashboard-dossiers": ("monitor", reverse("reports:dossiers") + f"?month={month}&metric=received"),
         "targets": ("monitor", reverse("reports:targets")),
         "public-statistics": (None, reverse("reports:public")),
+        "open-data": (None, reverse("reports:open-data")),
+        "plan": ("monitor", reverse("reports:plan")),
+        "plan-targets": ("monitor", reverse("reports:plan-targets")),
         "counter-kiosk": (None, reverse("counter_kiosk", args=[agency.code])),
         "counter-ticket": (None, reverse("counter_ticket", args=[ticket.public_id])),
         "counter-display": (None, reverse("counter_display", args=[agency.code])),
