@@ -14,6 +14,7 @@ class DossiersConfig(AppConfig):
         checks.register(deploy_checks.sandbox_payment_check, checks.Tags.security, deploy=True)
         checks.register(deploy_checks.sandbox_services_check, checks.Tags.security, deploy=True)
         checks.register(deploy_checks.sandbox_signer_check, checks.Tags.security, deploy=True)
+        checks.register(deploy_checks.sandbox_identity_check, checks.Tags.security, deploy=True)
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

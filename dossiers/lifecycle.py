@@ -63,6 +63,7 @@ class Recorded(models.TextChoices):
     COLLECT_FEE = "collect_fee", _("Thu phí, lệ phí tại quầy")
     REFUND_DUE = "payment_refund_due", _("Thanh toán cần hoàn tiền")
     REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
+    REGISTRY_LOOKUP = "registry_lookup", _("Khai thác dữ liệu dân cư")  # dossiers.services.identity
 
 
 def action_label(slug):

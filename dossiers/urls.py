@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dossiers import identity
 from dossiers.views import accounts, audit, citizen, counter, payments, verify
 
 urlpatterns = [
@@ -11,7 +12,10 @@ urlpatterns = [
     path("giam-sat/nhat-ky/", audit.event_log, name="audit_log"),
     path("giam-sat/nhat-ky-quan-tri/", audit.admin_log, name="admin_audit_log"),
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),
-    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the provider's session too after a VNeID sign-in (RP-initiated logout).
+    path("tai-khoan/dang-xuat/", identity.IdentityLogoutView.as_view(), name="logout"),
+    path("tai-khoan/vneid/", identity.IdentityLoginView.as_view(), name="identity_login"),
+    path("tai-khoan/vneid/callback/", identity.IdentityCallbackView.as_view(), name="identity_callback"),
     path("tai-khoan/quen-mat-khau/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("tai-khoan/quen-mat-khau/so-dien-thoai/", accounts.password_reset_phone, name="password_reset_phone"),
     path("tai-khoan/quen-mat-khau/so-dien-thoai/nhap-ma/", accounts.password_reset_phone_confirm,

@@ -10,6 +10,7 @@ from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.counter import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
 from dossiers.services.fees import *  # noqa: F403
+from dossiers.services.identity import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
 from dossiers.services.phone_reset import *  # noqa: F403
 from dossiers.services.registration import *  # noqa: F403
