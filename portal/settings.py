@@ -362,6 +362,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API -------------------------------------------------------------------------------------
+# The API's audiences as OAuth2 scopes (portal/api_auth.py).
+API_SCOPES = {"citizen": "API công dân / citizen API", "desk": "API Một cửa và xử lý / desk API",
+              "reports": "API thống kê / reports API"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its Bearer challenge makes anonymous calls 401 with WWW-Authenticate (portal/api_auth.py).
@@ -387,6 +390,8 @@ SPECTACULAR_SETTINGS = {
     # The OAuth2 security scheme (drf-spectacular's django-oauth-toolkit extension).
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/oauth/token/",
+    # The API's audiences; the sandbox identity provider's sign-in scopes open no API.
+    "OAUTH2_SCOPES": API_SCOPES,
 }
 
 # --- national electronic identity (OpenID Connect relying party; docs/identity.md) ---------------------
@@ -438,8 +443,7 @@ POPULATION_REGISTRY_TIMEOUT = env.float("POPULATION_REGISTRY_TIMEOUT", default=5
 
 # --- OAuth2 for machine clients (docs/api-clients.md) ------------------------------------------------
 OAUTH2_PROVIDER = {
-    "SCOPES": {"citizen": "API công dân / citizen API", "desk": "API Một cửa và xử lý / desk API",
-               "reports": "API thống kê / reports API",
+    "SCOPES": {**API_SCOPES,
                # The sandbox identity provider's sign-in scopes (dossiers/identity_sandbox.py), no API audience.
                "openid": "OpenID Connect", "profile": "Họ tên, ngày sinh, địa chỉ / profile",
                "vneid": "Số định danh cá nhân, mức độ định danh / ID number, assurance level"},

@@ -65,6 +65,5 @@ os.environ.update(DEBUG="1", ALLOW_SANDBOX="1", PAYMENT_SANDBOX_SECRET="test-run
 # tests/dossiers/test_identity.py turns the identity rules on where it checks them.
 os.environ.setdefault("PASSWORD_LOGIN_ROLES", "officer,citizen")
 os.environ.setdefault("IDENTITY_ASSURANCE_ENFORCED", "0")
-os.environ.setdefault("OAUTH_REDIRECT_URI_SCHEMES", "https,http")
 
 from portal.settings import *  # noqa: E402,F403 - the site's settings, read from the rewritten environment

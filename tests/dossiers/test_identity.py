@@ -33,8 +33,9 @@ def provider(live_server, settings, sandbox_key):
     issuer = f"{live_server.url}/vneid-sandbox"
     settings.OIDC_SANDBOX_ISSUER = issuer
     settings.OIDC_DISCOVERY_URL = f"{issuer}/.well-known/openid-configuration"
+    # The test client's site is plain http (bin/demo-env allows it the same way for the demo).
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": issuer,
-                                "OIDC_RSA_PRIVATE_KEY": sandbox_key}
+                                "OIDC_RSA_PRIVATE_KEY": sandbox_key, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}
     settings.IDENTITY_ASSURANCE_ENFORCED = True
     settings.PASSWORD_LOGIN_ROLES = ["officer"]
     identity_sandbox.sandbox_application_ensure(redirect_uris=[CALLBACK],
