@@ -39,6 +39,8 @@ def _error(exc):
     """Map service errors to responses (400 / 409) with the translated message."""
     if isinstance(exc, CONFLICTS):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, services.AssuranceTooLow):  # signed in, but not at the identity level the procedure needs
+        return Response({"detail": str(exc.message)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, services.IncompleteDossier):
         return Response({"detail": str(exc.message), "problems": [str(p) for p in exc.problems]},
                         status=status.HTTP_400_BAD_REQUEST)

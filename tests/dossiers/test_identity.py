@@ -126,6 +126,8 @@ def test_a_level_1_identity_cannot_submit_a_full_online_procedure(provider):
     assert dossier.status == Status.DRAFT
     with pytest.raises(services.AssuranceTooLow):
         services.dossier_submit_online(dossier=dossier, actor=user)
+    api = client.post(reverse("api_dossier_submit", args=[dossier.public_id]))
+    assert api.status_code == 403 and "mức độ 2" in api.json()["detail"]
     # The same dossier at a procedure that asks level 1 goes through.
     procedure.assurance_level = 1
     procedure.save()
