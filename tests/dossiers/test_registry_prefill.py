@@ -166,3 +166,18 @@ def test_the_http_registry_reads_the_gateways_answer(settings, gateway):
     settings.POPULATION_REGISTRY_TOKEN = "wrong"
     with pytest.raises(registry.RegistryUnavailable):
         registry.get_person(AN)
+
+
+def test_the_api_prefills_a_draft_too_and_keeps_registry_fields_locked(verified, procedure):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(verified)
+    response = api.post("/api/v1/dossiers/", {"procedure": procedure.code, "agency": procedure.agencies.get().code,
+                                              "form_data": {"full_name": "Tên khác", "purpose": "Kết hôn"}},
+                        format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["registry_prefill"]["form"] == ["birth_date", "full_name"]
+    dossier = Dossier.objects.get(applicant=verified)
+    assert dossier.form_data["full_name"] == BY_ID_NUMBER[AN].full_name and dossier.form_data["purpose"] == "Kết hôn"
