@@ -114,12 +114,10 @@ class Command(BaseCommand):
         claimant.full_name, claimant.id_number = "Phạm Thị Dung (chưa định danh)", "042199000004"
         claimant.set_password(DEMO_PASSWORD)
         claimant.save()
-        procedure = Procedure.objects.filter(code="1.004873").first()  # Cấp Giấy xác nhận tình trạng hôn nhân
+        # Cấp Giấy xác nhận tình trạng hôn nhân: its name and ID fields declare the registry in the demo
+        # catalogue; the ID-card paper is proven by the registry (not a catalogue column yet).
+        procedure = Procedure.objects.filter(code="1.004873").first()
         if procedure is not None:
-            registry = {"full_name": "full_name", "id_number": "id_number"}
-            procedure.form_schema = [{**field, "registry": registry[field["name"]]} if field.get("name") in registry
-                                     else field for field in procedure.form_schema]
-            procedure.save(update_fields=["form_schema"])
             procedure.documents.filter(name__startswith="Căn cước công dân").update(registry_proof=RegistryProof.IDENTITY)
         return f"client {settings.OIDC_RP_CLIENT_ID}, congdan linked at level {an.assurance_level}"
 
