@@ -219,3 +219,34 @@ def test_the_sandbox_grants_sign_in_scopes_only(provider):
     token = AccessToken.objects.filter(user__email=f"{CUONG}@vneid-sandbox.invalid").latest("id")
     assert set(token.scope.split()) == {"openid", "profile", "vneid"}
     assert not set(token.scope.split()) & set(AUDIENCES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_sign_ins_at_once_make_one_account():
+    """Real threads on PostgreSQL: the unique ID number among links lets one first sign-in create the
+    account and the other find it (dossiers.services.identity, the IntegrityError retry)."""
+    import threading
+
+    from django.db import connection
+
+    claims = {"id_number": CUONG, "assurance_level": 2, "name": "Lê Văn Cường", "phone_number": "0912000103"}
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def sign_in_once():
+        try:
+            barrier.wait()
+            results.append(services.identity_sign_in(issuer="https://vneid.example", subject="s-cuong",
+                                                     claims=claims).pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_in_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(set(results)) == 1
+    assert User.objects.filter(id_number=CUONG).count() == 1
+    assert IdentityLink.objects.filter(id_number=CUONG).count() == 1
