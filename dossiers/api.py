@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from dossiers import access, lifecycle, payments, serializers, services, uploads
 from dossiers import citizen_selectors as selectors
 from dossiers.models import Document
+from portal import ratelimit
 from procedures.models import Agency, Procedure
 
 CONFLICTS = (lifecycle.TransitionNotAllowed, lifecycle.DossierChanged, services.AlreadyRated)
@@ -39,6 +40,8 @@ def _error(exc):
     """Map service errors to responses (400 / 409) with the translated message."""
     if isinstance(exc, CONFLICTS):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, services.AssuranceTooLow):  # signed in, but not at the identity level the procedure needs
+        return Response({"detail": str(exc.message)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, services.IncompleteDossier):
         return Response({"detail": str(exc.message), "problems": [str(p) for p in exc.problems]},
                         status=status.HTTP_400_BAD_REQUEST)
@@ -90,6 +93,9 @@ class DossierListCreate(ListAPIView, CitizenAPIView):
         agency = get_object_or_404(Agency, code=data.validated_data["agency"])
         try:
             dossier = services.dossier_start_online(procedure=procedure, agency=agency, applicant=request.user)
+            # As on the pages: a verified applicant's data from the population registry (locked fields).
+            registry_problem = services.dossier_prefill_from_registry(dossier=dossier, actor=request.user,
+                                                                      ip_address=ratelimit.client_ip(request))
             errors = services.dossier_save_form(dossier=dossier, actor=request.user,
                                                 data=data.validated_data["form_data"])
         except lifecycle.LifecycleError as exc:
@@ -98,7 +104,10 @@ class DossierListCreate(ListAPIView, CitizenAPIView):
             response = self.detail(dossier, status.HTTP_400_BAD_REQUEST)
             response.data = {"detail": "form_data", "form_errors": errors, "dossier": response.data}
             return response
-        return self.detail(dossier, status.HTTP_201_CREATED)
+        response = self.detail(dossier, status.HTTP_201_CREATED)
+        if registry_problem:
+            response.data["registry_message"] = str(registry_problem)
+        return response
 
 
 class DossierDetail(CitizenAPIView):

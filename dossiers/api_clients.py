@@ -9,14 +9,21 @@ from oauth2_provider.scopes import SettingsScopes
 from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, User
 from procedures.models import Agency
 
+# The scopes of an OpenID Connect client of the sandbox identity provider (dossiers/identity_sandbox.py):
+# sign-in only, never an API audience (portal/api_auth.py refuses its tokens everywhere).
+OIDC_SCOPES = ["openid", "profile", "vneid"]
+
 
 class ApplicationScopes(SettingsScopes):
     """django-oauth-toolkit's scopes backend: a client may ask only for the scopes registered for it
-    (ApiClientScopes), and gets all of them when it names none."""
+    (ApiClientScopes), and gets all of them when it names none; an OpenID Connect client (one that
+    signs ID tokens) gets the sign-in scopes only."""
 
     def get_available_scopes(self, application=None, request=None, *args, **kwargs):
         if application is None:
             return list(ApiScope.values)
+        if application.algorithm:
+            return list(OIDC_SCOPES)
         row = ApiClientScopes.objects.filter(application=application).first()
         return row.scopes() if row else []
 

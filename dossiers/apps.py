@@ -15,6 +15,7 @@ class DossiersConfig(AppConfig):
         checks.register(deploy_checks.sandbox_services_check, checks.Tags.security, deploy=True)
         checks.register(deploy_checks.sandbox_signer_check, checks.Tags.security, deploy=True)
         checks.register(deploy_checks.national_portal_check, checks.Tags.security, deploy=True)
+        checks.register(deploy_checks.sandbox_identity_check, checks.Tags.security, deploy=True)
 
 
 class AuditedAdminConfig(admin_apps.AdminConfig):

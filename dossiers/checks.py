@@ -100,3 +100,27 @@ def national_portal_check(app_configs=None, **kwargs):
             "NATIONAL_PORTAL_SECRET is empty or shorter than 32 characters: events would be signed with a guessable key.",
             hint="Set the secret agreed with the portal's operator.", id="dossiers.E006"))
     return problems
+
+
+def sandbox_identity_check(app_configs=None, **kwargs):
+    """The sandbox identity provider lets anyone sign in as any demo person at level 2, and the sandbox
+    registry answers with invented people: allowed only explicitly (issue 17)."""
+    from dossiers import identity  # at check time: identity imports the services, which need the app registry
+
+    problems = []
+    if settings.ALLOW_SANDBOX:
+        return problems
+    if settings.OIDC_ENABLED and identity.sandbox_in_use():
+        problems.append(Error(
+            "OIDC_DISCOVERY_URL is the sandbox identity provider: anyone can sign in as a demo person at level 2.",
+            hint="Point OIDC_DISCOVERY_URL, OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET at VNeID (docs/identity.md). "
+            + OPT_IN, id="dossiers.E008"))
+    if settings.OIDC_ENABLED and settings.OIDC_RP_CLIENT_SECRET == settings.DEMO_OIDC_RP_CLIENT_SECRET:
+        problems.append(Error("OIDC_RP_CLIENT_SECRET is the sandbox's published default.",
+                              hint="Set the secret the identity provider issued to MotCua.", id="dossiers.E009"))
+    if _is("POPULATION_REGISTRY", "dossiers.registry.SandboxRegistry", problems):
+        problems.append(Error(
+            "POPULATION_REGISTRY is the sandbox: applicants would be prefilled with invented people's data.",
+            hint="Use dossiers.registry.HttpRegistry with POPULATION_REGISTRY_URL (docs/identity.md). " + OPT_IN,
+            id="dossiers.E010"))
+    return problems

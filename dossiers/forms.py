@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
+from dossiers.services.identity import password_login_allowed
 from portal.text import clean_text
 
 
@@ -17,7 +18,14 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Thông tin đăng nhập không đúng. Vui lòng kiểm tra lại thư điện tử/số điện thoại và mật khẩu."),
         "inactive": _("Tài khoản này đã bị khóa."),
+        "identity_only": _("Công dân đăng nhập bằng tài khoản định danh điện tử VNeID: chọn “Đăng nhập bằng VNeID”."),
     }
+
+    def confirm_login_allowed(self, user):
+        """Password sign-in only for the roles PASSWORD_LOGIN_ROLES names (dossiers.services.identity)."""
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user):
+            raise forms.ValidationError(self.error_messages["identity_only"], code="identity_only")
 
 
 class PhoneResetForm(forms.Form):

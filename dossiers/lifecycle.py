@@ -65,6 +65,7 @@ class Recorded(models.TextChoices):
     REFUNDED = "payment_refunded", _("Đã hoàn tiền cho người nộp")  # dossiers.services.payment_settle
     REORGANIZE = "reorganize", _("Chuyển giao do sắp xếp tổ chức")  # dossiers.services.reorganize
     SYNC_REPLAY = "national_sync_replay", _("Gửi lại sự kiện đồng bộ Cổng DVCQG")  # dossiers.national_sync
+    REGISTRY_LOOKUP = "registry_lookup", _("Khai thác dữ liệu dân cư")  # dossiers.services.identity
 
 
 def action_label(slug):

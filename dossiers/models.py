@@ -100,6 +100,33 @@ class User(AbstractUser):
         return self.memberships.filter(role=Role.MONITOR).exists()
 
 
+class IdentityLink(models.Model):
+    """An account's national electronic identity (định danh điện tử, VNeID): who the identity provider
+    says signed in (issuer + subject), their personal ID number and the assurance level of that
+    sign-in. One per account and one per ID number: the same person never gets two accounts
+    (dossiers/services/identity.py states the linking rules)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE,
+                                related_name="identity")
+    issuer = models.CharField(_("nhà cung cấp định danh (issuer)"), max_length=300)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp (sub)"), max_length=255)
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    assurance_level = models.PositiveSmallIntegerField(_("mức độ định danh"), default=1)
+    verified_at = models.DateTimeField(_("xác thực lần cuối lúc"))
+    linked_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("định danh điện tử của tài khoản")
+        verbose_name_plural = _("định danh điện tử của tài khoản")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_unique_subject",
+                                    violation_error_message=_("Định danh này đã liên kết với một tài khoản khác.")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.issuer} — mức {self.assurance_level}"
+
+
 class Role(models.TextChoices):
     DESK_OFFICER = "desk_officer", _("Cán bộ tiếp nhận (Một cửa)")
     SPECIALIST = "specialist", _("Chuyên viên xử lý")
@@ -251,6 +278,9 @@ class Dossier(models.Model):
     )
     online_mode = models.CharField(_("mức độ trực tuyến khi nộp"), max_length=10, choices=OnlineMode.choices, blank=True)
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    # What the population registry filled when the draft was created (dossiers/registry.py):
+    # {"looked_up_at", "applicant": [model fields], "form": [schema fields], "proves": [RegistryProof]}.
+    registry_prefill = models.JSONField(_("dữ liệu khai thác từ CSDL dân cư"), default=dict, blank=True)
     status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

@@ -118,7 +118,7 @@ class DossierDetailSerializer(DossierSerializer):
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "form_data", "applicant_name", "applicant_phone",
-                  "applicant_email", "documents", "events"]
+                  "applicant_email", "registry_prefill", "documents", "events"]
         read_only_fields = fields
 
 

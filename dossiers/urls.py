@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dossiers import identity
 from dossiers.views import (
     accounts,
     appointments,
@@ -25,7 +26,10 @@ urlpatterns = [
     path("sandbox/cong-dvcqg/events", sandbox_portal.events, name="sandbox_portal_events"),
     path("sandbox/cong-dvcqg/counts", sandbox_portal.counts, name="sandbox_portal_counts"),
     path("tai-khoan/dang-nhap/", accounts.LoginView.as_view(), name="login"),
-    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the provider's session too after a VNeID sign-in (RP-initiated logout).
+    path("tai-khoan/dang-xuat/", identity.IdentityLogoutView.as_view(), name="logout"),
+    path("tai-khoan/vneid/", identity.IdentityLoginView.as_view(), name="identity_login"),
+    path("tai-khoan/vneid/callback/", identity.IdentityCallbackView.as_view(), name="identity_callback"),
     path("tai-khoan/quen-mat-khau/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("tai-khoan/quen-mat-khau/so-dien-thoai/", accounts.password_reset_phone, name="password_reset_phone"),
     path("tai-khoan/quen-mat-khau/so-dien-thoai/nhap-ma/", accounts.password_reset_phone_confirm,

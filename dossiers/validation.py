@@ -33,11 +33,18 @@ def form_errors(dossier):
     return {} if form.is_valid() else {name: list(errors) for name, errors in form.errors.items()}
 
 
+def registry_waived(dossier):
+    """Ids of the required documents the draft's population-registry data replace (RequiredDocument.
+    registry_proof among what the registry record proves; dossiers.services.identity)."""
+    proves = set((dossier.registry_prefill or {}).get("proves", ()))
+    return {r.pk for r in dossier.procedure.documents.all() if r.registry_proof and r.registry_proof in proves}
+
+
 def missing_documents(dossier):
-    """Required documents with no digital file yet."""
+    """Required documents with no digital file yet, except those the registry data replace."""
     provided = {
         d.required_document_id for d in dossier.documents.all() if d.source != DocumentSource.PAPER and d.file
-    }
+    } | registry_waived(dossier)
     return [r for r in dossier.procedure.documents.all() if r.required and r.pk not in provided]
 
 

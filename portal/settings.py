@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from portal.embedded import celery_broker_url
+from portal.oidc_keys import lazy_private_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -154,7 +155,12 @@ AUTH_USER_MODEL = "dossiers.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "dossiers.auth.EmailOrPhoneBackend",
+    # Sign-in with the national electronic identity (OpenID Connect callback only; dossiers/identity.py).
+    "dossiers.identity.NationalIdentityBackend",
 ]
+# Who may sign in with a password: "officer" (staff, agency roles), "citizen" (everyone else). Citizens
+# sign in with VNeID in production; the demo and the tests add "citizen" (docs/identity.md).
+PASSWORD_LOGIN_ROLES = env.list("PASSWORD_LOGIN_ROLES", default=["officer"])
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -414,6 +420,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API -------------------------------------------------------------------------------------
+# The API's audiences as OAuth2 scopes (portal/api_auth.py).
+API_SCOPES = {"citizen": "API công dân / citizen API", "desk": "API Một cửa và xử lý / desk API",
+              "reports": "API thống kê / reports API"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: its Bearer challenge makes anonymous calls 401 with WWW-Authenticate (portal/api_auth.py).
@@ -439,12 +448,67 @@ SPECTACULAR_SETTINGS = {
     # The OAuth2 security scheme (drf-spectacular's django-oauth-toolkit extension).
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/oauth/token/",
+    # The API's audiences; the sandbox identity provider's sign-in scopes open no API.
+    "OAUTH2_SCOPES": API_SCOPES,
 }
+
+# --- national electronic identity (OpenID Connect relying party; docs/identity.md) ---------------------
+# Show "Đăng nhập bằng VNeID" and accept its callback.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=True)
+# The sandbox provider inside MotCua (dossiers/identity_sandbox.py): its issuer, and the RSA key it signs with.
+OIDC_SANDBOX_ISSUER = env.str("OIDC_SANDBOX_ISSUER", default=f"{SITE_URL}/vneid-sandbox")
+OIDC_SANDBOX_KEY_FILE = env.path("OIDC_SANDBOX_KEY_FILE", default=BASE_DIR / "var" / "oidc-sandbox" / "private.pem")
+# The provider's discovery document (its endpoints and issuer); default: the sandbox.
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default=f"{OIDC_SANDBOX_ISSUER}/.well-known/openid-configuration")
+# The issuer ID tokens must carry; empty: the discovery document's.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+# Endpoints set explicitly win over the discovery document's (empty: discovered).
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+# MotCua's client registration at the provider; the default secret is the sandbox's (refused by dossiers.E005).
+DEMO_OIDC_RP_CLIENT_SECRET = "motcua-vneid-sandbox-secret"
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="motcua-vneid-sandbox")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default=DEMO_OIDC_RP_CLIENT_SECRET)
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile vneid")
+# Claim names of the provider's userinfo / ID token (VNeID's are given to connected agencies).
+OIDC_CLAIM_ID_NUMBER = env.str("OIDC_CLAIM_ID_NUMBER", default="id_number")
+OIDC_CLAIM_ASSURANCE = env.str("OIDC_CLAIM_ASSURANCE", default="assurance_level")
+OIDC_CLAIM_NAME = env.str("OIDC_CLAIM_NAME", default="name")
+OIDC_CLAIM_ADDRESS = env.str("OIDC_CLAIM_ADDRESS", default="address")
+OIDC_CLAIM_EMAIL = env.str("OIDC_CLAIM_EMAIL", default="email")
+OIDC_CLAIM_PHONE = env.str("OIDC_CLAIM_PHONE", default="phone_number")
+# Seconds to wait for the provider; whether its TLS certificate is checked.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+# mozilla-django-oidc: PKCE S256, nonce, the ID token kept in the session for RP-initiated logout.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "dossiers.identity.provider_logout_url"
+# Submitting online needs the procedure's identity level (Procedure.assurance_level_needed()).
+IDENTITY_ASSURANCE_ENFORCED = env.bool("IDENTITY_ASSURANCE_ENFORCED", default=True)
+# The population registry (dossiers/registry.py): the sandbox of demo people, or HttpRegistry.
+POPULATION_REGISTRY = env.str("POPULATION_REGISTRY", default="dossiers.registry.SandboxRegistry")
+POPULATION_REGISTRY_URL = env.str("POPULATION_REGISTRY_URL", default="")
+POPULATION_REGISTRY_TOKEN = env.str("POPULATION_REGISTRY_TOKEN", default="")
+POPULATION_REGISTRY_TIMEOUT = env.float("POPULATION_REGISTRY_TIMEOUT", default=5)
 
 # --- OAuth2 for machine clients (docs/api-clients.md) ------------------------------------------------
 OAUTH2_PROVIDER = {
-    "SCOPES": {"citizen": "API công dân / citizen API", "desk": "API Một cửa và xử lý / desk API",
-               "reports": "API thống kê / reports API"},
+    "SCOPES": {**API_SCOPES,
+               # The sandbox identity provider's sign-in scopes (dossiers/identity_sandbox.py), no API audience.
+               "openid": "OpenID Connect", "profile": "Họ tên, ngày sinh, địa chỉ / profile",
+               "vneid": "Số định danh cá nhân, mức độ định danh / ID number, assurance level"},
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": lazy_private_key(OIDC_SANDBOX_KEY_FILE),
+    "OIDC_ISS_ENDPOINT": OIDC_SANDBOX_ISSUER,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     # Seconds an access token lives (default 1 hour); there is no refresh token for client credentials.
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
     # Tokens stored only as their SHA-256 checksum (RFC 9700), client secrets as Django password hashes.
@@ -456,8 +520,10 @@ OAUTH2_PROVIDER = {
         "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    "OAUTH2_VALIDATOR_CLASS": "portal.api_auth.ServiceAccountValidator",
+    # https only; the demo and the tests on plain http add "http" (then `check --deploy` fails on it).
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("OAUTH_REDIRECT_URI_SCHEMES", default=["https"]),
+    # Service accounts for client credentials, and the sandbox identity provider's claims.
+    "OAUTH2_VALIDATOR_CLASS": "dossiers.identity_sandbox.SandboxIdentityValidator",
     # A client is granted only the scopes registered for it (dossiers.ApiClientScopes).
     "SCOPES_BACKEND_CLASS": "dossiers.api_clients.ApplicationScopes",
 }

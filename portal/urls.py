@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/oauth/token/", api_auth.RateLimitedTokenView.as_view(), name="oauth-token"),
     path("api/oauth/revoke/", api_auth.RateLimitedRevokeView.as_view(), name="oauth-revoke"),
+    # The sandbox national identity provider (OpenID Connect; 404 in production without ALLOW_SANDBOX).
+    path("vneid-sandbox/", include("dossiers.identity_sandbox")),
     path("api/v1/", include("procedures.api_urls")),
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/", include("reports.api_urls")),

@@ -29,7 +29,10 @@ from portal.text import CleanCharField
 
 FIELD_TYPES = ("text", "number", "date", "choice", "id_number", "phone", "address", "textarea")
 _ALLOWED_KEYS = {"name", "label", "type", "required", "help", "choices", "max_length", "min", "max", "not_future",
-                 "not_before"}
+                 "not_before", "registry"}
+# `"registry": attribute`: the field is filled from the population registry for a verified applicant and
+# locked (dossiers/registry.py returns these attributes).
+REGISTRY_ATTRIBUTES = ("full_name", "birth_date", "id_number", "gender", "address", "hometown", "nationality")
 # Longest value per text type: (default, the most a schema may allow). Bounds every draft (item 13).
 TEXT_LIMITS = {"text": (500, 1000), "address": (500, 1000), "textarea": (4000, 5000)}
 # Numbers: non-negative and below 10^15 unless the schema says otherwise; 6 decimals at most.
@@ -94,6 +97,9 @@ def validate_schema(schema):
             errors.append(_("%(where)s: required phải là true hoặc false.") % {"where": where})
         if "help" in item and not isinstance(item["help"], str):
             errors.append(_("%(where)s: hướng dẫn (help) phải là chuỗi.") % {"where": where})
+        if "registry" in item and item["registry"] not in REGISTRY_ATTRIBUTES:
+            errors.append(_("%(where)s: registry phải là một trong %(names)s.")
+                          % {"where": where, "names": ", ".join(REGISTRY_ATTRIBUTES)})
         choices = item.get("choices")
         if field_type == "choice":
             pairs = _choice_pairs(choices)
@@ -272,6 +278,12 @@ def build_form_class(schema):
         raise ValueError("; ".join(errors))
     fields = {spec["name"]: _form_field(spec) for spec in schema}
     return type("ProcedureApplicationForm", (forms.Form,), fields)
+
+
+def registry_fields(schema):
+    """{field name: registry attribute} of the fields a verified applicant's registry record fills."""
+    return {spec["name"]: spec["registry"] for spec in (schema or [])
+            if isinstance(spec, dict) and spec.get("registry") in REGISTRY_ATTRIBUTES and spec.get("name")}
 
 
 def display_value(spec, value):

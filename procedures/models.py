@@ -154,6 +154,26 @@ class OnlineMode(models.TextChoices):
     FULL = "full", _("Trực tuyến toàn trình")
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """Mức độ tài khoản định danh điện tử (Decree 69/2024/NĐ-CP, in force 1/7/2024, replacing Decree
+    59/2022): level 1 gives access to the electronic identity's basic data and some features; level 2
+    (Vietnamese citizens, verified in person with the chip card) to the electronic ID card's data and
+    every feature. A procedure states the level it needs to be submitted online. (The article number
+    defining the levels was not verified against the Decree's text.)"""
+
+    LEVEL_1 = 1, _("Mức độ 1")
+    LEVEL_2 = 2, _("Mức độ 2")
+
+
+class RegistryProof(models.TextChoices):
+    """What the national population database (Cơ sở dữ liệu quốc gia về dân cư) proves for a verified
+    person, so a required paper holding the same data is not asked for (Decree 104/2022/NĐ-CP: no copy
+    of the household book or residence confirmation where the database can be consulted)."""
+
+    IDENTITY = "identity", _("Thông tin nhân thân (họ tên, ngày sinh, số định danh)")
+    RESIDENCE = "residence", _("Thông tin cư trú (nơi thường trú)")
+
+
 class Procedure(models.Model):
     """Thủ tục hành chính (TTHC): the current, editable content of one procedure.
 
@@ -189,6 +209,10 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     form_schema = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
     online_only = models.BooleanField(_("chỉ tiếp nhận trực tuyến"), default=False)
+    # Empty: level 2 for full-process online procedures, level 1 otherwise (assurance_level_needed()).
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ định danh điện tử cần có"), choices=AssuranceLevel.choices, null=True, blank=True,
+        help_text=_("Để trống: mức 2 với thủ tục trực tuyến toàn trình, mức 1 với các thủ tục khác."))
     online_only_weekdays = ArrayField(
         models.PositiveSmallIntegerField(), verbose_name=_("ngày chỉ tiếp nhận trực tuyến (0 = Thứ Hai)"),
         default=list, blank=True,
@@ -236,6 +260,13 @@ class Procedure(models.Model):
     def accepts_paper_on(self, day):
         """False on the weekdays this procedure is accepted online only ("Thursday: no paper")."""
         return not self.online_only and day.weekday() not in self.online_only_weekdays
+
+    def assurance_level_needed(self):
+        """The VNeID level an online applicant must hold: the procedure's own, else 2 for full-process
+        online (the applicant is never seen at a counter), 1 otherwise."""
+        if self.assurance_level:
+            return self.assurance_level
+        return AssuranceLevel.LEVEL_2 if self.online_mode == OnlineMode.FULL else AssuranceLevel.LEVEL_1
 
     @property
     def offers_online(self):
@@ -309,6 +340,10 @@ class RequiredDocument(models.Model):
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="templates/", blank=True)
     template_name = models.CharField(_("tên tệp mẫu"), max_length=200, blank=True)
     reusable = models.BooleanField(_("dùng lại từ kho dữ liệu cá nhân"), default=False)
+    # Not asked of an applicant whose data the population registry returned (dossiers/registry.py).
+    registry_proof = models.CharField(
+        _("thay thế bằng dữ liệu dân cư"), max_length=20, choices=RegistryProof.choices, blank=True,
+        help_text=_("Giấy tờ này không phải nộp khi thông tin đã được khai thác từ CSDL quốc gia về dân cư."))
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:

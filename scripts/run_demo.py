@@ -47,6 +47,13 @@ DEMO_LOGINS = """
     lanhdao.huyen@motcua.local   lãnh đạo Phòng Tư pháp TP Hà Tĩnh cũ: hồ sơ đã chuyển giao / former division leader, hand-over trail
     giamsat@motcua.local         Trung tâm Phục vụ HCC tỉnh / provincial monitor
     admin@motcua.local           quản trị / administrator (/admin/)
+    chuadinhdanh@motcua.local    tài khoản mật khẩu chưa định danh (CCCD 042199000004) / unverified account
+
+  "Đăng nhập bằng VNeID" (trang đăng nhập / sign-in page) -> nhà cung cấp định danh thử nghiệm / sandbox provider:
+    042090000001 Nguyễn Văn An   mức 2, đăng nhập vào congdan@motcua.local / level 2, signs in to congdan
+    042185000002 Trần Thị Bình   mức 1: không nộp được thủ tục toàn trình / level 1: refused for full-online
+    042078000003 Lê Văn Cường    mức 2, tạo tài khoản mới / level 2, new account
+    042199000004 Phạm Thị Dung   mức 2, không chiếm tài khoản chưa định danh / level 2, no takeover
 """
 
 

@@ -54,7 +54,8 @@ EXCLUDED = {
 # nothing but its audit row, so a forged cross-site request gains nothing; and the OAuth2 token
 # endpoints, where the client authenticates with its secret, never with a cookie (RFC 6749); and the
 # sandbox national portal's event endpoint, server to server and HMAC-signed like the bank's.
-CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke", "sandbox_portal_events"}
+CSRF_EXEMPT = {"payment_callback", "api_verification_upload", "oauth-token", "oauth-revoke", "sandbox_portal_events",
+               "oauth2_provider:token"}
 # Status codes that a right user may get on a POST sent without real data.
 POST_OK = (200, 201, 202, 204, 302, 400, 409)
 MONTH = "2025-03"
@@ -83,6 +84,19 @@ MATRIX = {
     "register_confirm": {"kind": "public", "ok": (302,), "also": [("post", "public")]},
     "login": {"kind": "public", "ok": (200, 302), "also": [("post", "public")]},
     "logout": {"kind": "public", "method": "post", "ok": (302,)},
+    # National identity sign-in (issue 17): off to the provider (or back to the sign-in page when it is
+    # unreachable); the callback without code and state signs nobody in and goes back to the sign-in page.
+    "identity_login": {"kind": "public", "ok": (302,)},
+    "identity_callback": {"kind": "public", "ok": (302,)},
+    # The sandbox identity provider (dossiers/identity_sandbox.py): an authorization request without
+    # parameters is refused (400), the token endpoint needs the client's secret, userinfo a bearer token,
+    # the logout page without an ID token asks to confirm; discovery and keys are public.
+    "oauth2_provider:authorize": {"kind": "public", "ok": (400,)},
+    "oauth2_provider:token": {"kind": "public", "method": "post", "ok": (400, 401)},
+    "oauth2_provider:oidc-connect-discovery-info": {"kind": "public"},
+    "oauth2_provider:jwks-info": {"kind": "public"},
+    "oauth2_provider:user-info": {"kind": "public", "ok": (401,)},
+    "oauth2_provider:rp-initiated-logout": {"kind": "public"},
     "password_reset": {"kind": "public", "also": [("post", "public")]},
     "password_reset_done": {"kind": "public"},
     "password_reset_phone": {"kind": "public", "also": [("post", "public")]},

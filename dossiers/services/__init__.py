@@ -11,6 +11,7 @@ from dossiers.services.citizen import *  # noqa: F403
 from dossiers.services.counter import *  # noqa: F403
 from dossiers.services.desk import *  # noqa: F403
 from dossiers.services.fees import *  # noqa: F403
+from dossiers.services.identity import *  # noqa: F403
 from dossiers.services.intake import *  # noqa: F403
 from dossiers.services.national_sync import *  # noqa: F403
 from dossiers.services.payment_settle import *  # noqa: F403

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import lifecycle, payments, uploads
 from dossiers.models import Document, DocumentSource, Dossier, Payment, Rating, Status
+from dossiers.services.identity import check_assurance
 from dossiers.services.intake import dossier_create_draft, dossier_resume_clock, dossier_submit
 from dossiers.validation import check_complete, form_for, json_value
 
@@ -84,6 +85,8 @@ def dossier_save_form(*, dossier, actor, data):
     locked = _locked_own(dossier, actor)
     _ensure_editable(locked)
     known = {spec.get("name") for spec in locked.procedure.form_schema if isinstance(spec, dict)}
+    # Fields the population registry filled stay as the registry gave them (dossier_prefill_from_registry).
+    known -= set((locked.registry_prefill or {}).get("form", ()))
     given = {key: value for key, value in data.items() if key in known}
     form = form_for(locked, {**locked.form_data, **given})
     form.is_valid()
@@ -181,6 +184,7 @@ def dossier_submit_online(*, dossier, actor, ip_address=None, now=None):
     with transaction.atomic():
         locked = _locked_own(dossier, actor)
         if locked.status == Status.DRAFT:
+            check_assurance(procedure=locked.procedure, user=actor)
             problems = check_complete(locked)
             if problems:
                 raise IncompleteDossier(problems)

@@ -69,6 +69,9 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "identity_login_enabled": settings.OIDC_ENABLED}
+
     def get_default_redirect_url(self):
         """Without a `next`: the provincial centre lands on its dashboard, officers on their queue,
         citizens on the home page (issue 21 item 11)."""

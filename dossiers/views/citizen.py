@@ -19,7 +19,7 @@ from dossiers import citizen_selectors as selectors
 from dossiers.auth import normalize_phone
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, Status
 from dossiers.services.intake import dossier_fee
-from dossiers.validation import check_complete, form_errors, form_for, missing_documents
+from dossiers.validation import check_complete, form_errors, form_for, missing_documents, registry_waived
 from portal import ratelimit
 from procedures.fees import fee_breakdown
 from procedures.form_schema import build_form_class, display_value
@@ -121,6 +121,11 @@ def start(request, procedure_code):
             messages.error(request, error.message)
             status = 400
         else:
+            # A verified applicant's data come from the population registry; failing that, manual entry.
+            problem = services.dossier_prefill_from_registry(dossier=dossier, actor=request.user,
+                                                             ip_address=ratelimit.client_ip(request))
+            if problem:
+                messages.warning(request, problem)
             return redirect("dossier_form", dossier.public_id)
     elif request.method == "POST":
         status = 400
@@ -152,18 +157,33 @@ def form_step(request, public_id):
                 return redirect("dossier_form", dossier.public_id)
             return redirect("dossier_documents", dossier.public_id)
         form.is_valid()
+        _lock_registry_fields(dossier, form)
         return render(request, "dossiers/form_step.html", {"dossier": dossier, "form": form, "step": 2}, status=400)
     form = build_form_class(dossier.procedure.form_schema)(initial=dossier.form_data)
+    _lock_registry_fields(dossier, form)
     return render(request, "dossiers/form_step.html", {"dossier": dossier, "form": form, "step": 2})
+
+
+REGISTRY_NOTE = gettext_lazy("Từ Cơ sở dữ liệu quốc gia về dân cư (không sửa được).")
+
+
+def _lock_registry_fields(dossier, form):
+    """The fields the population registry filled are shown read-only (the service ignores them)."""
+    for name in (dossier.registry_prefill or {}).get("form", ()):
+        if name in form.fields:
+            field = form.fields[name]
+            field.widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+            field.help_text = REGISTRY_NOTE
 
 
 def _document_rows(dossier, wallet, errors):
     documents = list(dossier.documents.all())
+    waived = registry_waived(dossier)
     rows = []
     for requirement in dossier.procedure.documents.all():
         kinds = uploads.accepted_kinds(requirement)
         rows.append({
-            "requirement": requirement, "kinds": uploads.kinds_label(kinds),
+            "requirement": requirement, "kinds": uploads.kinds_label(kinds), "waived": requirement.pk in waived,
             "documents": [d for d in documents if d.required_document_id == requirement.pk],
             "wallet": [w for w in wallet if uploads.KIND_OF_MIME.get(w.content_type) in kinds]
             if requirement.reusable else [],
@@ -255,10 +275,16 @@ def review(request, public_id):
     form.is_valid()
     specs = {spec.get("name"): spec for spec in (dossier.procedure.form_schema or [])}
     data = dossier.form_data or {}
-    rows = [(field.label, display_value(specs.get(field.name), data.get(field.name)), field.errors) for field in form]
+    from_registry = set((dossier.registry_prefill or {}).get("form", ()))
+    rows = [(field.label, display_value(specs.get(field.name), data.get(field.name)), field.errors,
+             field.name in from_registry) for field in form]
     fee_items, fee = fee_breakdown(dossier.procedure, dossier.form_data, online=True)
+    problems = check_complete(dossier)
+    assurance = services.assurance_problem(procedure=dossier.procedure, user=request.user)
     context = {"dossier": dossier, "form": form, "rows": rows, "form_errors": form_errors(dossier),
-               "missing": missing_documents(dossier), "problems": check_complete(dossier),
+               "missing": missing_documents(dossier), "problems": [assurance, *problems] if assurance else problems,
+               "applicant_from_registry": set((dossier.registry_prefill or {}).get("applicant", ())),
+               "waived": [r for r in dossier.procedure.documents.all() if r.pk in registry_waived(dossier)],
                "documents": dossier.documents.select_related("required_document"), "step": 4,
                "fee_items": fee_items, "fee": fee}
     return render(request, "dossiers/review.html", context)

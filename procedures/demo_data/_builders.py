@@ -22,8 +22,10 @@ COPY_CERTIFICATION_FEE = {
 }
 
 
-def _f(name, label, type="text", required=True, help="", choices=None):
+def _f(name, label, type="text", required=True, help="", choices=None, registry=None):
     field = {"name": name, "label": label, "type": type, "required": required, "help": help}
     if choices:
         field["choices"] = [list(c) for c in choices]
+    if registry:  # filled from the population registry for a verified applicant (docs/identity.md)
+        field["registry"] = registry
     return field

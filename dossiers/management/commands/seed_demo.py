@@ -85,7 +85,41 @@ class Command(BaseCommand):
                 user.memberships.exclude(pk__in=kept).delete()
         self.stdout.write(f"handed over on 1/7/2025: {self._handover_demo()}")
         self.stdout.write(f"signing certificates: {self._signing_certificates()}")
+        self.stdout.write(f"VNeID sandbox: {self._identity_sandbox()}")
         self.stdout.write(self.style.SUCCESS(f"demo accounts ready (password {DEMO_PASSWORD})"))
+
+    def _identity_sandbox(self):
+        """The sandbox identity provider's client (MotCua), the demo citizen's verified identity, a
+        password account that only claims a demo person's ID number (never taken over), and one procedure
+        whose form and ID-card paper the population registry fills (docs/identity.md). Idempotent."""
+        from django.conf import settings
+        from django.urls import reverse
+
+        from dossiers import identity, identity_sandbox
+        from dossiers.models import IdentityLink
+        from dossiers.sandbox_people import BY_ID_NUMBER
+        from procedures.models import Procedure, RegistryProof
+
+        if not identity.sandbox_in_use():
+            return "skipped (OIDC_DISCOVERY_URL is not the sandbox)"
+        identity_sandbox.sandbox_application_ensure(
+            redirect_uris=[settings.SITE_URL + reverse("identity_callback")],
+            post_logout_redirect_uris=[settings.SITE_URL + reverse("home")])
+        an = BY_ID_NUMBER["042090000001"]
+        citizen = User.objects.get(email="congdan@motcua.local")
+        IdentityLink.objects.update_or_create(user=citizen, defaults={
+            "issuer": settings.OIDC_SANDBOX_ISSUER, "subject": identity_sandbox.subject_of(an),
+            "id_number": an.id_number, "assurance_level": an.assurance_level, "verified_at": timezone.now()})
+        claimant = User.objects.filter(email="chuadinhdanh@motcua.local").first() or User(email="chuadinhdanh@motcua.local")
+        claimant.full_name, claimant.id_number = "Phạm Thị Dung (chưa định danh)", "042199000004"
+        claimant.set_password(DEMO_PASSWORD)
+        claimant.save()
+        # Cấp Giấy xác nhận tình trạng hôn nhân: its name and ID fields declare the registry in the demo
+        # catalogue; the ID-card paper is proven by the registry (not a catalogue column yet).
+        procedure = Procedure.objects.filter(code="1.004873").first()
+        if procedure is not None:
+            procedure.documents.filter(name__startswith="Căn cước công dân").update(registry_proof=RegistryProof.IDENTITY)
+        return f"client {settings.OIDC_RP_CLIENT_ID}, congdan linked at level {an.assurance_level}"
 
     def _signing_certificates(self):
         """The sandbox CA's certificate of each agency in force (kept if already issued: idempotent)."""

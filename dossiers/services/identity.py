@@ -1,0 +1,214 @@
+"""National electronic identity (VNeID-style OpenID Connect) and the population registry: linking an
+identity to an account, the assurance level a procedure needs, prefilling a draft from the registry.
+
+Linking rules (issue 17 item 1; docs/identity.md):
+1. An identity already linked (same issuer + subject) signs in to its account; its level and time of
+   verification are refreshed.
+2. Otherwise, an account whose identity was verified with the same personal ID number (a link from
+   an earlier issuer or subject: the provider changed, the sandbox gave way to VNeID) is re-linked to
+   the new issuer + subject: one person, one account, never a duplicate.
+3. Otherwise a new account is created. An account that merely *claims* the number (typed at
+   registration, never verified) is never taken over, and neither is one that shares the e-mail or
+   phone the provider sends: that proves nothing about who holds the account. The new account gets
+   those contacts only when no other account has them; the person can ask the desk to merge.
+The ID number is unique among links (constraint), so two first sign-ins at once create one account.
+"""
+
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import lifecycle, registry
+from dossiers.auth import normalize_phone
+from dossiers.models import Dossier, IdentityLink, User
+from procedures.form_schema import registry_fields
+from procedures.models import AssuranceLevel
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "IdentityRefused", "AssuranceTooLow", "identity_sign_in", "account_assurance_level", "assurance_problem",
+    "check_assurance", "dossier_prefill_from_registry", "password_login_allowed",
+]
+
+_ID_NUMBER = re.compile(r"^\d{12}$")
+# Applicant fields of a Dossier and the registry attribute that fills each.
+APPLICANT_FROM_REGISTRY = {"applicant_name": "full_name", "applicant_id_number": "id_number",
+                           "applicant_address": "address"}
+
+
+class IdentityRefused(lifecycle.LifecycleError):
+    """The provider's answer cannot sign anyone in (no valid ID number, an ID number that changed)."""
+
+
+class AssuranceTooLow(lifecycle.LifecycleError):
+    """The applicant's electronic identity is below the level the procedure needs."""
+
+
+def _level(value):
+    """1 or 2 from the provider's claim: 2, "2", "level2", "vneid:loa:2" (the last digit); 0 if none."""
+    digits = [ch for ch in str(value or "") if ch.isdigit()]
+    level = int(digits[-1]) if digits else 0
+    return level if level in AssuranceLevel.values else 0
+
+
+def _claim(claims, name):
+    value = claims.get(name)
+    if isinstance(value, dict):  # OIDC's structured address claim
+        value = value.get("formatted", "")
+    return str(value or "").strip()
+
+
+def _free(field, value):
+    return value if value and not User.objects.filter(**{field: value}).exists() else None
+
+
+def _new_account(*, subject, claims, id_number, name):
+    email = _free("email__iexact", _claim(claims, settings.OIDC_CLAIM_EMAIL).lower())
+    phone = _free("phone", normalize_phone(_claim(claims, settings.OIDC_CLAIM_PHONE)) or None)
+    if not email and not phone:
+        # The account needs an e-mail or a phone (constraint): an undeliverable, unique placeholder (RFC 2606).
+        email = f"vneid-{hashlib.sha256(subject.encode()).hexdigest()[:20]}@vneid.invalid"
+    return User.objects.create_user(email=email or None, phone=phone, password=None, full_name=name[:200],
+                                    id_number=id_number, address=_claim(claims, settings.OIDC_CLAIM_ADDRESS)[:300])
+
+
+def identity_sign_in(*, issuer, subject, claims, now=None):
+    """The account the identity (`issuer`, `subject`, verified `claims`) signs in to, created or linked
+    by the rules of this module. Raises IdentityRefused."""
+    now = now or timezone.now()
+    id_number = _claim(claims, settings.OIDC_CLAIM_ID_NUMBER)
+    if not _ID_NUMBER.match(id_number) or not subject:
+        raise IdentityRefused(_("Nhà cung cấp định danh không trả về số định danh cá nhân hợp lệ."))
+    level = _level(claims.get(settings.OIDC_CLAIM_ASSURANCE))
+    name = _claim(claims, settings.OIDC_CLAIM_NAME)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _sign_in(issuer=issuer, subject=subject, claims=claims, id_number=id_number, level=level,
+                                name=name, now=now)
+        except IntegrityError:
+            # A simultaneous first sign-in of the same person created the link first: use it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _sign_in(*, issuer, subject, claims, id_number, level, name, now):
+    link = IdentityLink.objects.select_for_update().filter(issuer=issuer, subject=subject).first()
+    if link is not None and link.id_number != id_number:
+        raise IdentityRefused(_("Số định danh cá nhân của tài khoản định danh đã thay đổi; vui lòng liên hệ "
+                                "bộ phận Một cửa."))
+    if link is None:
+        link = IdentityLink.objects.select_for_update().filter(id_number=id_number).first()
+        if link is not None:  # rule 2: the same verified person through another issuer or subject
+            logger.info("identity re-linked: account %s from %s to %s", link.user_id, link.issuer, issuer)
+            link.issuer, link.subject = issuer, subject
+    if link is None:  # rule 3
+        user = _new_account(subject=subject, claims=claims, id_number=id_number, name=name)
+        link = IdentityLink(user=user, issuer=issuer, subject=subject, id_number=id_number)
+    link.assurance_level, link.verified_at = level, now
+    link.save()
+    user = link.user
+    changed = []
+    if user.id_number != id_number:
+        user.id_number = id_number
+        changed.append("id_number")
+    if name and user.full_name != name[:200]:
+        user.full_name = name[:200]
+        changed.append("full_name")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def account_assurance_level(user):
+    """The level of the account's verified electronic identity (0: none, e.g. a password-only account)."""
+    link = IdentityLink.objects.filter(user_id=getattr(user, "pk", None)).first()
+    return link.assurance_level if link else 0
+
+
+def assurance_problem(*, procedure, user):
+    """Why `user` may not submit `procedure` online for want of identity level, or "" (translated)."""
+    if not settings.IDENTITY_ASSURANCE_ENFORCED:
+        return ""
+    needed = procedure.assurance_level_needed()
+    have = account_assurance_level(user)
+    if have >= needed:
+        return ""
+    if have == 0:
+        return _("Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức độ %(needed)d. Vui lòng "
+                 "đăng xuất và chọn “Đăng nhập bằng VNeID”.") % {"needed": needed}
+    return _("Thủ tục này yêu cầu tài khoản định danh điện tử mức độ %(needed)d; tài khoản VNeID của bạn đang ở "
+             "mức độ %(have)d. Để nâng lên mức độ 2, mang thẻ Căn cước (gắn chip) đến Công an cấp xã nơi gần nhất "
+             "để xác thực, rồi đăng nhập lại bằng VNeID.") % {"needed": needed, "have": have}
+
+
+def check_assurance(*, procedure, user):
+    problem = assurance_problem(procedure=procedure, user=user)
+    if problem:
+        raise AssuranceTooLow(problem)
+
+
+def password_login_allowed(user):
+    """Whether `user` may sign in with a password: per role (`PASSWORD_LOGIN_ROLES`: officer, citizen).
+    Officers are staff or hold an agency role; everyone else is a citizen."""
+    role = "officer" if user.is_staff or user.memberships.exists() else "citizen"
+    return role in settings.PASSWORD_LOGIN_ROLES
+
+
+@transaction.atomic
+def dossier_prefill_from_registry(*, dossier, actor, ip_address=None):
+    """Fill a new online draft from the population registry, for an applicant with a verified identity.
+
+    The applicant's name, ID number and address and the form fields whose schema names a registry
+    attribute are taken from the record (and locked: `dossier_save_form` keeps them); the RegistryProof
+    values the record stands for waive the documents that declare them. The look-up is audited
+    (Recorded.REGISTRY_LOOKUP: who asked, about whom, the outcome). Returns "" or, when the registry
+    cannot answer, a translated message: the draft stays as it was, for manual entry.
+    """
+    link = IdentityLink.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    if link is None or dossier.applicant_id != actor.pk:
+        return ""
+    outcome, message = "found", ""
+    try:
+        person = registry.get_person(link.id_number)
+    except registry.RegistryUnavailable as error:
+        logger.warning("population registry unavailable: %s", error)
+        person, outcome = None, "unavailable"
+        message = _("Không kết nối được Cơ sở dữ liệu quốc gia về dân cư; vui lòng tự nhập thông tin và nộp "
+                    "đủ giấy tờ. Bạn có thể thử lại sau.")
+    if person is None and outcome == "found":
+        outcome = "not_found"
+        message = _("Không tìm thấy thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư; vui lòng tự nhập "
+                    "thông tin.")
+    locked = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    prefill = {}
+    if person is not None:
+        applicant = {}
+        for model_field, attribute in APPLICANT_FROM_REGISTRY.items():
+            value = person.attribute(attribute)
+            if value:
+                setattr(locked, model_field, value)
+                applicant[model_field] = value
+        form = {}
+        for name, attribute in registry_fields(locked.procedure.form_schema).items():
+            value = person.attribute(attribute)
+            if value:
+                form[name] = value
+        locked.form_data = {**locked.form_data, **form}
+        prefill = {"looked_up_at": timezone.now().isoformat(), "applicant": sorted(applicant),
+                   "form": sorted(form), "proves": list(person.proves)}
+        locked.registry_prefill = prefill
+        locked.save(update_fields=[*applicant, "form_data", "registry_prefill", "updated_at"])
+        dossier.__dict__.update({k: getattr(locked, k) for k in (*applicant, "form_data", "registry_prefill")})
+    lifecycle.record(dossier=locked, action=lifecycle.Recorded.REGISTRY_LOOKUP, actor=actor,
+                     data={"outcome": outcome, "registry": settings.POPULATION_REGISTRY.rsplit(".", 1)[-1],
+                           "fields": prefill.get("applicant", []) + prefill.get("form", [])},
+                     ip_address=ip_address)
+    return message
