@@ -309,6 +309,9 @@ class RequiredDocument(models.Model):
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to="templates/", blank=True)
     template_name = models.CharField(_("tên tệp mẫu"), max_length=200, blank=True)
     reusable = models.BooleanField(_("dùng lại từ kho dữ liệu cá nhân"), default=False)
+    # One file per paper unless the paper is naturally several files (photos of each page, several
+    # certificates): then each file chosen is added instead of replacing the one there (issue 21 item 7).
+    multiple_files = models.BooleanField(_("cho phép nhiều tệp"), default=False)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
