@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from dossiers import notifications
+from dossiers.services.staging import staged_uploads_purge
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
@@ -33,3 +34,9 @@ def watch_overdue(day=None):
     from dossiers.services.desk import dossiers_watch_overdue
 
     return dossiers_watch_overdue(day=date.fromisoformat(day) if day else None)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_staged_uploads():
+    """Hourly: counter scans kept across a form error and never sent again (issue 21 item 9). Idempotent."""
+    return staged_uploads_purge()
