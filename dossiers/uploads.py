@@ -88,7 +88,7 @@ def field_limits(required_document=None):
     kinds = accepted_kinds(required_document)
     accept = sorted({f".{EXTENSION_OF_KIND[k]}" for k in kinds} | ({".jpeg"} if DocumentKind.JPG in kinds else set()))
     return {"kinds": kinds_label(kinds), "accept": ",".join(accept), "max_bytes": settings.UPLOAD_MAX_FILE_BYTES,
-            "max_mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
+            "max_mb": _megabytes(settings.UPLOAD_MAX_FILE_BYTES),
             "several": bool(required_document is not None and required_document.multiple_files)}
 
 
