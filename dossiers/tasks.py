@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from dossiers import notifications
-from dossiers.services.staging import staged_uploads_purge
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
@@ -39,4 +38,7 @@ def watch_overdue(day=None):
 @shared_task(acks_late=True, ignore_result=True)
 def purge_staged_uploads():
     """Hourly: counter scans kept across a form error and never sent again (issue 21 item 9). Idempotent."""
+    # Imported here like watch_overdue's service: the services package must not load with this module.
+    from dossiers.services.staging import staged_uploads_purge
+
     return staged_uploads_purge()
