@@ -133,8 +133,8 @@ def document_upload(*, dossier, actor, uploaded, required_document=None, name=No
     """Attach an uploaded file (checked by content and size) to a draft or a supplement.
 
     One file per slot unless the slot allows several (`RequiredDocument.multiple_files`, or `several`):
-    a new file replaces the one there. The same file chosen again for its slot (after an error
-    elsewhere on the page) is not stored twice: the document already there is returned.
+    a new file replaces the one there. The same file (content and name) chosen again for its slot,
+    after an error elsewhere on the page, is not stored twice: the document already there is returned.
     `name` names a supplement's item (the line of the request it answers).
     Raises uploads.UploadRefused with a message for the citizen; nothing else of the draft changes.
     """
@@ -146,7 +146,7 @@ def document_upload(*, dossier, actor, uploaded, required_document=None, name=No
     checked = uploads.check_upload(uploaded, kinds=uploads.accepted_kinds(required_document),
                                    dossier_bytes_used=_dossier_bytes(locked))
     for existing in slot:
-        if existing.sha256 == checked.sha256 and existing.size == checked.size:
+        if (existing.sha256, existing.size, existing.original_name) == (checked.sha256, checked.size, checked.name):
             return existing
     document = Document(
         dossier=locked, required_document=required_document,
