@@ -468,6 +468,41 @@ class Document(models.Model):
         return self.source != DocumentSource.PAPER
 
 
+def staged_path(instance, filename):
+    return f"staged/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}"
+
+
+class StagedUpload(models.Model):
+    """A scan attached to a counter intake form (tiếp nhận tại Bộ phận Một cửa) that came back with an error.
+
+    Kept server-side under the officer and the form's token until the form is sent again, so a
+    validation error never loses a scan (issue 21 item 9); moved into the dossier when it is taken in,
+    else deleted by `dossiers.tasks.purge_staged_uploads` after STAGED_UPLOAD_HOURS.
+    """
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE,
+                                related_name="+")
+    form_token = models.CharField(_("mã biểu mẫu"), max_length=64)
+    required_document = models.ForeignKey("procedures.RequiredDocument", verbose_name=_("thành phần hồ sơ"),
+                                          on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("tệp"), upload_to=staged_path, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tệp quét đang giữ")
+        verbose_name_plural = _("tệp quét đang giữ")
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "form_token", "required_document"],
+                                    name="staged_upload_one_per_slot",
+                                    violation_error_message=_("Mỗi giấy tờ của biểu mẫu chỉ giữ một tệp quét.")),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
 class DossierEventQuerySet(models.QuerySet):
     def timeline(self):
         """The dossier's history as its pages and the API show it: everything but officers' reads of its

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -61,7 +62,11 @@ def sms_backend():
 def notify_applicant(*, dossier, event):
     """Queue e-mail and SMS about `event` for the applicant; call inside the transition's transaction."""
     context = {"dossier_code": dossier.code, "event_id": event.pk, "status": dossier.status, "action": event.action,
-               "reason": event.comment if event.comment_audience == DossierEvent.Audience.APPLICANT else "", "due_date": dossier.due_date.isoformat() if dossier.due_date else None}
+               "reason": event.comment if event.comment_audience == DossierEvent.Audience.APPLICANT else "", "due_date": dossier.due_date.isoformat() if dossier.due_date else None,
+               # The papers a supplement request (Mẫu 02) asks for, listed in the message (issue 21 item 1).
+               "missing": list((event.data or {}).get("missing", [])) if event.action == "request_supplement" else []}
+    if context["missing"]:
+        context["supplement_path"] = reverse("dossier_supplement", args=[dossier.public_id])
     messages = []
     if dossier.applicant_email:
         messages.append(OutboxMessage(key=f"event:{event.pk}:email", kind="email",

@@ -78,3 +78,12 @@ def remind_appointments(today=None):
     Idempotent: one outbox message per (appointment, slot, channel), so later runs queue only new bookings.
     """
     return appointments_remind(today=date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_staged_uploads():
+    """Hourly: counter scans kept across a form error and never sent again (issue 21 item 9). Idempotent."""
+    # Imported here like watch_overdue's service: the services package must not load with this module.
+    from dossiers.services.staging import staged_uploads_purge
+
+    return staged_uploads_purge()

@@ -81,6 +81,17 @@ def kinds_label(kinds):
     return ", ".join(DocumentKind(k).label for k in kinds)
 
 
+def field_limits(required_document=None):
+    """What a file field states beside it and checks in the browser before sending (issue 21 item 7):
+    accepted kinds (label and `accept` list), the size limit, and whether the slot takes several files.
+    The server checks the same limits again (`check_upload`)."""
+    kinds = accepted_kinds(required_document)
+    accept = sorted({f".{EXTENSION_OF_KIND[k]}" for k in kinds} | ({".jpeg"} if DocumentKind.JPG in kinds else set()))
+    return {"kinds": kinds_label(kinds), "accept": ",".join(accept), "max_bytes": settings.UPLOAD_MAX_FILE_BYTES,
+            "max_mb": _megabytes(settings.UPLOAD_MAX_FILE_BYTES),
+            "several": bool(required_document is not None and required_document.multiple_files)}
+
+
 def sniff(uploaded):
     """The catalogue kind and MIME type read from the file's first bytes, or (None, "")."""
     uploaded.seek(0)

@@ -235,6 +235,8 @@ STORAGES = {
 # Upload limits, bytes: one file and all files of one dossier.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_DOSSIER_BYTES = env.int("UPLOAD_MAX_DOSSIER_BYTES", default=50 * 1024 * 1024)
+# Hours a scan attached to a counter intake form that came back with an error is kept for the officer.
+STAGED_UPLOAD_HOURS = env.int("STAGED_UPLOAD_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Antivirus for uploads: dossiers.antivirus.NoScanner (no-op) or .ClamScanner (clamscan + CLAMAV_DATABASE_DIR).
@@ -409,6 +411,8 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders of tomorrow's appointments, hourly in the day so a late booking still gets one (idempotent).
     "counter-appointment-reminders": {"task": "dossiers.tasks.remind_appointments",
                                       "schedule": crontab(hour="8-20", minute=0)},
+    # Counter scans kept across a form error and never sent again (issue 21 item 9).
+    "purge-staged-uploads": {"task": "dossiers.tasks.purge_staged_uploads", "schedule": crontab(minute=17)},
     # Monthly statistics: the month in progress every night, the month just ended on the 1st.
     "reports-current-month-nightly": {"task": "reports.compute_current_month", "schedule": crontab(hour=1, minute=30)},
     "reports-close-previous-month": {

@@ -344,6 +344,9 @@ class RequiredDocument(models.Model):
     registry_proof = models.CharField(
         _("thay thế bằng dữ liệu dân cư"), max_length=20, choices=RegistryProof.choices, blank=True,
         help_text=_("Giấy tờ này không phải nộp khi thông tin đã được khai thác từ CSDL quốc gia về dân cư."))
+    # One file per paper unless the paper is naturally several files (photos of each page, several
+    # certificates): then each file chosen is added instead of replacing the one there (issue 21 item 7).
+    multiple_files = models.BooleanField(_("cho phép nhiều tệp"), default=False)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:

@@ -50,7 +50,7 @@ class FeeSerializer(serializers.ModelSerializer):
 class RequiredDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["id", "name", "required", "copies", "kinds", "template_name", "reusable"]
+        fields = ["id", "name", "required", "copies", "kinds", "template_name", "reusable", "multiple_files"]
 
 
 class ProcedureDetailSerializer(ProcedureListSerializer):

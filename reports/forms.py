@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import AdministrativeUnit, Agency, Level, Scheme
 from reports import plan
 from reports.months import parse_month
-from reports.selectors import GROUPS, METRICS
+from reports.selectors import GROUPS, METRICS, RATE_LABELS
 
 
 class MonthField(forms.CharField):
@@ -33,6 +33,10 @@ class DrilldownForm(forms.Form):
     group = forms.ChoiceField(label=_("Nhóm"), choices=[(g, g) for g in GROUPS], required=False)
     agency = forms.IntegerField(required=False, min_value=1)
     key = forms.CharField(required=False, max_length=40)
+    # The rate the list is a part of (its numerator and denominator are offered side by side).
+    rate = forms.ChoiceField(choices=list(RATE_LABELS.items()), required=False)
+    # Off: the list as the figures were computed (matches the tile); on: as of now.
+    live = forms.BooleanField(required=False)
 
 
 class ExportForm(forms.Form):
@@ -43,6 +47,8 @@ class ExportForm(forms.Form):
     group = forms.ChoiceField(choices=[(g, g) for g in GROUPS], required=False)
     agency = forms.IntegerField(required=False, min_value=1)
     key = forms.CharField(required=False, max_length=40)
+    rate = forms.ChoiceField(choices=list(RATE_LABELS.items()), required=False)
+    live = forms.BooleanField(required=False)
 
 
 class AreaTrendForm(forms.Form):

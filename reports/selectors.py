@@ -373,10 +373,33 @@ for _indicator in metrics.INDICATORS:
                 "{} {} ({})", _indicator.code, _indicator.name, _label)
 
 
-def metric_dossiers(*, user, month, metric, agency_id=None):
-    """The dossiers behind one number of the table — same definitions as the compute SQL."""
+# A rate opens its numerator and its denominator (issue 21 item 13): the rates whose two parts have a
+# drill-down, and the list of those that missed, where there is one.
+RATE_LABELS = {
+    "online_rate": _("Tỷ lệ hồ sơ trực tuyến"), "on_time_rate": _("Tỷ lệ giải quyết đúng hạn"),
+    "digitization_rate": _("Tỷ lệ số hóa hồ sơ"), "online_payment_rate": _("Tỷ lệ thanh toán trực tuyến"),
+    "satisfaction_rate": _("Tỷ lệ hài lòng"),
+}
+RATE_MISSED = {"on_time_rate": "completed_late", "digitization_rate": "not_digitized"}
+
+
+def rate_parts(rate):
+    """(numerator metric, denominator metric, metric of those that missed or None) of a rate."""
+    numerator, denominator = RATES[rate]
+    return numerator, denominator, RATE_MISSED.get(rate)
+
+
+def metric_dossiers(*, user, month, metric, agency_id=None, as_of=None):
+    """The dossiers behind one number of the table — same definitions as the compute SQL.
+
+    `as_of` (when the month was computed, `month_computed_at`) lists what the tile counted then: only
+    dossiers received, settled or rated before that instant, and overdue judged at it. Without it the
+    list is as of now, and a month in progress has moved on since it was computed.
+    """
     first = month_start(month)
     start_ts, next_ts = month_bounds(first)
+    if as_of is not None and as_of < next_ts:
+        next_ts = max(as_of, start_ts)
     dossiers = Dossier.objects.visible_to(user)
     if agency_id is not None:
         dossiers = dossiers.filter(receiving_agency_id=agency_id)
@@ -418,7 +441,7 @@ def metric_dossiers(*, user, month, metric, agency_id=None):
     if metric == "ratings_satisfied":
         return dossiers.filter(satisfied)
     if metric == "overdue_open":
-        as_of_ts, as_of_day = overdue_as_of(first)
+        as_of_ts, as_of_day = overdue_as_of(first, now=as_of)
         return dossiers.filter(
             Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_ts), received_at__lt=as_of_ts,
             due_date__lt=as_of_day,
@@ -572,8 +595,11 @@ def report_context(*, month, user, sort="name"):
     for field, label, numerator in KPIS:
         value = totals.get(field) if totals else None
         target = totals.get("target_online_rate") if totals and field == "online_rate" else None
+        denominator = RATES[field][1]
         kpis.append({"field": field, "label": label, "value": value, "delta": _delta(totals, previous, field),
-                     "target": target, "metric": numerator})
+                     "target": target, "metric": numerator, "denominator_metric": denominator,
+                     "numerator_count": totals.get(numerator) if totals else None,
+                     "denominator_count": totals.get(denominator) if totals else None})
     overdue = totals["overdue_open"] if totals else None
     previous_overdue = previous["overdue_open"] if previous else None
     below = [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0]

@@ -124,12 +124,36 @@ def _drilldown_agencies(request, data, scope):
     return agency_ids
 
 
-def _dossiers_for(request, data, scope):
+def _dossiers_for(request, data, scope, metric=None):
+    """The dossiers behind one figure, as they were when the month was computed unless `live` (so the
+    list and the tile count the same dossiers, issue 21 item 13)."""
     agency_ids = _drilldown_agencies(request, data, scope)
-    dossiers = selectors.metric_dossiers(user=request.user, month=data["month"], metric=data["metric"])
+    as_of = None if data.get("live") else selectors.month_computed_at(month=data["month"])
+    dossiers = selectors.metric_dossiers(user=request.user, month=data["month"], metric=metric or data["metric"],
+                                         as_of=as_of)
     if agency_ids is not None:
         dossiers = dossiers.filter(receiving_agency_id__in=agency_ids)
     return dossiers.select_related("procedure", "receiving_agency").order_by("code")
+
+
+def _rate_box(request, data, scope, count):
+    """A rate's numerator, denominator and those that missed, each with its count and its list."""
+    if not data.get("rate"):
+        return None
+    numerator, denominator, missed = selectors.rate_parts(data["rate"])
+    parts = []
+    for role, metric in ((_("Tử số"), numerator), (_("Mẫu số"), denominator), (_("Không đạt"), missed)):
+        if metric is None:
+            continue
+        n = count if metric == data["metric"] else _dossiers_for(request, data, scope, metric).count()
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["metric"] = metric
+        parts.append({"role": role, "metric": metric, "label": selectors.METRICS[metric], "count": n,
+                      "current": metric == data["metric"], "query": query.urlencode()})
+    top, bottom = parts[0]["count"], parts[1]["count"]
+    return {"label": selectors.RATE_LABELS[data["rate"]], "parts": parts,
+            "value": selectors.percent(top, bottom)}
 
 
 @login_required
@@ -147,9 +171,15 @@ def dossier_list(request):
     page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    live = query.copy()
+    live["live"] = "on"
+    computed = query.copy()
+    computed.pop("live", None)
     return render(request, "reports/dossiers.html", {
         "form": form, "page": page, "metric_label": selectors.METRICS[data["metric"]], "month": data["month"],
-        "query": query.urlencode(),
+        "query": query.urlencode(), "live": data.get("live"), "live_query": live.urlencode(),
+        "computed_query": computed.urlencode(), "computed_at": selectors.month_computed_at(month=data["month"]),
+        "rate": _rate_box(request, data, scope, page.paginator.count),
     })
 
 

@@ -18,3 +18,4 @@ from dossiers.services.payment_settle import *  # noqa: F403
 from dossiers.services.phone_reset import *  # noqa: F403
 from dossiers.services.registration import *  # noqa: F403
 from dossiers.services.signing import *  # noqa: F403
+from dossiers.services.staging import *  # noqa: F403

@@ -106,21 +106,55 @@ def _dossier_bytes(dossier):
     return dossier.documents.aggregate(total=Sum("size"))["total"] or 0
 
 
+def _slot(locked, *, required_document=None, name=None):
+    """The documents already in the slot a new file goes to (issue 21 item 7).
+
+    In a draft, a required document's slot; in a supplement, the item of the request (Mẫu 02) named
+    `name`, or, with no name, every file sent since the request (the "other papers" slot).
+    """
+    if locked.status == Status.DRAFT:
+        return locked.documents.filter(required_document=required_document)
+    since = locked.documents.filter(is_supplement=True, created_at__gte=_last_request_at(locked))
+    return since.filter(name=name) if name else since
+
+
+def _slot_allows_several(required_document, several):
+    if several is not None:
+        return several
+    return required_document is None or required_document.multiple_files
+
+
+def _discard(document):
+    """Delete a document row; its file too once no other row points at it (a reused file is shared)."""
+    name, storage = document.file.name, document.file.storage
+    document.delete()
+    if name and document.source == DocumentSource.UPLOADED and not Document.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
-def document_upload(*, dossier, actor, uploaded, required_document=None):
+def document_upload(*, dossier, actor, uploaded, required_document=None, name=None, several=None):
     """Attach an uploaded file (checked by content and size) to a draft or a supplement.
 
+    One file per slot unless the slot allows several (`RequiredDocument.multiple_files`, or `several`):
+    a new file replaces the one there. The same file (content and name) chosen again for its slot,
+    after an error elsewhere on the page, is not stored twice: the document already there is returned.
+    `name` names a supplement's item (the line of the request it answers).
     Raises uploads.UploadRefused with a message for the citizen; nothing else of the draft changes.
     """
     locked = _locked_own(dossier, actor)
     _ensure_editable(locked, documents=True)
     if required_document is not None and required_document.procedure_id != locked.procedure_id:
         raise uploads.UploadRefused(_("Thành phần hồ sơ không thuộc thủ tục này."))
+    slot = list(_slot(locked, required_document=required_document, name=name))
     checked = uploads.check_upload(uploaded, kinds=uploads.accepted_kinds(required_document),
                                    dossier_bytes_used=_dossier_bytes(locked))
+    for existing in slot:
+        if (existing.sha256, existing.size, existing.original_name) == (checked.sha256, checked.size, checked.name):
+            return existing
     document = Document(
         dossier=locked, required_document=required_document,
-        name=required_document.name if required_document else checked.name,
+        name=name or (required_document.name if required_document else checked.name),
         original_name=checked.name, content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
         source=DocumentSource.UPLOADED, uploaded_by=actor, is_supplement=locked.status != Status.DRAFT,
     )
@@ -132,6 +166,9 @@ def document_upload(*, dossier, actor, uploaded, required_document=None):
     except Exception:
         storage.delete(stored_name)
         raise
+    if not _slot_allows_several(required_document, several):
+        for replaced in slot:
+            _discard(replaced)
     return document
 
 
@@ -153,8 +190,15 @@ def document_reuse(*, dossier, actor, source, required_document=None):
         if uploads.KIND_OF_MIME.get(original.content_type) not in kinds:
             raise uploads.UploadRefused(_("Giấy tờ đã chọn không đúng định dạng. Định dạng được chấp nhận: %(kinds)s.")
                                         % {"kinds": uploads.kinds_label(kinds)})
+    slot = list(_slot(locked, required_document=required_document))
+    for existing in slot:
+        if existing.file.name == original.file.name:
+            return existing
     if _dossier_bytes(locked) + original.size > settings.UPLOAD_MAX_DOSSIER_BYTES:
         raise uploads.UploadRefused(_("Tổng dung lượng giấy tờ của hồ sơ vượt quá giới hạn."))
+    if not _slot_allows_several(required_document, None) and locked.status == Status.DRAFT:
+        for replaced in slot:
+            _discard(replaced)
     return Document.objects.create(
         dossier=locked, required_document=required_document,
         name=required_document.name if required_document else original.name,
@@ -172,11 +216,7 @@ def document_remove(*, dossier, actor, document):
     document = locked.documents.select_for_update().get(pk=document.pk)
     if locked.status != Status.DRAFT and not document.is_supplement:
         raise lifecycle.TransitionNotAllowed(_("Chỉ có thể gỡ giấy tờ bổ sung chưa gửi."))
-    name = document.file.name
-    storage = document.file.storage
-    document.delete()
-    if name and document.source == DocumentSource.UPLOADED and not Document.objects.filter(file=name).exists():
-        transaction.on_commit(lambda: storage.delete(name))
+    _discard(document)
 
 
 def dossier_submit_online(*, dossier, actor, ip_address=None, now=None):

@@ -4,7 +4,6 @@ the wallet and the public look-up. Thin: each view validates input, calls one se
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -184,6 +183,7 @@ def _document_rows(dossier, wallet, errors):
         kinds = uploads.accepted_kinds(requirement)
         rows.append({
             "requirement": requirement, "kinds": uploads.kinds_label(kinds), "waived": requirement.pk in waived,
+            "limits": uploads.field_limits(requirement), "input_name": f"file_{requirement.pk}",
             "documents": [d for d in documents if d.required_document_id == requirement.pk],
             "wallet": [w for w in wallet if uploads.KIND_OF_MIME.get(w.content_type) in kinds]
             if requirement.reusable else [],
@@ -248,8 +248,6 @@ def documents_step(request, public_id):
             return redirect("dossier_documents", dossier.public_id)
     wallet = selectors.wallet_documents(user=request.user)
     context = {"dossier": dossier, "rows": _document_rows(dossier, wallet, errors), "step": 3,
-               # The limit beside every file field, and checked in the browser before sending (issue 21 item 7).
-               "max_bytes": settings.UPLOAD_MAX_FILE_BYTES, "max_mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
                "has_errors": bool(errors), "general_errors": errors.get(0, [])}
     return render(request, "dossiers/documents_step.html", context, status=400 if errors else 200)
 
@@ -333,42 +331,66 @@ def detail(request, public_id):
     return render(request, "dossiers/detail.html", context)
 
 
+def supplement_slots(dossier, request_event, errors=None):
+    """One upload slot per paper the supplement request (Mẫu 02) lists in `data.missing`, then one for
+    other papers (issue 21 item 1). A line naming one of the procedure's papers takes that paper's
+    accepted kinds. The files sent since the request are shown in the slot they were sent to."""
+    errors = errors or {}
+    missing = list((request_event.data or {}).get("missing", [])) if request_event else []
+    since = request_event.created_at if request_event else dossier.created_at
+    sent = list(dossier.documents.filter(is_supplement=True, created_at__gte=since).order_by("created_at"))
+    papers = {paper.name.casefold(): paper for paper in dossier.procedure.documents.all()}
+    slots = []
+    for index, name in enumerate(missing, start=1):
+        paper = papers.get(name.casefold())
+        slots.append({"index": index, "name": name, "paper": paper, "input_name": f"slot_{index}",
+                      "limits": uploads.field_limits(paper), "several": False,
+                      "documents": [d for d in sent if d.name == name], "errors": errors.get(index, [])})
+    other = [d for d in sent if d.name not in missing]
+    slots.append({"index": 0, "name": "", "paper": None, "input_name": "files", "limits": uploads.field_limits(),
+                  "several": True, "documents": other, "errors": errors.get(0, [])})
+    return slots
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def supplement(request, public_id):
-    """What the desk asked for, uploads, then resubmit (the legal time restarts in full)."""
+    """What the desk asked for, one upload per paper asked for, then resubmit (the legal time restarts)."""
     dossier = _own(request, public_id)
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
         messages.info(request, _("Hồ sơ hiện không cần bổ sung."))
         return redirect("dossier_detail", dossier.public_id)
     request_event = dossier.events.filter(action=lifecycle.Action.REQUEST_SUPPLEMENT).order_by("-created_at").first()
     form = SupplementForm(request.POST if request.method == "POST" else None)
-    errors = []
+    errors = {}
     if request.method == "POST":
-        for uploaded in request.FILES.getlist("files"):
-            try:
-                services.document_upload(dossier=dossier, actor=request.user, uploaded=uploaded)
-            except uploads.UploadRefused as refusal:
-                errors.append(refusal.message)
+        for slot in supplement_slots(dossier, request_event):
+            for uploaded in request.FILES.getlist(slot["input_name"]):
+                try:
+                    services.document_upload(dossier=dossier, actor=request.user, uploaded=uploaded,
+                                             required_document=slot["paper"], name=slot["name"] or None,
+                                             several=slot["several"])
+                except uploads.UploadRefused as refusal:
+                    errors.setdefault(slot["index"], []).append(refusal.message)
         if request.POST.get("remove"):
             document = _named_or_404(dossier.documents.filter(is_supplement=True), request.POST["remove"])
             if document is None:
-                errors.append(NOT_REMOVED)
+                errors.setdefault(0, []).append(NOT_REMOVED)
             else:
                 services.document_remove(dossier=dossier, actor=request.user, document=document)
         if not errors and "send" in request.POST and form.is_valid():
             try:
                 services.dossier_supplement(dossier=dossier, actor=request.user, comment=form.cleaned_data["comment"])
             except lifecycle.LifecycleError as error:
-                errors.append(error.message)
+                errors.setdefault(0, []).append(error.message)
             else:
                 messages.success(request, _("Đã gửi hồ sơ bổ sung. Thời hạn giải quyết được tính lại từ hôm nay."))
                 return redirect("dossier_detail", dossier.public_id)
         elif not errors:
             return redirect("dossier_supplement", dossier.public_id)
-    since = request_event.created_at if request_event else dossier.created_at
+    slots = supplement_slots(dossier, request_event, errors)
     context = {"dossier": dossier, "request_event": request_event, "form": form, "errors": errors,
-               "new_documents": dossier.documents.filter(is_supplement=True, created_at__gte=since)}
+               "slots": slots, "unanswered": [s["name"] for s in slots if s["index"] and not s["documents"]]}
     return render(request, "dossiers/supplement.html", context, status=400 if errors else 200)
 
 

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -260,6 +261,52 @@ def _ticket_id(request):
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
+def _intake_documents(request, required_documents, token):
+    """(documents for dossier_intake_at_counter, {paper id: error}) from one POST of the intake form.
+
+    A scan sent now is checked and kept for the form (replacing the one kept); a kept scan stands for
+    its paper until the officer takes it off; otherwise the paper-only tick, else an error if required.
+    """
+    if request.POST.get("unstage", "").isdigit():
+        services.staged_upload_drop(officer=request.user, token=token, required_document_id=int(request.POST["unstage"]))
+    documents, errors = [], {}
+    for required in required_documents:
+        upload = request.FILES.get(f"doc_{required.pk}")
+        if upload is not None:
+            try:
+                services.staged_upload_put(officer=request.user, token=token, required_document=required,
+                                           uploaded=upload)
+            except uploads.UploadRefused as refusal:
+                errors[required.pk] = refusal.message
+    kept = services.staged_for(officer=request.user, token=token)
+    for required in required_documents:
+        if required.pk in errors:
+            continue
+        if required.pk in kept:
+            documents.append((required, required.name, _kept_file(kept[required.pk])))
+        elif request.POST.get(f"paper_{required.pk}") == "on":
+            documents.append((required, required.name, None))
+        elif required.required:
+            errors[required.pk] = _("Hãy quét giấy tờ này hoặc đánh dấu “chỉ có bản giấy”.")
+    return documents, errors
+
+
+def _kept_file(staged):
+    """The kept scan as a file under its original name (the stored name is random)."""
+    with staged.file.open("rb") as handle:
+        return ContentFile(handle.read(), name=staged.original_name)
+
+
+def _intake_rows(request, required_documents, token, posted, errors=None):
+    """Each paper of the intake form with the scan kept for it and whether its paper-only box is ticked."""
+    kept = services.staged_for(officer=request.user, token=token) if posted else {}
+    errors = errors or {}
+    return [{"doc": required, "kept": kept.get(required.pk), "limits": uploads.field_limits(required),
+             "input_suffix": str(required.pk), "error": errors.get(required.pk),
+             "paper_only": posted and request.POST.get(f"paper_{required.pk}") == "on"}
+            for required in required_documents]
+
+
 @require_http_methods(["GET", "POST"])
 @officer_required
 def intake(request):
@@ -281,23 +328,21 @@ def intake(request):
     initial = qr_form.card.applicant_fields() if reading_qr and qr_form.is_valid() else None
     applicant_form = ApplicantForm(data, initial=initial)
     procedure_form = FormClass(data, prefix="f")
+    # Scans and "chỉ có bản giấy" ticks survive a validation error: each scan is kept server-side under
+    # the form's token (services.staging), each tick comes back checked (issue 21 item 9).
+    token = services.clean_form_token(request.POST.get("form_token")) if request.method == "POST" \
+        else services.new_form_token()
     context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
                "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
-               "procedure_form": procedure_form, "required_documents": required_documents, "doc_errors": {},
-               "qr_form": qr_form, "ticket_id": _ticket_id(request)}
+               "procedure_form": procedure_form, "doc_errors": {},
+               "qr_form": qr_form, "ticket_id": _ticket_id(request), "form_token": token}
     if request.method == "GET" or reading_qr:
+        context["required_documents"] = _intake_rows(request, required_documents, token, reading_qr)
         return render(request, "desk/intake.html", context, status=400 if reading_qr and not initial else 200)
-    documents, doc_errors = [], {}
-    for required in required_documents:
-        upload = request.FILES.get(f"doc_{required.pk}")
-        paper_only = request.POST.get(f"paper_{required.pk}") == "on"
-        if upload is not None:
-            documents.append((required, required.name, upload))
-        elif paper_only:
-            documents.append((required, required.name, None))
-        elif required.required:
-            doc_errors[required.pk] = _("Hãy quét giấy tờ này hoặc đánh dấu “chỉ có bản giấy”.")
-    context["doc_errors"] = doc_errors
+    documents, doc_errors = _intake_documents(request, required_documents, token)
+    context.update(doc_errors=doc_errors, required_documents=_intake_rows(request, required_documents, token, True, doc_errors))
+    if "unstage" in request.POST:  # a kept scan taken off: the same form again, nothing taken in
+        return render(request, "desk/intake.html", context)
     if not (applicant_form.is_valid() and procedure_form.is_valid()) or doc_errors:
         return render(request, "desk/intake.html", context, status=400)
     try:
@@ -313,6 +358,7 @@ def intake(request):
     except lifecycle.LifecycleError as exc:
         context["error"] = exc.message
         return render(request, "desk/intake.html", context, status=400)
+    services.staged_uploads_release(officer=request.user, token=token)
     if context["ticket_id"]:  # taken in from a served queue ticket (issue 19)
         services.ticket_link_dossier(ticket_id=context["ticket_id"], dossier=dossier, actor=request.user)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})

@@ -34,7 +34,8 @@ def test_the_papers_to_bring_are_listed_on_the_dossier_and_supplement_pages(clie
     for url in (reverse("dossier_detail", args=[dossier.public_id]),
                 reverse("dossier_supplement", args=[dossier.public_id])):
         html = client.get(url).content.decode()
-        assert "<li>Bản sao giấy khai sinh</li>" in html and "<li>Sổ hộ khẩu (bản chụp)</li>" in html, url
+        assert "Bản sao giấy khai sinh" in html and "Sổ hộ khẩu (bản chụp)" in html, url
+        assert f'href="/ho-so/{dossier.public_id}/bo-sung/#slot-2"' in html or 'name="slot_2"' in html, url
 
 
 @pytest.mark.parametrize("who, lands", [("monitor", "reports:dashboard"), ("officer", "desk:queue"),

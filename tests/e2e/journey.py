@@ -166,7 +166,7 @@ def monitor_recomputes_and_finds(page, *, month, agency_name):
     """The provincial monitor recomputes the month (a real Celery worker does it) and reads the agency's
     row of the dashboard. Returns the row's cells."""
     page.goto(f"/thong-ke/?month={month:%Y-%m}")
-    page.get_by_role("button", name="Tính lại", exact=True).click()
+    page.get_by_role("button", name="Tính lại tháng này").click()
     expect(page.get_by_text("Đã đưa việc tính lại vào hàng đợi.")).to_be_visible()
     # The progress bar (htmx polls the task) reaches "done"; a loaded machine may take a while.
     expect(page.locator("#task-progress")).to_contain_text("Hoàn tất", timeout=120_000)
