@@ -32,8 +32,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "motcua_bench_load"
-HOST, PORT = "127.0.0.1", 8130
+# Several benches may share one server: the database name and port can be chosen.
+BENCH_DB = os.environ.get("BENCH_LOAD_DB", "motcua_bench_load")
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_LOAD_PORT", "8130"))
 GOAL_P95_MS = 300
 GOAL_USERS = 50
 CITIZENS = 300
@@ -47,7 +48,9 @@ def prepare_environment():
     os.environ["DATABASE_URL"] = url._replace(path=f"/{BENCH_DB}").geturl()
     os.environ.update(DEBUG="False", SECURE_SSL_REDIRECT="False", LOG_LEVEL="WARNING", ALLOWED_HOSTS=HOST,
                       SECRET_KEY=secrets.token_urlsafe(60), DJANGO_SETTINGS_MODULE="portal.settings",
-                      SITE_URL=f"http://{HOST}:{PORT}")
+                      SITE_URL=f"http://{HOST}:{PORT}",
+                      # the sandboxes (signing CA, bank) run here; with DEBUG off they need the explicit opt-in
+                      ALLOW_SANDBOX="1", PAYMENT_SANDBOX_SECRET=secrets.token_urlsafe(60))
     return url
 
 

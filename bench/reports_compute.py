@@ -28,7 +28,7 @@ from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-BENCH_DB = "motcua_bench_reports"
+BENCH_DB = os.environ.get("BENCH_REPORTS_DB", "motcua_bench_reports")  # shared servers: choose a name
 
 
 def database_urls():
