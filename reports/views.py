@@ -51,8 +51,8 @@ def _require_monitor(request):
         raise Http404
 
 
-def _default_month():
-    months = selectors.computed_months()
+def _default_month(months=None):
+    months = selectors.computed_months() if months is None else months
     return months[0] if months else timezone.localdate().replace(day=1)
 
 
@@ -62,7 +62,8 @@ def dashboard(request):
     scope = _scope(request)
     form = MonthForm(request.GET)
     valid = form.is_valid()
-    month = (form.cleaned_data["month"] if valid else None) or _default_month()
+    months = selectors.computed_months()  # once: the default month and the month chooser
+    month = (form.cleaned_data["month"] if valid else None) or _default_month(months)
     sort = (form.cleaned_data.get("sort") if valid else "") or "name"
     area_form = AreaTrendForm(request.GET)
     area = area_form.cleaned_data.get("area") if area_form.is_valid() else None
@@ -70,7 +71,7 @@ def dashboard(request):
     # A month that is not one (0000-01, 9999-12, 2025-13) is the visitor's error: 400 with the form's
     # message, the page showing the default month.
     return render(request, "reports/dashboard.html", status=200 if valid else 400, context={
-        "form": form, "month": month, "months": selectors.computed_months(), "sort": sort, "scope": scope,
+        "form": form, "month": month, "months": months, "sort": sort, "scope": scope,
         "is_monitor": scope is None, "published": selectors.is_published(month),
         "computed_at": selectors.month_computed_at(month=month),
         "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
