@@ -106,8 +106,9 @@ FROM rows, LATERAL (SELECT CASE
 """
 
 FILL_EVENTS = """
-INSERT INTO dossiers_dossierevent (action, from_status, to_status, comment, data, created_at, agency_id, dossier_id)
-SELECT e.action, e.from_status, e.to_status, '', '{}'::jsonb, d.submitted_at + e.shift, d.handling_agency_id, d.id
+INSERT INTO dossiers_dossierevent (action, from_status, to_status, comment, comment_audience, data, created_at,
+                                   agency_id, dossier_id)
+SELECT e.action, e.from_status, e.to_status, '', 'staff', '{}'::jsonb, d.submitted_at + e.shift, d.handling_agency_id, d.id
 FROM dossiers_dossier d, LATERAL (VALUES
     ('submit', 'draft', 'submitted', interval '0'),
     ('receive', 'submitted', 'received', interval '1 hour'),

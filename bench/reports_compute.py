@@ -11,7 +11,9 @@
 3. Times `reports.services.month_compute` (what the Celery task runs: lock, calendar, the SELECT,
    DELETE + INSERT of the month's rows) for one month (median of 3 warm runs) and for all 24 months, and beside them the
    SAME aggregation (COMPUTE_SQL, parameters inlined) run by `psql` (`\\timing`), per
-   month and summed over 24 months. Goal: task within 1.5× of raw SQL; one month under 1 s.
+   month and summed over 24 months, and a plain GROUP BY count of the month's received dossiers per
+   agency (the floor: issue 16 asks one month's compute within 3× of it). Goals: task within 1.5× of
+   raw SQL; one month under 1 s; 24 months under 30 s at 10 M.
 The database is dropped at the end unless --keep.
 """
 
@@ -28,7 +30,7 @@ from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-BENCH_DB = "motcua_bench_reports"
+BENCH_DB = os.environ.get("BENCH_REPORTS_DB", "motcua_bench_reports")  # shared servers: choose a name
 
 
 def database_urls():
@@ -91,8 +93,31 @@ INSERT INTO dossiers_rating (dossier_id, value, comment, created_at)
 SELECT id, CASE WHEN random() < 0.85 THEN 'satisfied' ELSE 'normal' END, '', returned_at + interval '6 hours'
 FROM dossiers_dossier WHERE returned_at IS NOT NULL AND random() < 0.4 ORDER BY id;
 SET session_replication_role = DEFAULT;
+-- The fill skipped the triggers: the dossiers' document facts set-based, as the migration that added them.
+UPDATE dossiers_dossier d SET doc_facts = f.facts
+FROM (SELECT doc.dossier_id, %(facts)s AS facts FROM dossiers_document doc GROUP BY doc.dossier_id) f
+WHERE d.id = f.dossier_id;
 VACUUM ANALYZE;
 """
+
+
+def document_facts_sql():
+    """The expression of the document facts, from the migration that keeps them."""
+    import importlib
+
+    return importlib.import_module("dossiers.migrations.0015_dossier_document_facts").FACTS
+
+
+PLAIN_COUNT_SQL = """SELECT receiving_agency_id, count(*) FROM dossiers_dossier
+WHERE received_at >= '{start}' AND received_at < '{next}' GROUP BY receiving_agency_id"""
+
+
+def plain_count_sql(month_first):
+    """The reference: a plain GROUP BY count of the month's received dossiers per agency."""
+    from reports.months import month_bounds
+
+    start, end = month_bounds(month_first)
+    return PLAIN_COUNT_SQL.format(start=start.isoformat(), next=end.isoformat())
 
 
 def create_catalogue():
@@ -165,7 +190,7 @@ def main():
 
     if not args.reuse:
         create_catalogue()
-        psql(bench_url, FILL_SQL.replace("%(rows)s", str(args.rows)))
+        psql(bench_url, FILL_SQL.replace("%(rows)s", str(args.rows)).replace("%(facts)s", document_facts_sql()))
         step("filled and analysed", t0)
     months = services.months_between(date(2023, 7, 1), date(2025, 6, 1))
     one = date(2025, 3, 1)
@@ -180,6 +205,8 @@ def main():
     sql_one_runs = [psql_ms(bench_url, raw_select_sql(one)) / 1000 for _i in range(3)]
     sql_one = statistics.median(sql_one_runs)
 
+    plain_one = statistics.median(psql_ms(bench_url, plain_count_sql(one)) / 1000 for _i in range(3))
+
     started = time.perf_counter()
     for first in months:
         services.month_compute(month=first)
@@ -193,8 +220,11 @@ def main():
     print(f"dossiers in table: {total:,}; months: {len(months)}; PostgreSQL via {bench_url}")
     print(f"compute_month, one month (03/2025, median of 3): {task_one:.3f} s   "
           f"raw SQL in psql: {sql_one:.3f} s   ratio {task_one / sql_one:.2f}x  (goal ≤ 1.5x, < 1 s)")
+    print(f"compute_month, one month vs a plain GROUP BY count of its received dossiers in psql "
+          f"({plain_one:.3f} s): ratio {task_one / plain_one:.2f}x  (goal ≤ 3x)")
     print(f"compute_month x 24 months:                      {task_all:.3f} s   "
-          f"raw SQL in psql: {sql_all:.3f} s   ratio {task_all / sql_all:.2f}x")
+          f"raw SQL in psql: {sql_all:.3f} s   ratio {task_all / sql_all:.2f}x  (goal at 10 M: < 30 s)")
+    print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])} (2 cores, shared machine)")
     print(f"total bench time: {time.perf_counter() - t0:.0f} s")
     if not args.keep:
         from django.db import connections

@@ -8,6 +8,7 @@ Officer actions live in `dossiers/api_desk.py`; every route here is explicit so 
 """
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -52,6 +53,13 @@ class CitizenAPIView(APIView):
     permission_classes = [IsAuthenticated]
     # Reading a dossier and its files also serves officers (`desk`); changes stay the applicant's own.
     api_audiences = ("citizen", "desk")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Roles are read several times per request (visible_to, access, allowed actions): load them once,
+        # as the desk pages do (dossiers.views.desk.officer_required).
+        if request.user.is_authenticated:
+            prefetch_related_objects([request.user], "memberships")
 
     def readable(self, ref):
         try:

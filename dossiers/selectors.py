@@ -82,8 +82,16 @@ def _tab_conditions(officer, today, calendar=None):
 
 
 def _desk_base(officer):
-    """Dossiers now handled by the officer's agencies (a transferred-away dossier leaves the queues)."""
-    return Dossier.objects.visible_to(officer).filter(handling_agency_id__in=officer_agency_ids(officer))
+    """Dossiers now handled by the officer's agencies (a transferred-away dossier leaves the queues),
+    drafts excluded.
+
+    These are exactly the rows of `Dossier.objects.visible_to(officer)` handled by those agencies that a
+    tab can list (visible_to admits a dossier handled by one of the officer's agencies unless it is a
+    draft, and no tab lists drafts), written without visible_to's OR: the planner then walks
+    dossier_queue_idx (handling agency, status, due date, id) in order and stops at the page's end
+    instead of sorting every matching row.
+    """
+    return Dossier.objects.filter(handling_agency_id__in=officer_agency_ids(officer)).exclude(status=Status.DRAFT)
 
 
 def queue_counts(*, officer, today=None, calendar=None):

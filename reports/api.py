@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.replica import reads_replica
 from procedures.models import Agency
 from reports import selectors, services
 from reports.serializers import (
@@ -80,6 +81,7 @@ class MonthlyView(APIView):
         ],
         responses=MonthlyGroupSerializer(many=True),
     )
+    @reads_replica
     def get(self, request):
         query = MonthlyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -142,6 +144,7 @@ class AgencyTrendView(APIView):
         ],
         responses=AgencyTrendSerializer,
     )
+    @reads_replica
     def get(self, request):
         return _trend(request, AgencyTrendQuerySerializer, AgencyTrendSerializer, "agency",
                       lambda code: Agency.objects.filter(code=code).first(),
@@ -162,6 +165,7 @@ class AreaTrendView(APIView):
         ],
         responses=AreaTrendSerializer,
     )
+    @reads_replica
     def get(self, request):
         return _trend(request, AreaTrendQuerySerializer, AreaTrendSerializer, "district",
                       lambda code: selectors.former_districts().filter(code=code).first(),

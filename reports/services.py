@@ -20,7 +20,8 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
                       (returned/refused/withdrawn/stopped) by then, due_date before the first day of
                       the next month, and not waiting for a supplement (clock paused) at that time.
 * digitized           received dossiers with at least one document other than the result and no
-                      `paper` document (uploaded, scanned, reused are digital).
+                      `paper` document (uploaded, scanned, reused are digital); read from the
+                      dossier's document facts (DOC_FACTS), which the database keeps from its documents.
 * reuse               needed = received dossiers whose procedure has a required document marked
                       reusable from the wallet; reused = those of them with a `reused` document.
 * online payment      basis: dossiers received in the month with fee_amount > 0; paid online =
@@ -75,19 +76,13 @@ received AS (
         count(*) FILTER (WHERE d.channel = %(online)s AND d.assisted) AS received_assisted,
         count(*) FILTER (WHERE d.channel = %(counter)s) AS received_counter,
         count(*) FILTER (WHERE d.channel = %(postal)s) AS received_postal,
-        count(*) FILTER (WHERE rd.has_document AND NOT rd.has_paper) AS digitized,
+        count(*) FILTER (WHERE d.doc_facts & %(facts_any_paper)s = %(facts_document)s) AS digitized,
         count(rp.procedure_id) AS reuse_needed,
-        count(rp.procedure_id) FILTER (WHERE rd.has_reused) AS reused,
+        count(rp.procedure_id) FILTER (WHERE d.doc_facts & %(facts_reused)s <> 0) AS reused,
         count(*) FILTER (WHERE d.fee_amount > 0) AS fee_due,
         count(*) FILTER (WHERE d.fee_amount > 0 AND d.fee_paid_online) AS fee_paid_online
     FROM dossiers_dossier d
-    -- Per dossier, through the document index (a month's dossiers, not the whole document table).
-    LEFT JOIN LATERAL (
-        SELECT bool_or(doc.source = %(paper)s) AS has_paper,
-               bool_or(doc.source <> %(result)s) AS has_document,
-               bool_or(doc.source = %(reused)s) AS has_reused
-        FROM dossiers_document doc WHERE doc.dossier_id = d.id
-    ) rd ON true
+    -- The dossier's document facts, kept by the database (DOC_FACTS): no per-dossier document lookup.
     LEFT JOIN reusable_procedures rp ON rp.procedure_id = d.procedure_id
     WHERE d.received_at >= %(start_ts)s AND d.received_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
@@ -152,6 +147,11 @@ WHERE a.id IN (SELECT id FROM in_force)
 DELETE_SQL = "DELETE FROM reports_monthlyagencystat WHERE month = %(first)s"
 
 
+# Bits of dossiers_dossier.doc_facts, kept by triggers on dossiers_document from all of the dossier's
+# documents (dossiers/migrations/0015_dossier_document_facts.py): a document other than the result, a
+# paper document, a reused document. Digitized = the first bit without the second.
+DOC_FACTS = {"facts_document": 1, "facts_paper": 2, "facts_reused": 4, "facts_any_paper": 1 | 2}
+
 # The enum members the SQL filters on, passed as parameters (issue 12 item 1): renaming a status, a
 # channel or a document source changes the SQL with it instead of silently miscounting.
 ENUM_PARAMS = {
@@ -192,7 +192,7 @@ def compute_params(cursor, first):
     return {
         "first": first, "next": next_month(first), "start_ts": start_ts, "next_ts": next_ts,
         "as_of_ts": as_of_ts, "as_of_day": as_of_day, "tz": settings.TIME_ZONE, "calendar_from": calendar_from,
-        "ordinals": ordinals, **ENUM_PARAMS,
+        "ordinals": ordinals, **ENUM_PARAMS, **DOC_FACTS,
     }
 
 

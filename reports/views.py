@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.replica import reads_replica
 from procedures.models import Level
 from procedures.search import normalize
 from reports import exports, opendata, plan, selectors, services
@@ -56,17 +57,19 @@ def _require_monitor(request):
         raise Http404
 
 
-def _default_month():
-    months = selectors.computed_months()
+def _default_month(months=None):
+    months = selectors.computed_months() if months is None else months
     return months[0] if months else timezone.localdate().replace(day=1)
 
 
 @login_required
+@reads_replica
 def dashboard(request):
     scope = _scope(request)
     form = MonthForm(request.GET)
     valid = form.is_valid()
-    month = (form.cleaned_data["month"] if valid else None) or _default_month()
+    months = selectors.computed_months()  # once: the default month and the month chooser
+    month = (form.cleaned_data["month"] if valid else None) or _default_month(months)
     sort = (form.cleaned_data.get("sort") if valid else "") or "name"
     area_form = AreaTrendForm(request.GET)
     area = area_form.cleaned_data.get("area") if area_form.is_valid() else None
@@ -74,7 +77,7 @@ def dashboard(request):
     # A month that is not one (0000-01, 9999-12, 2025-13) is the visitor's error: 400 with the form's
     # message, the page showing the default month.
     return render(request, "reports/dashboard.html", status=200 if valid else 400, context={
-        "form": form, "month": month, "months": selectors.computed_months(), "sort": sort, "scope": scope,
+        "form": form, "month": month, "months": months, "sort": sort, "scope": scope,
         "is_monitor": scope is None, "published": selectors.is_published(month),
         "computed_at": selectors.month_computed_at(month=month),
         "body": _dashboard_body(request, month=month, sort=sort, scope=scope),
@@ -86,6 +89,48 @@ def dashboard(request):
     })
 
 
+# Rows per page of each table on the dashboard (every agency of the province is 300–500 rows; a page of
+# all of them was 1.5 MB of HTML). The exports and the monthly report keep every row.
+DASHBOARD_TABLE_ROWS = 12
+# Query parameter of each table's page: the grouped tables, the score table (same rows as the agency
+# table, so it follows the agency table's page) and the catalogue indicators.
+PAGE_PARAMS = {group: f"page_{group}" for group in (*selectors.TABLE_TITLES, "catalogue")}
+ANCHORS = {"catalogue": "catalogue-title"}  # the id of each table's heading, where a page link lands
+
+
+def _table_pages(request):
+    """The page asked for of every table (1 when absent or not a number)."""
+    pages = {}
+    for name, param in PAGE_PARAMS.items():
+        value = request.GET.get(param, "")
+        pages[name] = int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+    return pages
+
+
+def _pager(rows, name, pages, *, month, sort):
+    """One page of `rows` and the links to the pages around it, keeping the month, the sort and the
+    other tables' pages (each link ends at the table's anchor)."""
+    page = Paginator(rows, DASHBOARD_TABLE_ROWS).get_page(pages[name])
+    if page.paginator.num_pages == 1:
+        return page, None
+
+    def link(number):
+        query = QueryDict(mutable=True)
+        query.update({"month": f"{month:%Y-%m}", "sort": sort})
+        for other, value in pages.items():
+            if value != 1 and other != name:
+                query[PAGE_PARAMS[other]] = str(value)
+        if number != 1:
+            query[PAGE_PARAMS[name]] = str(number)
+        return f"?{query.urlencode()}#{ANCHORS.get(name, name)}"
+
+    return page, {
+        "page": page, "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "first": link(1), "last": link(page.paginator.num_pages),
+    }
+
+
 def _dashboard_body(request, *, month, sort, scope):
     """The month's figures as HTML, from the cache when nothing they show has changed.
 
@@ -93,18 +138,29 @@ def _dashboard_body(request, *, month, sort, scope):
     more than reading them, and they change only when a month is recomputed or a target is set:
     `selectors.dashboard_version` is part of the key, so a recompute shows at once. The catalogue
     indicators follow catalogue edits within REPORTS_DASHBOARD_CACHE_SECONDS. With Redis down the
-    cache misses (portal.cache) and the page is rendered each time.
+    cache misses (portal.cache) and the page is rendered each time. Each table shows
+    DASHBOARD_TABLE_ROWS rows per page (the page of each table is in the key too); the ranking and the
+    KPIs are computed over every row.
     """
+    pages = _table_pages(request)
     key = "reports:dashboard:" + hashlib.sha256(repr((
         month, selectors.dashboard_version(month=month), scope, sort, get_language(), timezone.localdate(),
+        sorted(pages.items()),
     )).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
         context = selectors.report_context(month=month, user=request.user, sort=sort)
-        context.update({
-            "sort": sort, "metrics": selectors.METRICS,
-            "catalogue": selectors.catalogue_indicators(today=timezone.localdate(), agency_ids=scope),
-        })
+        pagers = {}
+        for group, rows in list(context["tables"].items()):
+            page, pagers[group] = _pager(rows, group, pages, month=month, sort=sort)
+            context["tables"][group] = page.object_list
+            if group == "agency":  # the score table lists the same agencies, on the same page
+                offset = (page.number - 1) * DASHBOARD_TABLE_ROWS
+                context["scores"] = context["scores"][offset:offset + len(page.object_list)]
+        catalogue = selectors.catalogue_indicators(today=timezone.localdate(), agency_ids=scope)
+        page, pagers["catalogue"] = _pager(catalogue, "catalogue", pages, month=month, sort=sort)
+        context.update({"sort": sort, "metrics": selectors.METRICS, "catalogue": page.object_list,
+                        "pagers": pagers})
         body = render_to_string("reports/_dashboard_body.html", context, request=request)
         cache.set(key, body, settings.REPORTS_DASHBOARD_CACHE_SECONDS)
     return mark_safe(body)  # noqa: S308 — our own template's output, escaped when it was rendered
@@ -157,6 +213,7 @@ def _rate_box(request, data, scope, count):
 
 
 @login_required
+@reads_replica
 def dossier_list(request):
     scope = _scope(request)
     form = DrilldownForm(request.GET)
@@ -184,6 +241,7 @@ def dossier_list(request):
 
 
 @login_required
+@reads_replica
 def export(request):
     scope = _scope(request)
     form = ExportForm(request.GET)
@@ -349,6 +407,7 @@ PUBLIC_TILES = [
 ]
 
 
+@reads_replica
 def public(request):
     """Công khai: the province's figures first, then a finder for one's department or commune (a name
     typed with or without accents, a kind of unit; 20 per page), the figures by level, and the month's

@@ -67,3 +67,11 @@ os.environ.setdefault("PASSWORD_LOGIN_ROLES", "officer,citizen")
 os.environ.setdefault("IDENTITY_ASSURANCE_ENFORCED", "0")
 
 from portal.settings import *  # noqa: E402,F403 - the site's settings, read from the rewritten environment
+
+# A second database alias for the read-replica router's test (tests/portal/test_replica.py): its own
+# test database, not a mirror, so a read that reaches it is told apart from one on the primary. Only the
+# tests that ask for it (`databases=["default", "replica"]`) create it, and the router stays off unless
+# a test turns REPLICA_READS_ENABLED on.
+DATABASES["replica"] = {**DATABASES["default"],  # noqa: F405
+                        "TEST": {"NAME": f"test_{DATABASES['default']['NAME']}_replica"}}  # noqa: F405
+REPLICA_READS_ENABLED = False

@@ -170,7 +170,7 @@ def _received_cell(html, name):
     """The 'received' number of one agency's row in the dashboard's agency table."""
     import re
 
-    match = re.search(rf'<th scope="row">{re.escape(name)}</th>\s*<td class="num"><a [^>]*>(\d+)</a>', html)
+    match = re.search(rf'<th scope="row">{re.escape(name)}</th>\s*<td[^>]*><a [^>]*>(\d+)</a>', html)
     return int(match.group(1))
 
 
