@@ -84,7 +84,9 @@ def dossier_event_search(*, code="", actor="", action="", date_from=None, date_t
     """
     events = DossierEvent.objects.select_related("dossier", "actor", "agency").order_by("-id")
     if code:
-        events = events.filter(dossier__code__istartswith=code.strip())
+        # The code proper, or the number first given at submission (receipt replaced it: issue 14).
+        events = events.filter(Q(dossier__code__istartswith=code.strip())
+                               | Q(dossier__submission_code__istartswith=code.strip()))
     if actor:
         events = events.filter(actor__email__iexact=actor.strip())
     if action:

@@ -25,7 +25,7 @@ def trail(procedure, agency, desk_officer):
     with time_machine.travel(timezone.make_aware(datetime(2025, 7, 1, 9, 0)), tick=False):
         first = factories.DossierFactory(procedure=procedure)
         first = services.dossier_submit(dossier=first, actor=first.applicant, ip_address="203.0.113.7")
-        services.dossier_receive(dossier=first, actor=desk_officer, ip_address="10.1.2.3")
+        first = services.dossier_receive(dossier=first, actor=desk_officer, ip_address="10.1.2.3")
         dossiers.append(first)
     with time_machine.travel(timezone.make_aware(datetime(2025, 7, 3, 9, 0)), tick=False):
         second = factories.DossierFactory(procedure=procedure)
@@ -108,3 +108,10 @@ def test_deleting_a_dossier_still_removes_its_events(trail):
     assert not DossierEvent.objects.filter(dossier_id=dossier.pk).exists()
 
 
+
+
+def test_the_number_given_at_submission_still_finds_the_events(client, trail, monitor):
+    first = trail[0]
+    assert first.submission_code and first.code != first.submission_code  # receipt gave the code proper
+    client.force_login(monitor)
+    assert set(_codes(client.get(URL, {"code": first.submission_code}))) == {first.code}

@@ -131,3 +131,22 @@ def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audit
     assert foreign.status_code == 400 and elsewhere.code not in foreign.content.decode()
     inverted = client.get(url, {**query, "date_from": "30/11/2026", "date_to": "01/11/2026"})
     assert inverted.status_code == 400 and "Ngày cuối phải sau hoặc bằng ngày đầu." in inverted.content.decode()
+
+
+def test_refusal_mau_03_and_apology_mau_04_print_their_reasons_and_the_new_date(procedure, desk_officer):
+    """Circular 03/2025/TT-VPCP, Appendix I: Mẫu 03 (refusal, with the reason) and Mẫu 04 (apology and
+    the new appointment date), each on one A4 page with the national header."""
+    with time_machine.travel(MON, tick=False):
+        refused = services.dossier_refuse(dossier=submitted(procedure), actor=desk_officer,
+                                          reason="Thủ tục không thuộc thẩm quyền của cơ quan")
+    text = pdf_text(refused, "tu-choi")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Mẫu số 03" in text
+    assert "Thủ tục không thuộc thẩm quyền của cơ quan" in text and refused.applicant_name in text
+    with time_machine.travel(MON, tick=False):
+        dossier = services.dossier_receive(dossier=submitted(procedure), actor=desk_officer)
+    with time_machine.travel(MON + dt.timedelta(days=7), tick=False):  # Mon 09/11, before the due day 11/11
+        dossier = services.dossier_send_late_letter(dossier=dossier, actor=desk_officer,
+                                                    new_due_date=dt.date(2026, 11, 20), reason="Chờ ý kiến phối hợp")
+    text = pdf_text(dossier, "xin-loi")
+    assert "Mẫu số 04" in text and "Chờ ý kiến phối hợp" in text and "20/11/2026" in text
+    assert "xin lỗi" in text and dossier.code in text
