@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.models import DaySequence  # defined before dossiers.models imports this module
 from procedures.models import Agency, Field, Procedure
 
 
@@ -47,13 +48,8 @@ class ServicePoint(models.Model):
         return self.name or _("Quầy %(number)s") % {"number": self.number}
 
 
-class TicketSequence(models.Model):
-    """Last ticket number given by a centre on a day; its locked row makes numbers unique and gapless."""
-
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan, trung tâm"), on_delete=models.CASCADE,
-                               related_name="+")
-    day = models.DateField(_("ngày"))
-    last = models.PositiveIntegerField(_("số cuối"), default=0)
+class TicketSequence(DaySequence):
+    """Tickets a centre gave on a day: the numbers of its queue."""
 
     class Meta:
         verbose_name = _("bộ đếm số thứ tự")
@@ -62,9 +58,6 @@ class TicketSequence(models.Model):
             models.UniqueConstraint(fields=["agency", "day"], name="ticket_sequence_unique_agency_day",
                                     violation_error_message=_("Bộ đếm đã tồn tại.")),
         ]
-
-    def __str__(self):
-        return f"{self.agency_id} {self.day}: {self.last}"
 
 
 class Ticket(models.Model):
