@@ -358,6 +358,12 @@ class Dossier(models.Model):
         return self.code or f"draft #{self.pk}"
 
     @property
+    def code_is_provisional(self):
+        """Still under the number given at submission: not yet received (the code proper is dated at
+        receipt, `services.intake.dossier_receive`)."""
+        return self.submission_code is not None and self.code == self.submission_code
+
+    @property
     def is_open(self):
         return self.status in Status.open_statuses()
 

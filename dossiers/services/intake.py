@@ -179,7 +179,7 @@ def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, n
     def change(locked):
         day = timezone.localdate(now)
         check_agency_in_force(locked.handling_agency, day)
-        if locked.code == locked.submission_code:  # not yet the code proper (a counter intake has it)
+        if locked.code_is_provisional:  # a counter intake has its code proper already
             locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
         locked.received_at = now
         dossier_start_clock(locked, now)
