@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import DaySequence  # defined before dossiers.models imports this module
+from dossiers.sequences import DaySequence
 from procedures.models import Agency, Field, Procedure
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.sequences import DaySequence
 from procedures.models import AdministrativeUnit, Agency, OnlineMode, Procedure, ProcedureVersion
 
 
@@ -382,20 +383,6 @@ class Dossier(models.Model):
     def payments_to_refund(self):
         """Bank payments that did not settle the fee and are owed back (uses prefetched `payments`)."""
         return [p for p in self.payments.all() if p.state == Payment.State.REFUND_DUE]
-
-
-class DaySequence(models.Model):
-    """Last number given by an agency on a day; the locked row makes the numbers gapless."""
-
-    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("ngày"))
-    last = models.PositiveIntegerField(_("số cuối"), default=0)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.agency_id} {self.day}: {self.last}"
 
 
 class DossierSequence(DaySequence):
