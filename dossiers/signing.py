@@ -85,14 +85,13 @@ class Signer:
     def sign(self, *, pdf, agency, signer_name, url, when):
         """PAdES signature with a visible stamp (agency, signer, time) and a QR code to `url`."""
         # pyHanko is imported where used: dossiers.checks imports this module at every start-up.
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.pdf_utils.text import TextBoxStyle
         from pyhanko.sign import fields, signers
         from pyhanko.stamp import QRStampStyle
 
         font = next((str(p) for p in FONT_PATHS if p.exists()), None)
-        text_style = TextBoxStyle(font=GlyphAccumulatorFactory(font), font_size=7) if font else TextBoxStyle(font_size=7)
+        text_style = TextBoxStyle(font=_font_factory(font), font_size=7) if font else TextBoxStyle(font_size=7)
         style = QRStampStyle(
             stamp_text=(_("Ký số bởi: %(agency)s") + "\n" + _("Người ký: %(signer)s") + "\n"
                         + _("Thời gian ký: %(time)s") + "\n" + _("Xác thực tại: %(url)s")),
@@ -209,6 +208,32 @@ class SandboxSigner(Signer):
 
     def trust_roots(self):
         return [self._root()[0]]
+
+
+def _font_factory(path):
+    """pyHanko's OpenType font engine for the stamp, with the font's glyph widths written in thousandths of
+    an em as the PDF wants (ISO 32000-1 9.7.4.3). pyHanko 0.38 writes them in the font's own units, so
+    with DejaVu Sans (2048 units per em) a viewer advanced every letter twice as far as drawn and the stamp
+    read "K ý   s ố", with its verification address cut off (seen in docs/forms/ket-qua-ky-so.png)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class PerMilleWidths(GlyphAccumulator):
+        def prepare_write(self):
+            first = not self._write_prepared
+            super().prepare_write()
+            if first and self.units_per_em != 1000:
+                for item in self.cidfont_obj["/W"]:
+                    if isinstance(item, generic.ArrayObject):
+                        item[:] = [generic.NumberObject(round(int(w) * 1000 / self.units_per_em)) for w in item]
+
+    class Factory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            engine = super().create_font_engine(writer, obj_stream)
+            engine.__class__ = PerMilleWidths  # the same object, with the widths corrected when written
+            return engine
+
+    return Factory(path)
 
 
 def _fit(text, limit=64):

@@ -255,3 +255,57 @@ def test_the_desk_page_shows_whether_the_result_is_signed(client, procedure, des
     page = client.get(url).content.decode()
     record = result_of(dossier).signature
     assert "Đã ký số khi phê duyệt" in page and reverse("signature_verify", args=[record.verification_id]) in page
+
+
+SAMPLE_RESULT = """<html><head><meta charset="utf-8"><style>
+@font-face {{ font-family: vn; src: url("{font}"); }}
+@page {{ size: A4; margin: 2cm; }}
+body {{ font-family: vn; font-size: 13pt; }} h1, p.c {{ text-align: center; }} h1 {{ font-size: 15pt; }}
+</style></head><body>
+<p class="c"><b>ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH</b><br><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>Độc lập - Tự do - Hạnh phúc</p>
+<h1>GIẤY CHỨNG NHẬN (MẪU MINH HỌA)</h1>
+<p>Kết quả giải quyết hồ sơ {code}: tệp PDF mẫu do bộ kiểm thử tạo để minh họa chữ ký số của cơ quan.
+Chữ ký số và mã QR ở góc dưới bên trái trang do MotCua đặt khi lãnh đạo phê duyệt.</p>
+</body></html>"""
+
+
+def test_a_signed_result_carries_its_stamp_on_a_real_page(procedure, desk_officer, specialist, leader, sandbox_ca):
+    """A result with text, signed at approval: the stamp sits in STAMP_BOX on its last page and the file
+    validates. With MOTCUA_FORMS_DIR set the signed PDF is kept for the README's picture
+    (scripts/render_forms.sh turns it into docs/forms/ket-qua-ky-so.png with pdftoppm)."""
+    import os
+    from pathlib import Path
+
+    from xhtml2pdf import pisa
+
+    from dossiers import printing
+    from tests.dossiers.desk_helpers import processing
+
+    dossier = processing(procedure, desk_officer, specialist)
+    out = io.BytesIO()
+    pisa.CreatePDF(SAMPLE_RESULT.format(font=printing.pdf_font_path(), code=dossier.code), dest=out, encoding="utf-8")
+    services.dossier_upload_result(dossier=dossier, actor=specialist, uploaded_file=SimpleUploadedFile(
+        "ket-qua.pdf", out.getvalue(), content_type="application/pdf"))
+    services.dossier_submit_for_approval(dossier=dossier, actor=specialist)
+    dossier = services.dossier_approve(dossier=dossier, actor=leader)
+    data = read(result_of(dossier))
+    reader, status = pyhanko_status(data, sandbox_ca)
+    assert status.bottom_line and signing.validate(data).ok
+    sig = reader.embedded_signatures[-1]
+    assert tuple(round(float(v)) for v in sig.sig_field["/Rect"]) == signing.STAMP_BOX
+    # The stamp font's widths are in thousandths of an em (a letter is about 600 wide): pyHanko wrote the
+    # font's own units (DejaVu: 2048 per em) and the letters stood apart, the address cut off.
+    fonts = [f.get_object() for f in _fonts_of(sig.sig_field["/AP"]["/N"])]
+    widths = [int(w) for f in fonts for d in f["/DescendantFonts"] for item in d.get_object()["/W"]
+              if isinstance(item, list) for w in item]
+    assert widths and max(widths) <= 1100 and 450 <= sum(widths) / len(widths) <= 800, widths
+    if target := os.environ.get("MOTCUA_FORMS_DIR"):
+        Path(target, "ket-qua-ky-so.pdf").write_bytes(data)
+
+
+def _fonts_of(xobject):
+    """The fonts an appearance stream uses, its form XObjects' included."""
+    resources = xobject.get("/Resources") or {}
+    yield from (resources.get("/Font") or {}).values()
+    for child in (resources.get("/XObject") or {}).values():
+        yield from _fonts_of(child.get_object())
