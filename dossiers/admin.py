@@ -17,6 +17,7 @@ from dossiers.models import (
     NationalSyncReconciliation,
     OutboxMessage,
     Payment,
+    PaymentReceipt,
     PaymentReconciliation,
     Rating,
     SandboxPortalFault,
@@ -123,6 +124,14 @@ class AdminChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_label", "kind", "model", "object_repr", "ip_address"]
     list_filter = ["kind", "model"]
     search_fields = ["actor_label", "object_repr", "object_id"]
+
+
+@admin.register(PaymentReceipt)
+class PaymentReceiptAdmin(ReadOnlyAdmin):
+    """Issued electronic receipts: read only (an issued receipt never changes)."""
+
+    list_display = ["number", "payment", "issued_at", "size"]
+    search_fields = ["number", "payment__order_id", "payment__dossier__code"]
 
 
 @admin.register(Payment)

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 
 from dossiers import access
 from dossiers.auth import normalize_phone
-from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, Role, Status
+from dossiers.models import Document, DocumentSource, Dossier, DossierEvent, PaymentReceipt, Role, Status
 from portal.privacy import mask_id_number
 from procedures.models import Agency
 
@@ -105,6 +105,12 @@ def wallet_documents(*, user):
         seen.add(document.sha256)
         wallet.append(document)
     return wallet
+
+
+def wallet_receipts(*, user):
+    """The citizen's electronic fee receipts (biên lai điện tử), newest first: they are in the wallet too."""
+    return list(PaymentReceipt.objects.filter(payment__dossier__applicant=user)
+                .select_related("payment__dossier", "signature").order_by("-issued_at"))
 
 
 def agencies_in_force(procedure, day=None):

@@ -653,6 +653,32 @@ class Payment(models.Model):
         return self.order_id
 
 
+class PaymentReceipt(models.Model):
+    """Biên lai điện tử: the receipt of a settled fee payment, issued once, numbered per year, kept as the
+    PDF the citizen was given (signed by the collecting agency's certificate when a signer is configured)
+    and put into the citizen's wallet (kho dữ liệu). A refund is written on later copies of the page, never
+    into this file: an issued receipt does not change (issue 18 item 4)."""
+
+    payment = models.OneToOneField(Payment, verbose_name=_("thanh toán"), on_delete=models.PROTECT,
+                                   related_name="receipt")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    seq = models.PositiveIntegerField(_("số thứ tự trong năm"))
+    number = models.CharField(_("số biên lai"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("lập lúc"))
+    file = models.FileField(_("tệp"), upload_to=document_path, max_length=255)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+
+    class Meta:
+        verbose_name = _("biên lai điện tử")
+        verbose_name_plural = _("biên lai điện tử")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["year", "seq"], name="payment_receipt_number_per_year")]
+
+    def __str__(self):
+        return self.number
+
+
 class Rating(models.Model):
     """Đánh giá mức độ hài lòng: one per dossier."""
 
@@ -760,8 +786,11 @@ class DocumentSignature(models.Model):
         SIGNED_HERE = "signed_here", _("Ký số khi phê duyệt")
         UPLOADED = "uploaded", _("Tệp tải lên đã có chữ ký số")
 
+    # What was signed: a result (document) or a fee receipt, exactly one of them.
     document = models.OneToOneField(Document, verbose_name=_("giấy tờ"), on_delete=models.CASCADE,
-                                    related_name="signature")
+                                    related_name="signature", null=True, blank=True)
+    receipt = models.OneToOneField(PaymentReceipt, verbose_name=_("biên lai"), on_delete=models.CASCADE,
+                                   related_name="signature", null=True, blank=True)
     verification_id = models.CharField(_("mã xác thực"), max_length=64, unique=True, default=verification_token)
     origin = models.CharField(_("nguồn chữ ký"), max_length=12, choices=Origin.choices)
     certificate = models.ForeignKey(SigningCertificate, verbose_name=_("chứng thư số"), null=True, blank=True,
@@ -777,9 +806,16 @@ class DocumentSignature(models.Model):
     class Meta:
         verbose_name = _("chữ ký số kết quả")
         verbose_name_plural = _("chữ ký số kết quả")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(document__isnull=False, receipt__isnull=True)
+            | models.Q(document__isnull=True, receipt__isnull=False), name="signature_of_one_thing")]
 
     def __str__(self):
         return self.verification_id
+
+    @property
+    def signed_file(self):
+        return (self.document or self.receipt).file
 
 
 class SignatureVerification(models.Model):

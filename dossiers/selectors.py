@@ -370,6 +370,12 @@ class SignatureCheck:
 
 
 def _facts(signature):
+    if signature.receipt_id:
+        receipt = signature.receipt
+        dossier = receipt.payment.dossier
+        return {"code": dossier.code, "procedure": dossier.procedure.name, "agency": dossier.handling_agency.name,
+                "signed_on": timezone.localtime(signature.signed_at).date().isoformat(),
+                "document": _("Biên lai điện tử số %(number)s") % {"number": receipt.number}}
     dossier = signature.document.dossier
     return {"code": dossier.code, "procedure": dossier.procedure.name,
             "agency": dossier.handling_agency.name,
@@ -385,14 +391,15 @@ def signature_check(*, verification_id=None, data=None):
     from dossiers.models import DocumentSignature, SignatureVerification
 
     Verdict = SignatureVerification.Verdict
-    records = DocumentSignature.objects.select_related("document__dossier__procedure",
-                                                       "document__dossier__handling_agency", "certificate")
+    records = DocumentSignature.objects.select_related(
+        "document__dossier__procedure", "document__dossier__handling_agency", "certificate",
+        "receipt__payment__dossier__procedure", "receipt__payment__dossier__handling_agency")
     signature = None
     if verification_id is not None:
         signature = records.filter(verification_id=verification_id).first()
         if signature is None:
             return SignatureCheck(verdict=Verdict.UNKNOWN)
-        with signature.document.file.open("rb") as handle:
+        with signature.signed_file.open("rb") as handle:
             data = handle.read()
     validation = signing.validate(data)
     if signature is None:

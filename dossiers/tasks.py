@@ -50,6 +50,17 @@ def reconcile_national_sync():
     return national_sync.reconcile().pk
 
 
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=3600,
+             max_retries=12, ignore_result=True)
+def issue_payment_receipt(self, payment_id):
+    """The electronic receipt of a settled payment (services.payment_receipt_issue; idempotent). A refused
+    signature (revoked or expired certificate) retries with backoff, for up to a day and a half."""
+    from dossiers.models import Payment
+    from dossiers.receipts import payment_receipt_issue
+
+    return payment_receipt_issue(payment=Payment.objects.get(pk=payment_id)).number
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def expire_payments():
     """Every five minutes: pending payments past PAYMENT_EXPIRY_MINUTES become expired (idempotent)."""

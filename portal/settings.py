@@ -266,6 +266,8 @@ PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dossiers.payments.Sandbo
 PAYMENT_DEFAULT_MERCHANT = env.str("PAYMENT_DEFAULT_MERCHANT", default="MOTCUA-TINH")
 # Minutes a started online payment stays payable; older pending payments expire (dossiers.services.payment_settle).
 PAYMENT_EXPIRY_MINUTES = env.int("PAYMENT_EXPIRY_MINUTES", default=15)
+# Symbol of the electronic fee receipts' numbers ("BL26-0000001": symbol, year, number in the year).
+PAYMENT_RECEIPT_SYMBOL = env.str("PAYMENT_RECEIPT_SYMBOL", default="BL")
 # The sandbox's signing secret; with DEBUG off a random one of >= 32 characters (dossiers/payments.py).
 DEMO_PAYMENT_SANDBOX_SECRET = "sandbox-secret-change-me"
 PAYMENT_SANDBOX_SECRET = env.str("PAYMENT_SANDBOX_SECRET", default=DEMO_PAYMENT_SANDBOX_SECRET)

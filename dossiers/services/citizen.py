@@ -311,6 +311,20 @@ def payment_start(*, dossier, actor, return_url=""):
     return payment, gateway.create_payment(payment, return_url=return_url)
 
 
+RECEIPT_TASK = "dossiers.tasks.issue_payment_receipt"  # by name: dossiers.tasks imports the services
+
+
+def _publish_receipt(payment_id):
+    """Hand the receipt to a worker once the payment is committed. A broker outage loses nothing: the
+    receipt is made when the citizen first opens it (views.payments.payment_receipt_pdf)."""
+    from portal.celery import QueueUnavailable, publish
+
+    try:
+        publish(RECEIPT_TASK, payment_id)
+    except QueueUnavailable as exc:
+        logger.warning("broker unavailable, receipt of payment %s left for its first download: %s", payment_id, exc)
+
+
 def _refund_reason(payment, dossier):
     """Why a payment the bank settled must not settle the dossier's fee, or "" if it may (items 4, 5)."""
     if dossier.fee_paid_at is not None:
@@ -367,6 +381,7 @@ def payment_confirm(*, params, provider=None):
             return payment
         payment.state, payment.paid_at = Payment.State.PAID, now
         payment.save(update_fields=["state", "raw", "reference", "paid_at"])
+        transaction.on_commit(lambda: _publish_receipt(payment.pk))
 
         def mark_paid(locked):
             locked.fee_paid_online, locked.fee_paid_at = True, now

@@ -95,7 +95,8 @@ def my_dossiers(request):
 @login_required
 @require_GET
 def wallet(request):
-    return render(request, "dossiers/wallet.html", {"documents": selectors.wallet_documents(user=request.user)})
+    return render(request, "dossiers/wallet.html", {"documents": selectors.wallet_documents(user=request.user),
+                                                    "receipts": selectors.wallet_receipts(user=request.user)})
 
 
 # --- the wizard -----------------------------------------------------------------------------------------

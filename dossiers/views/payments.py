@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import lifecycle, payments, printing, services
+from dossiers import lifecycle, payments, receipts, services, signing
 from dossiers.models import Dossier, Payment
 from dossiers.views.citizen import _own
 
@@ -107,14 +107,23 @@ def payment_receipt(request, order_id):
 @require_GET
 @login_required
 def payment_receipt_pdf(request, order_id):
-    """The electronic receipt as a PDF (dossiers.printing), for a payment the bank settled; 404 otherwise."""
-    payment = get_object_or_404(
-        Payment.objects.select_related("dossier", "dossier__procedure", "dossier__handling_agency"),
-        order_id=order_id, dossier__in=Dossier.objects.visible_to(request.user), paid_at__isnull=False)
-    dossier = payment.dossier
-    pdf = printing.render_html_pdf("print/payment_receipt.html", {
-        "payment": payment, "dossier": dossier, "agency": dossier.handling_agency,
-        "lookup_url": printing.lookup_url(dossier)}, request=request, name=f"receipt {payment.order_id}")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bien-lai-{payment.order_id}.pdf"'
+    """The electronic receipt (services.payment_receipt_issue): the PDF issued once when the bank settled,
+    made now if the worker has not yet; 404 for a payment not settled. A certificate that may not sign
+    answers a page that says so (503), never a 500."""
+    payment = get_object_or_404(Payment.objects.select_related("dossier"), order_id=order_id,
+                                dossier__in=Dossier.objects.visible_to(request.user), paid_at__isnull=False)
+    try:
+        receipt = receipts.payment_receipt_issue(payment=payment)
+    except signing.SigningRefused as exc:
+        return render(request, "dossiers/payment_receipt_pending.html", {"payment": payment, "reason": str(exc)},
+                      status=503)
+    try:
+        handle = receipt.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True,
+                            filename=f"bien-lai-{receipt.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    receipts.payment_receipt_access_record(receipt=receipt, actor=request.user)
     return response

@@ -93,7 +93,7 @@ def test_the_electronic_receipt_is_a_pdf_for_a_settled_payment_only(client, fee_
     assert client.get(url).status_code == 404  # not paid yet
     settle(payment)
     response = client.get(url)
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(other_citizen)
     assert client.get(url).status_code == 404
 

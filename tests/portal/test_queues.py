@@ -15,6 +15,7 @@ ROUTES = {
     "dossiers.tasks.watch_overdue": "notifications",
     "dossiers.tasks.remind_appointments": "notifications",
     "dossiers.tasks.purge_staged_uploads": "notifications",
+    "dossiers.tasks.issue_payment_receipt": "notifications",
     "dossiers.tasks.sync_dossier": "notifications",
     "dossiers.tasks.relay_national_sync": "notifications",
     "dossiers.tasks.reconcile_national_sync": "notifications",
