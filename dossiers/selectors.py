@@ -407,7 +407,7 @@ def signature_check(*, verification_id=None, data=None):
                      or (validation.signature_digest and records.filter(
                          signature_digest=validation.signature_digest).first()) or None)
     checks = {"signed": validation.signed, "intact": validation.intact and validation.whole_file,
-              "trusted": validation.trusted, "not_revoked": None}
+              "trusted": validation.trusted, "not_revoked": None, "timestamped": validation.timestamp_trusted}
     result = SignatureCheck(verdict=Verdict.UNKNOWN, sha256=validation.sha256, signature=signature, checks=checks)
     if signature is None:
         # A signed PDF we never recorded: intact or not, we cannot vouch for its content.
@@ -416,14 +416,18 @@ def signature_check(*, verification_id=None, data=None):
         return result
     result.facts, result.expected_sha256 = _facts(signature), signature.sha256
     certificate = signature.certificate
-    revoked_before = bool(certificate and certificate.revoked_at and certificate.revoked_at <= signature.signed_at)
+    # At the signing time the time-stamping authority vouches for, else the one recorded here; the CA's
+    # revocation list (validation.revoked) and the recorded revocation must both be clear.
+    signed_at = validation.signed_at if validation.timestamp_trusted else signature.signed_at
+    revoked_before = validation.revoked or bool(certificate and certificate.revoked_at
+                                                and certificate.revoked_at <= signed_at)
     checks["not_revoked"] = not revoked_before
     if not (validation.signed and validation.intact and validation.whole_file) or validation.sha256 != signature.sha256:
         result.verdict = Verdict.TAMPERED
+    elif revoked_before:  # before "trusted": the validator distrusts a chain with a revoked certificate
+        result.verdict = Verdict.REVOKED
     elif not validation.trusted:
         result.verdict = Verdict.UNKNOWN
-    elif revoked_before:
-        result.verdict = Verdict.REVOKED
     else:
         result.verdict = Verdict.VALID
     return result

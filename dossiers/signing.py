@@ -24,7 +24,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -82,6 +82,22 @@ class Signer:
     def pyhanko_signer(self, agency):
         raise NotImplementedError
 
+    def timestamper(self):
+        """The RFC 3161 time-stamping authority whose token goes into every signature (PAdES B-T), so the
+        signing time rests on the authority's clock, not ours: `SIGNING_TSA_URL` (the CA's TSA over HTTP),
+        else none. The sandbox has its own."""
+        if settings.SIGNING_TSA_URL:
+            from pyhanko.sign.timestamps import HTTPTimeStamper
+
+            return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+        return None
+
+    def revocation_lists(self):
+        """Certificate revocation lists (DER bytes) the validator checks the signer's certificate against
+        at the signing time. A real CA's CRLs are fetched by its distribution points when
+        `SIGNING_FETCH_REVOCATION` is on; the sandbox CA makes its own from SigningCertificate.revoked_at."""
+        return []
+
     def sign(self, *, pdf, agency, signer_name, url, when):
         """PAdES signature with a visible stamp (agency, signer, time) and a QR code to `url`."""
         # pyHanko is imported where used: dossiers.checks imports this module at every start-up.
@@ -103,8 +119,8 @@ class Signer:
         spec = fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=STAMP_BOX)
         params = {"url": url, "agency": agency.name, "signer": signer_name,
                   "time": timezone.localtime(when).strftime("%H:%M %d/%m/%Y")}
-        out = signers.PdfSigner(meta, signer=self.pyhanko_signer(agency), stamp_style=style,
-                                new_field_spec=spec).sign_pdf(writer, appearance_text_params=params)
+        out = signers.PdfSigner(meta, signer=self.pyhanko_signer(agency), stamp_style=style, new_field_spec=spec,
+                                timestamper=self.timestamper()).sign_pdf(writer, appearance_text_params=params)
         return out.getvalue()
 
 
@@ -181,6 +197,9 @@ class SandboxSigner(Signer):
                 .public_key(key.public_key()).serial_number(x509.random_serial_number())
                 .not_valid_before(not_before).not_valid_after(not_after)
                 .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                    full_name=[x509.UniformResourceIdentifier(self.crl_url())], relative_name=None, reasons=None,
+                    crl_issuer=None)]), critical=False)
                 .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
                                              key_encipherment=False, data_encipherment=False, key_agreement=False,
                                              key_cert_sign=False, crl_sign=False, encipher_only=False,
@@ -208,6 +227,64 @@ class SandboxSigner(Signer):
 
     def trust_roots(self):
         return [self._root()[0]]
+
+    def _tsa(self):
+        """The sandbox time-stamping authority: a certificate from the sandbox root for time stamping only
+        (extended key usage id-kp-timeStamping, critical, RFC 3161 s. 2.3), made the first time. RSA:
+        pyHanko's in-process TSA signs with RSA only."""
+        path = self.directory / "tsa.pem"
+        if not path.exists():
+            root, root_key = self._root()
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MotCua Sandbox TSA"),
+                              x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+            cert = (x509.CertificateBuilder().subject_name(name).issuer_name(root.subject).public_key(key.public_key())
+                    .serial_number(x509.random_serial_number()).not_valid_before(SANDBOX_EPOCH)
+                    .not_valid_after(SANDBOX_EPOCH + datetime.timedelta(days=365 * 40))
+                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                    .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                    .sign(root_key, hashes.SHA256()))
+            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.BestAvailableEncryption(self.passphrase))
+            self._write_new(path, pem + cert.public_bytes(serialization.Encoding.PEM), replace=False)
+        data = path.read_bytes()
+        at = data.index(b"-----BEGIN CERTIFICATE-----")
+        return x509.load_pem_x509_certificate(data[at:]), serialization.load_pem_private_key(data[:at], self.passphrase)
+
+    def timestamper(self):
+        from asn1crypto import keys as asn1_keys
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        if settings.SIGNING_TSA_URL:
+            return super().timestamper()
+        cert, key = self._tsa()
+        der = serialization.Encoding.DER
+        return DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(der, serialization.PrivateFormat.PKCS8,
+                                                                    serialization.NoEncryption())),
+            certs_to_embed=[asn1_x509.Certificate.load(self._root()[0].public_bytes(der))])
+
+    @staticmethod
+    def crl_url():
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("signature_revocation_list")
+
+    def revocation_lists(self):
+        """The sandbox CA's CRL (RFC 5280 s. 5), signed by its root: every revoked certificate it issued,
+        with its revocation date, valid for a day. Also published at /xac-thuc/crl/."""
+        from dossiers.models import SigningCertificate
+
+        root, root_key = self._root()
+        now = timezone.now()
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
+                   .last_update(now - datetime.timedelta(minutes=5)).next_update(now + datetime.timedelta(days=1)))
+        for row in SigningCertificate.objects.filter(revoked_at__isnull=False).only("serial", "revoked_at"):
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(int(row.serial, 16))
+                .revocation_date(row.revoked_at).build())
+        return [builder.sign(root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)]
 
 
 def _font_factory(path):
@@ -299,6 +376,9 @@ class Validation:
     signature_digest: str = ""
     signer_subject: str = ""
     signing_time: str = ""
+    timestamp_time: str = ""
+    timestamp_trusted: bool = False
+    revoked: bool = False
     problems: list = field(default_factory=list)
 
     @property
@@ -307,7 +387,15 @@ class Validation:
 
     def as_dict(self):
         return {k: getattr(self, k) for k in ("sha256", "signed", "intact", "trusted", "whole_file", "fingerprint",
-                                              "signer_subject", "signing_time", "problems")}
+                                              "signer_subject", "signing_time", "timestamp_time",
+                                              "timestamp_trusted", "revoked", "problems")}
+
+    @property
+    def signed_at(self):
+        """When it was signed, by the time-stamping authority's token if one vouches for it, else by the
+        signer's own claim; None if neither."""
+        value = self.timestamp_time if self.timestamp_trusted else self.signing_time
+        return datetime.datetime.fromisoformat(value) if value else None
 
 
 def validate(data):
@@ -336,14 +424,37 @@ def validate(data):
         result.fingerprint = hashlib.sha256(cert.dump()).hexdigest()
         result.signer_subject = cert.subject.human_friendly
         roots = [asn1_x509.Certificate.load(r.public_bytes(serialization.Encoding.DER)) for r in trust_roots()]
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(sig, context)
+
+        def context(moment=None):
+            # Revocation is judged at the signing time (`moment`): a certificate revoked later still
+            # vouches for what it signed before (pyhanko-certvalidator's point-in-time validation). The
+            # lists are today's, read for their revocation dates (retroactive_revinfo).
+            return ValidationContext(trust_roots=roots, allow_fetching=settings.SIGNING_FETCH_REVOCATION,
+                                     crls=_revocation_lists(), revocation_mode="soft-fail", moment=moment,
+                                     retroactive_revinfo=True)
+
+        status = validate_pdf_signature(sig, context(), ts_validation_context=context())
+        timestamp = status.timestamp_validity
+        if timestamp is not None:
+            result.timestamp_trusted = bool(timestamp.intact and timestamp.valid and timestamp.trusted)
+            result.timestamp_time = timestamp.timestamp.isoformat()
+        moment = timestamp.timestamp if result.timestamp_trusted else status.signer_reported_dt
+        if moment is not None:
+            status = validate_pdf_signature(sig, context(moment), ts_validation_context=context())
     except Exception as exc:  # noqa: BLE001 - a broken signature structure is a failed check
         result.problems.append(type(exc).__name__)
         return result
     result.intact = bool(status.intact and status.valid)
     result.trusted = bool(status.trusted)
+    result.revoked = bool(status.revoked)
     result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and status.docmdp_ok is not False
     if status.signer_reported_dt:
         result.signing_time = status.signer_reported_dt.isoformat()
     return result
+
+
+def _revocation_lists():
+    try:
+        return signer().revocation_lists()
+    except ImproperlyConfigured:
+        return []

@@ -60,6 +60,7 @@ urlpatterns = [
     path("giay-to/<int:document_id>/xem/", citizen.document_preview, name="document_preview"),
     path("tra-cuu/", citizen.lookup, name="dossier_lookup"),
     path("xac-thuc/", verify.verify, name="signature_verify_upload"),
+    path("xac-thuc/ds-thu-hoi.crl", verify.revocation_list, name="signature_revocation_list"),
     path("xac-thuc/<str:verification_id>/", verify.verify, name="signature_verify"),
     path("thanh-toan/sandbox/<str:order_id>/", payments.payment_sandbox, name="payment_sandbox"),
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),

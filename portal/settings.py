@@ -282,6 +282,10 @@ SIGNER_BACKEND = env.str("SIGNER_BACKEND", default="dossiers.signing.SandboxSign
 SIGNING_SANDBOX_DIR = env.path("SIGNING_SANDBOX_DIR", default=BASE_DIR / "var" / "signing")
 # Passphrase of the sandbox key stores.
 SIGNING_SANDBOX_PASSPHRASE = env.str("SIGNING_SANDBOX_PASSPHRASE", default="motcua-sandbox")
+# RFC 3161 time-stamping authority of the CA (empty: the sandbox's own, or none for another signer).
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+# Let the validator fetch CRLs/OCSP answers named in certificates (off: only the signer's own lists).
+SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=False)
 # PEM files of the trust roots a result's certificate chain must end in (the national root CA's).
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 # Public verifications (/xac-thuc/) allowed per client IP and minute.

@@ -135,6 +135,7 @@ MATRIX = {
     # answered "unknown" (200), an empty upload is a form error (400).
     "signature_verify": {"kind": "public", "kwargs": lambda w: {"verification_id": "khong-co-ma-nay"}},
     "signature_verify_upload": {"kind": "public", "also": [("post", "public")], "ok": (200, 400)},
+    "signature_revocation_list": {"kind": "public"},
     # The simulated bank: the applicant only, else anyone could mark a fee paid (issue 20 item 3).
     "payment_sandbox": {"kind": "owner", "kwargs": lambda w: {"order_id": w["payment"].order_id},
                         "also": [("post", "owner")]},

@@ -3,11 +3,13 @@ follows its QR code or uploads the PDF. No login; rate-limited per client IP; ea
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from dossiers import selectors, services
+from dossiers import selectors, services, signing
 from portal import ratelimit
 
 # The largest PDF a visitor may upload to check (a result is a few pages).
@@ -57,3 +59,19 @@ def verify(request, verification_id=None):
             check = check_and_record(request, verification_id=verification_id)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "dossiers/verify.html", {"form": form, "check": check}, status=status)
+
+
+@require_http_methods(["GET"])
+def revocation_list(request):
+    """The signer's certificate revocation list (RFC 5280, DER), named in the certificates' CRL
+    distribution point, so a bank can check a result offline. 404 when the signer publishes none (a real
+    CA publishes its own)."""
+    try:
+        lists = signing.signer().revocation_lists()
+    except ImproperlyConfigured as exc:
+        raise Http404 from exc
+    if not lists:
+        raise Http404
+    response = HttpResponse(lists[0], content_type="application/pkix-crl")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

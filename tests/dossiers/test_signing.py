@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -309,3 +310,39 @@ def _fonts_of(xobject):
     yield from (resources.get("/Font") or {}).values()
     for child in (resources.get("/XObject") or {}).values():
         yield from _fonts_of(child.get_object())
+
+
+def test_signatures_carry_a_trusted_timestamp_and_revocation_is_judged_at_its_time(
+        procedure, desk_officer, specialist, leader, sandbox_ca):
+    """PAdES B-T: the sandbox TSA's token dates the signature; the CA's revocation list (CRL) is read at that
+    time, so a later revocation leaves the result valid and an earlier one (as recorded by the CA) does not."""
+    dossier = approved(procedure, desk_officer, specialist, leader)
+    data = read(result_of(dossier))
+    checked = signing.validate(data)
+    assert checked.ok and checked.timestamp_trusted and not checked.revoked
+    stamped = dt.datetime.fromisoformat(checked.timestamp_time)
+    assert abs((stamped - timezone.now()).total_seconds()) < 300
+    row = result_of(dossier).signature.certificate
+    services.signing_certificate_revoke(certificate=row, when=stamped + dt.timedelta(hours=1))
+    assert not signing.validate(data).revoked  # revoked after it signed
+    SigningCertificate.objects.filter(pk=row.pk).update(revoked_at=stamped - dt.timedelta(hours=1))
+    again = signing.validate(data)
+    assert again.revoked and again.intact  # the CRL, not only our table, says revoked before the timestamp
+
+
+def test_the_sandbox_ca_publishes_its_revocation_list(client, procedure, desk_officer, specialist, leader,
+                                                      sandbox_ca):
+    from cryptography import x509
+
+    dossier = approved(procedure, desk_officer, specialist, leader)
+    row = result_of(dossier).signature.certificate
+    services.signing_certificate_revoke(certificate=row)
+    response = client.get(reverse("signature_revocation_list"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pkix-crl"
+    crl = x509.load_der_x509_crl(response.content)
+    root = sandbox_ca.trust_roots()[0]
+    assert crl.is_signature_valid(root.public_key())
+    assert crl.get_revoked_certificate_by_serial_number(int(row.serial, 16)) is not None
+    cert = sandbox_ca.certificate(procedure.agencies.get())
+    points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert points[0].full_name[0].value.endswith(reverse("signature_revocation_list"))
