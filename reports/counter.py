@@ -8,6 +8,7 @@ which tickets (`TICKET_METRICS`, the same definitions as the SQL) and the dashbo
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Extract
@@ -76,3 +77,11 @@ def counter_rows(rows):
         result.append({**row, "productivity_target": target,
                        "productivity_meets": None if target is None or value is None else value >= target})
     return result
+
+
+def measures_query(month):
+    """The query of the counter's measures page (/mot-cua/quay/so-lieu/) for the month: waits per counter and
+    day, and receipts per named desk officer — the detail behind the monthly productivity figure."""
+    first = month_start(month)
+    last = next_month(first) - timedelta(days=1)
+    return urlencode({"start": f"{first:%d/%m/%Y}", "end": f"{last:%d/%m/%Y}"})

@@ -653,6 +653,7 @@ def report_context(*, month, user, sort="name"):
         "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
         "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],
         "counter_rows": counter_figures.counter_rows(tables["agency"]),  # before the view pages the tables
+        "counter_measures_query": counter_figures.measures_query(first),
         "scope": scope,
     }
 

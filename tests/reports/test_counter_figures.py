@@ -101,6 +101,7 @@ def test_the_dashboard_shows_the_counter_table_and_the_ticket_list_for_the_monit
     client.force_login(factories.monitor())
     page = client.get(reverse("reports:dashboard"), {"month": "2025-03"}).content.decode()
     assert 'id="counter-title"' in page and "16,3" in page and "50,0%" in page
+    assert "/mot-cua/quay/so-lieu/?start=01%2F03%2F2025&amp;end=31%2F03%2F2025" in page  # per officer, the month
     listed = client.get(reverse("reports:tickets"), {"month": "2025-03", "metric": "tickets_within_target",
                                                     "rate": "wait_within_target_rate",
                                                     "agency": month_of_tickets["agency"].pk})
