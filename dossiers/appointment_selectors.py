@@ -121,3 +121,18 @@ def appointments_to_remind(day):
         slot__starts_at__gte=start,
         slot__starts_at__lt=start + timedelta(days=1),
     ).select_related("slot__agency", "procedure", "dossier", "applicant")
+
+
+def appointments_of_day(*, agency, day, counter=None):
+    """The appointments of local `day` at the centre `agency` (for `counter`'s fields and procedures only, if it
+    names any), in time order, with their ticket: what the officer expects, who came and who did not."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tz)
+    appointments = Appointment.objects.filter(
+        slot__agency=agency, slot__starts_at__gte=start, slot__starts_at__lt=start + timedelta(days=1),
+    ).exclude(status=Appointment.State.CANCELLED)
+    if counter is not None:
+        fields, procedures = list(counter.fields.all()), list(counter.procedures.all())
+        if fields or procedures:
+            appointments = appointments.filter(Q(slot__field__in=fields) | Q(procedure__in=procedures))
+    return appointments.select_related("slot", "procedure", "ticket").order_by("slot__starts_at", "id")

@@ -61,6 +61,8 @@ class Appointment(models.Model):
         BOOKED = "booked", _("Đã đặt")
         CHECKED_IN = "checked_in", _("Đã đến, đã lấy số")
         CANCELLED = "cancelled", _("Đã hủy")
+        # Not checked in by the end of its check-in window (dossiers.services.appointments.appointments_mark_missed).
+        MISSED = "missed", _("Không đến (quá giờ hẹn)")
 
     public_id = models.UUIDField(_("mã tham chiếu"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã lịch hẹn"), max_length=CODE_LENGTH, unique=True, default=appointment_code)
@@ -120,7 +122,7 @@ class Appointment(models.Model):
 
 
 class AppointmentEvent(models.Model):
-    """Audit trail of appointments: book, move, cancel, check_in; append-only."""
+    """Audit trail of appointments: book, move, cancel, check_in, miss; append-only."""
 
     appointment = models.ForeignKey(
         Appointment, verbose_name=_("lịch hẹn"), on_delete=models.CASCADE, related_name="events"

@@ -680,16 +680,27 @@ class PaymentReceipt(models.Model):
 
 
 class Rating(models.Model):
-    """Đánh giá mức độ hài lòng: one per dossier."""
+    """Đánh giá mức độ hài lòng: one per dossier, what the satisfaction statistics count.
+
+    Given by the citizen once the result is returned, or on the counter's tablet right after a ticket that
+    led to this dossier was served (`source` desk, mapped from the DeskRating by
+    dossiers.services.counter.desk_rating_give). The citizen's own rating of the returned result replaces a
+    desk rating, so a dossier is never counted twice.
+    """
 
     class Value(models.TextChoices):
         SATISFIED = "satisfied", _("Hài lòng")
         NORMAL = "normal", _("Bình thường")
         UNSATISFIED = "unsatisfied", _("Không hài lòng")
 
+    class Source(models.TextChoices):
+        CITIZEN = "citizen", _("Người nộp đánh giá khi nhận kết quả")
+        DESK = "desk", _("Đánh giá tại quầy")
+
     dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="rating")
     value = models.CharField(_("mức độ"), max_length=12, choices=Value.choices)
     comment = models.TextField(_("góp ý"), blank=True)
+    source = models.CharField(_("nguồn đánh giá"), max_length=8, choices=Source.choices, default=Source.CITIZEN)
     created_at = models.DateTimeField(_("đánh giá lúc"), auto_now_add=True)
 
     class Meta:

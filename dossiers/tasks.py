@@ -5,7 +5,7 @@ from datetime import date
 from celery import shared_task
 
 from dossiers import national_sync, notifications
-from dossiers.services.appointments import appointments_remind
+from dossiers.services.appointments import appointments_mark_missed, appointments_remind
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
@@ -89,6 +89,12 @@ def remind_appointments(today=None):
     Idempotent: one outbox message per (appointment, slot, channel), so later runs queue only new bookings.
     """
     return appointments_remind(today=date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mark_missed_appointments():
+    """Every few minutes: booked appointments whose check-in window has passed become "missed". Idempotent."""
+    return appointments_mark_missed()
 
 
 @shared_task(acks_late=True, ignore_result=True)

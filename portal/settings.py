@@ -426,6 +426,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders of tomorrow's appointments, hourly in the day so a late booking still gets one (idempotent).
     "counter-appointment-reminders": {"task": "dossiers.tasks.remind_appointments",
                                       "schedule": crontab(hour="8-20", minute=0)},
+    # Appointments not checked in within 30 minutes of their time are marked missed (idempotent).
+    "counter-appointments-missed": {"task": "dossiers.tasks.mark_missed_appointments", "schedule": 300.0,
+                                    "options": {"expires": 290}},
     # Counter scans kept across a form error and never sent again (issue 21 item 9).
     "purge-staged-uploads": {"task": "dossiers.tasks.purge_staged_uploads", "schedule": crontab(minute=17)},
     # Monthly statistics: the month in progress every night, the month just ended on the 1st.

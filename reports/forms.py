@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import AdministrativeUnit, Agency, Level, Scheme
 from reports import plan
+from reports.counter import TICKET_METRICS, TICKET_RATES
 from reports.months import parse_month
 from reports.selectors import GROUPS, METRICS, RATE_LABELS
 
@@ -36,6 +37,18 @@ class DrilldownForm(forms.Form):
     # The rate the list is a part of (its numerator and denominator are offered side by side).
     rate = forms.ChoiceField(choices=list(RATE_LABELS.items()), required=False)
     # Off: the list as the figures were computed (matches the tile); on: as of now.
+    live = forms.BooleanField(required=False)
+
+
+class TicketDrilldownForm(forms.Form):
+    """The queue tickets behind one counter figure of the monthly table (issue 19)."""
+
+    month = MonthField(label=_("Tháng"))
+    metric = forms.ChoiceField(label=_("Chỉ số"), choices=[(k, label) for k, (label, _q) in TICKET_METRICS.items()])
+    group = forms.ChoiceField(label=_("Nhóm"), choices=[(g, g) for g in GROUPS], required=False)
+    agency = forms.IntegerField(required=False, min_value=1)
+    key = forms.CharField(required=False, max_length=40)
+    rate = forms.ChoiceField(choices=[(r, r) for r in TICKET_RATES], required=False)
     live = forms.BooleanField(required=False)
 
 

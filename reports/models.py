@@ -12,12 +12,20 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import AdministrativeUnit, Agency, Level, Scheme
 
+# The counter's columns (issue 19 item 4), in the order of the compute SQL's `tickets` and `receptions`
+# blocks (reports.services). Attributed to the ticket's centre and to the agency of the receipt.
+COUNTER_COUNT_FIELDS = (
+    "tickets_issued", "tickets_called", "tickets_done", "wait_seconds_sum", "tickets_within_target",
+    "tickets_no_show", "received_by_officers", "reception_officers",
+)
 # Count columns of MonthlyAgencyStat, in the order the compute SQL produces them.
 COUNT_FIELDS = (
     "received", "received_online", "received_online_partial", "received_online_full",
     "received_assisted", "received_counter", "received_postal",
     "completed", "completed_on_time", "completed_late", "processing_days_sum", "overdue_open",
     "digitized", "reuse_needed", "reused", "fee_due", "fee_paid_online", "ratings", "ratings_satisfied",
+    # The counter (issue 19): queue tickets of the month's days at the centre, and receipts by desk officers.
+    *COUNTER_COUNT_FIELDS,
 )
 
 
@@ -63,6 +71,18 @@ class MonthlyAgencyStat(models.Model):
     fee_paid_online = models.PositiveIntegerField(_("hồ sơ nộp phí trực tuyến"), default=0)
     ratings = models.PositiveIntegerField(_("lượt đánh giá"), default=0)
     ratings_satisfied = models.PositiveIntegerField(_("lượt hài lòng"), default=0)
+    # The counter (quầy, issue 19): tickets whose day is in the month, at the centre that issued them.
+    tickets_issued = models.PositiveIntegerField(_("phiếu số thứ tự đã cấp"), default=0)
+    tickets_called = models.PositiveIntegerField(_("phiếu đã được gọi"), default=0)
+    tickets_done = models.PositiveIntegerField(_("phiếu đã phục vụ xong"), default=0)
+    # Sum over called tickets of (called − issued), in seconds: mean wait = this / tickets_called.
+    wait_seconds_sum = models.PositiveBigIntegerField(_("tổng thời gian chờ (giây)"), default=0)
+    tickets_within_target = models.PositiveIntegerField(_("phiếu được gọi trong 15 phút"), default=0)
+    tickets_no_show = models.PositiveIntegerField(_("phiếu vắng mặt khi gọi"), default=0)
+    # Reception productivity: dossiers received (the `receive` event) in the month by desk officers of the
+    # agency, and how many such officers received at least one.
+    received_by_officers = models.PositiveIntegerField(_("hồ sơ do cán bộ Một cửa tiếp nhận"), default=0)
+    reception_officers = models.PositiveIntegerField(_("số cán bộ Một cửa đã tiếp nhận"), default=0)
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
 from procedures.models import AdministrativeUnit, Agency, Level, Procedure, RequiredDocument, Scheme
+from reports import counter as counter_figures
 from reports import metrics, structure
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat, OnlineRateTarget, PublishedMonth
 from reports.months import month_bounds, month_start, overdue_as_of
@@ -41,6 +42,17 @@ RATES = {
 }
 
 
+# The counter's rates (issue 19 item 4), rate name -> (numerator, denominator), over the counter columns of
+# the monthly rows (models.COUNTER_COUNT_FIELDS). Apart from RATES because the open data package publishes
+# every RATES entry with the counts of its own definitions (reports.opendata).
+COUNTER_RATES = {
+    "wait_within_target_rate": ("tickets_within_target", "tickets_called"),
+    "no_show_rate": ("tickets_no_show", "tickets_called"),
+}
+# Months a year, to annualise one month's receipts per desk officer (set against 1,600 / 1,200 a year).
+MONTHS_A_YEAR = 12
+
+
 def percent(numerator, denominator):
     if not denominator:
         return None
@@ -56,6 +68,18 @@ def with_rates(counts):
     counts["avg_processing_days"] = (
         float((Decimal(counts["processing_days_sum"]) / counts["completed"]).quantize(Decimal("0.1"), ROUND_HALF_UP))
         if counts["completed"] else None
+    )
+    for name, (numerator, denominator) in COUNTER_RATES.items():
+        counts[name] = percent(counts.get(numerator) or 0, counts.get(denominator) or 0)
+    called, officers = counts.get("tickets_called") or 0, counts.get("reception_officers") or 0
+    counts["avg_wait_minutes"] = (
+        float((Decimal(counts.get("wait_seconds_sum") or 0) / 60 / called).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        if called else None
+    )
+    # Dossiers a desk officer received in the month, annualised (× 12): an officer at two agencies counts
+    # at each, so a sum over agencies is receipts per officer-and-agency.
+    counts["productivity_per_year"] = (
+        round((counts.get("received_by_officers") or 0) * MONTHS_A_YEAR / officers) if officers else None
     )
     return counts
 
@@ -628,6 +652,8 @@ def report_context(*, month, user, sort="name"):
         "points_formula": metrics.POINTS_FORMULA,
         "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
         "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],
+        "counter_rows": counter_figures.counter_rows(tables["agency"]),  # before the view pages the tables
+        "counter_measures_query": counter_figures.measures_query(first),
         "scope": scope,
     }
 

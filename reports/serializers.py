@@ -120,6 +120,20 @@ class MonthlyGroupSerializer(serializers.Serializer):
     ratings = serializers.IntegerField()
     ratings_satisfied = serializers.IntegerField()
     satisfaction_rate = _rate(_("ratings_satisfied / ratings × 100 (đánh giá trong tháng)."))
+    # The counter (issue 19): queue tickets of the month's days at the centre, receipts by desk officers.
+    tickets_issued = serializers.IntegerField()
+    tickets_called = serializers.IntegerField()
+    tickets_done = serializers.IntegerField()
+    wait_seconds_sum = serializers.IntegerField(help_text=_("Tổng (giờ gọi − giờ lấy số) của phiếu đã gọi, giây."))
+    tickets_within_target = serializers.IntegerField(help_text=_("Phiếu được gọi trong 15 phút sau khi lấy số."))
+    tickets_no_show = serializers.IntegerField()
+    avg_wait_minutes = serializers.FloatField(allow_null=True, help_text=_("wait_seconds_sum / tickets_called / 60."))
+    wait_within_target_rate = _rate(_("tickets_within_target / tickets_called × 100."))
+    no_show_rate = _rate(_("tickets_no_show / tickets_called × 100."))
+    received_by_officers = serializers.IntegerField(help_text=_("Hồ sơ do cán bộ Một cửa của cơ quan tiếp nhận."))
+    reception_officers = serializers.IntegerField()
+    productivity_per_year = serializers.IntegerField(allow_null=True, help_text=_(
+        "received_by_officers / reception_officers × 12 (hồ sơ mỗi cán bộ một năm)."))
     target_online_rate = serializers.FloatField()
     target_gap = serializers.FloatField(allow_null=True)
 

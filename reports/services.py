@@ -26,7 +26,16 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
                       reusable from the wallet; reused = those of them with a `reused` document.
 * online payment      basis: dossiers received in the month with fee_amount > 0; paid online =
                       fee_paid_online among them.
-* satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all.
+* satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all. A
+                      rating given on the counter's tablet for a ticket that led to a dossier is that
+                      dossier's rating (dossiers.services.counter.desk_rating_give), counted once.
+* counter (issue 19)  tickets whose (local) day is in the month, at the centre that issued them:
+                      issued, called, done (served to the end), no-show; wait = called_at − issued_at
+                      of the called tickets, summed in seconds (mean = sum / called); within target =
+                      called no later than 15 minutes after issue. The 90th percentile is not a sum,
+                      so it is read from the tickets (counter_selectors.ticket_measures).
+* productivity        `receive` events of the month by desk officers of the receiving agency, and the
+                      number of those officers; per officer per year = received / officers × 12.
 """
 
 import functools
@@ -40,7 +49,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Channel, DocumentSource, Rating, Status
+from dossiers.counter import Ticket
+from dossiers.counter_selectors import WITHIN_SECONDS
+from dossiers.models import Channel, DocumentSource, Rating, Role, Status
 from portal.celery import QueueUnavailable, publish
 from procedures.models import Level, OnlineMode, Scheme
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
@@ -125,6 +136,32 @@ rated AS (
     FROM dossiers_rating r JOIN dossiers_dossier d ON d.id = r.dossier_id
     WHERE r.created_at >= %(start_ts)s AND r.created_at < %(next_ts)s
     GROUP BY d.receiving_agency_id
+),
+tickets AS (
+    -- The counter's queue (issue 19): tickets of the month's days at the centre that issued them; wait =
+    -- called - issued over the called tickets (a transferred ticket keeps its first call).
+    SELECT t.agency_id,
+        count(*) AS tickets_issued,
+        count(*) FILTER (WHERE t.called_at IS NOT NULL) AS tickets_called,
+        count(*) FILTER (WHERE t.status = %(ticket_done)s) AS tickets_done,
+        coalesce(round(sum(extract(epoch FROM t.called_at - t.issued_at))
+                       FILTER (WHERE t.called_at IS NOT NULL)), 0)::bigint AS wait_seconds_sum,
+        count(*) FILTER (WHERE t.called_at <= t.issued_at + %(within_seconds)s * interval '1 second')
+            AS tickets_within_target,
+        count(*) FILTER (WHERE t.status = %(ticket_no_show)s) AS tickets_no_show
+    FROM dossiers_ticket t
+    WHERE t.day >= %(first)s AND t.day < %(next)s
+    GROUP BY t.agency_id
+),
+receptions AS (
+    -- Reception productivity: receipts (the `receive` event) by officers who are desk officers of the
+    -- agency that received (dossiers.counter_selectors.reception_productivity, the same rule).
+    SELECT e.agency_id, count(*) AS received_by_officers, count(DISTINCT e.actor_id) AS reception_officers
+    FROM dossiers_dossierevent e
+    WHERE e.action = %(receive_action)s AND e.created_at >= %(start_ts)s AND e.created_at < %(next_ts)s
+      AND EXISTS (SELECT 1 FROM dossiers_agencymembership m
+                  WHERE m.user_id = e.actor_id AND m.agency_id = e.agency_id AND m.role = %(desk_officer)s)
+    GROUP BY e.agency_id
 )
 SELECT a.id, a.level, a.district_id, a.area_id,
     coalesce(rc.received, 0), coalesce(rc.received_online, 0), coalesce(rc.received_online_partial, 0),
@@ -134,14 +171,20 @@ SELECT a.id, a.level, a.district_id, a.area_id,
     coalesce(c.processing_days_sum, 0), coalesce(o.overdue_open, 0),
     coalesce(rc.digitized, 0), coalesce(rc.reuse_needed, 0), coalesce(rc.reused, 0),
     coalesce(rc.fee_due, 0), coalesce(rc.fee_paid_online, 0),
-    coalesce(t.ratings, 0), coalesce(t.ratings_satisfied, 0)
+    coalesce(t.ratings, 0), coalesce(t.ratings_satisfied, 0),
+    coalesce(q.tickets_issued, 0), coalesce(q.tickets_called, 0), coalesce(q.tickets_done, 0),
+    coalesce(q.wait_seconds_sum, 0), coalesce(q.tickets_within_target, 0), coalesce(q.tickets_no_show, 0),
+    coalesce(op.received_by_officers, 0), coalesce(op.reception_officers, 0)
 FROM procedures_agency a
 LEFT JOIN received rc ON rc.agency_id = a.id
 LEFT JOIN completed c ON c.agency_id = a.id
 LEFT JOIN overdue o ON o.agency_id = a.id
 LEFT JOIN rated t ON t.agency_id = a.id
+LEFT JOIN tickets q ON q.agency_id = a.id
+LEFT JOIN receptions op ON op.agency_id = a.id
 WHERE a.id IN (SELECT id FROM in_force)
    OR rc.agency_id IS NOT NULL OR c.agency_id IS NOT NULL OR o.agency_id IS NOT NULL OR t.agency_id IS NOT NULL
+   OR q.agency_id IS NOT NULL OR op.agency_id IS NOT NULL
 """
 
 DELETE_SQL = "DELETE FROM reports_monthlyagencystat WHERE month = %(first)s"
@@ -159,9 +202,12 @@ ENUM_PARAMS = {
     "partial": OnlineMode.PARTIAL, "full": OnlineMode.FULL,
     "paper": DocumentSource.PAPER, "result": DocumentSource.RESULT, "reused": DocumentSource.REUSED,
     "not_received": (Status.DRAFT, Status.SUBMITTED, Status.REFUSED), "satisfied": Rating.Value.SATISFIED,
+    "ticket_done": Ticket.State.DONE, "ticket_no_show": Ticket.State.NO_SHOW, "receive_action": "receive",
+    "desk_officer": Role.DESK_OFFICER,
 }
 ENUM_PARAMS = {key: tuple(str(v) for v in value) if isinstance(value, tuple) else str(value)
                for key, value in ENUM_PARAMS.items()}
+ENUM_PARAMS["within_seconds"] = WITHIN_SECONDS  # the 15-minute target of the provinces' 2025 one-stop plans
 
 
 def _calendar_params(cursor, first, start_ts, next_ts):

@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("thong-ke/", views.dashboard, name="dashboard"),
     path("thong-ke/ho-so/", views.dossier_list, name="dossiers"),
+    path("thong-ke/phieu/", views.ticket_list, name="tickets"),
     path("thong-ke/xuat/", views.export, name="export"),
     path("thong-ke/chi-tieu/", views.targets, name="targets"),
     path("thong-ke/chi-tieu/<int:pk>/xoa/", views.target_delete, name="target-delete"),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from portal.replica import reads_replica
 from procedures.models import Level
 from procedures.search import normalize
-from reports import exports, opendata, plan, selectors, services
+from reports import counter, exports, opendata, plan, selectors, services
 from reports.forms import (
     AreaTrendForm,
     DrilldownForm,
@@ -38,6 +38,7 @@ from reports.forms import (
     PublishForm,
     RecomputeForm,
     TargetForm,
+    TicketDrilldownForm,
 )
 from reports.models import MonthlyReport, OnlineRateTarget, OpenDataPackage, PlanTarget
 from reports.months import parse_month
@@ -237,6 +238,49 @@ def dossier_list(request):
         "query": query.urlencode(), "live": data.get("live"), "live_query": live.urlencode(),
         "computed_query": computed.urlencode(), "computed_at": selectors.month_computed_at(month=data["month"]),
         "rate": _rate_box(request, data, scope, page.paginator.count),
+    })
+
+
+@login_required
+@reads_replica
+def ticket_list(request):
+    """The queue tickets behind a counter figure of the monthly table (issue 19): number, day, times and
+    wait, counter, state and the dossier taken in — never a person's data (tickets hold none)."""
+    scope = _scope(request)
+    form = TicketDrilldownForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/tickets.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        agency_ids = _drilldown_agencies(request, data, scope)
+    except GroupingNotInStructure as error:
+        form.add_error("group", error.message)
+        return render(request, "reports/tickets.html", {"form": form}, status=400)
+    as_of = None if data.get("live") else selectors.month_computed_at(month=data["month"])
+
+    def tickets(metric):
+        return counter.metric_tickets(month=data["month"], metric=metric, agency_ids=agency_ids, as_of=as_of)
+
+    listed = tickets(data["metric"]).select_related("agency", "counter", "field", "procedure", "dossier").order_by(
+        "day", "agency__name", "number")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    parts = []
+    if data.get("rate"):
+        for role, metric in zip((_("Tử số"), _("Mẫu số"), _("Không đạt")), counter.TICKET_RATES[data["rate"]],
+                                strict=True):
+            if metric is None:
+                continue
+            part_query = query.copy()
+            part_query["metric"] = metric
+            parts.append({"role": role, "label": counter.TICKET_METRICS[metric][0], "count": tickets(metric).count(),
+                          "current": metric == data["metric"], "query": part_query.urlencode()})
+    return render(request, "reports/tickets.html", {
+        "form": form, "page": page, "month": data["month"], "query": query.urlencode(),
+        "metric_label": counter.TICKET_METRICS[data["metric"]][0], "parts": parts,
+        "summary": counter.ticket_summary(tickets("tickets_called")),
+        "computed_at": selectors.month_computed_at(month=data["month"]), "live": data.get("live"),
     })
 
 

@@ -28,6 +28,9 @@ if "reorganize" in commands:
 # A month of queue tickets at a few district and commune centres (issue 19); skips days that have tickets.
 if "generate_tickets" in commands:
     call_command("generate_tickets", "--days", "30")
+# Appointments at those counters: the past month's served or missed, the next two weeks' booked (issue 19).
+if "generate_appointments" in commands:
+    call_command("generate_appointments", "--past-days", "30", "--ahead-days", "10")
 if "compute_statistics" in commands:
     call_command("compute_statistics", "--months", months)
 

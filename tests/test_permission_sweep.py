@@ -194,6 +194,7 @@ MATRIX = {
     # --- statistics ----------------------------------------------------------------------------------
     "reports:dashboard": {"kind": "leader_monitor"},
     "reports:dossiers": {"kind": "leader_monitor", "query": {"month": MONTH, "metric": "received"}},
+    "reports:tickets": {"kind": "leader_monitor", "query": {"month": MONTH, "metric": "tickets_issued"}},
     "reports:export": {"kind": "leader_monitor", "query": {"month": MONTH, "table": "agency", "format": "csv"}},
     "reports:targets": {"kind": "monitor", "also": [("post", "monitor")]},
     "reports:target-delete": {"kind": "monitor", "method": "post", "kwargs": lambda w: {"pk": w["target"].pk}},
@@ -439,6 +440,9 @@ def test_a_leader_cannot_drill_down_into_another_agency(db, client, world):
     export = {"month": MONTH, "table": "dossiers", "format": "csv", "metric": "received", "agency": agency_b}
     assert client.get(reverse("reports:export"), export).status_code == 404
     assert client.get(reverse("reports:dossiers"), {**query, "agency": world["agency_a"].pk}).status_code == 200
+    tickets = {"month": MONTH, "metric": "tickets_issued"}
+    assert client.get(reverse("reports:tickets"), {**tickets, "agency": agency_b}).status_code == 404
+    assert client.get(reverse("reports:tickets"), {**tickets, "agency": world["agency_a"].pk}).status_code == 200
 
 
 def test_bulk_actions_ignore_dossiers_of_another_agency(db, client, world):

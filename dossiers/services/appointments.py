@@ -28,6 +28,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_check_in",
     "appointments_remind",
+    "appointments_mark_missed",
     "CHECK_IN_EARLY",
     "CHECK_IN_LATE",
 ]
@@ -151,6 +152,8 @@ def appointment_check_in(*, agency, code, key):
         raise AppointmentError(_("Không tìm thấy lịch hẹn với mã này tại trung tâm."))
     if appointment.status == Appointment.State.CHECKED_IN and appointment.ticket_id:
         return appointment.ticket
+    if appointment.status == Appointment.State.MISSED:
+        raise AppointmentError(_("Đã quá giờ hẹn hơn 30 phút. Mời Ông/Bà lấy số thứ tự thông thường."))
     if appointment.status != Appointment.State.BOOKED:
         raise AppointmentError(_("Lịch hẹn này đã hủy."))
     now, starts_at = timezone.now(), appointment.slot.starts_at
@@ -224,3 +227,27 @@ def appointments_remind(*, today=None):
         fresh = [m for m in messages if m.key not in existing]
         queue_messages(fresh)
     return len(fresh)
+
+
+def appointments_mark_missed(*, now=None):
+    """Mark "missed" every booked appointment whose check-in window (CHECK_IN_LATE after its time) has
+    passed without a check-in; the citizen and the counter see it so, and the citizen may book again
+    (the one-booking-per-procedure rule holds booked appointments only).
+
+    Idempotent and safe beside a check-in: the rows are locked with SKIP LOCKED, and a row a kiosk holds
+    is left for the next run (it is being checked in, or will still be late then). Returns how many.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        late = list(
+            Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Appointment.State.BOOKED, slot__starts_at__lt=now - CHECK_IN_LATE)
+            .order_by("pk")
+        )
+        for appointment in late:
+            appointment.status, appointment.changed_at = Appointment.State.MISSED, now
+        Appointment.objects.bulk_update(late, ["status", "changed_at"])
+        AppointmentEvent.objects.bulk_create(
+            [AppointmentEvent(appointment=a, action="miss", slot_id=a.slot_id, created_at=now) for a in late]
+        )
+    return len(late)

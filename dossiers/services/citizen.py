@@ -256,8 +256,11 @@ def dossier_withdraw(*, dossier, actor, reason, expected_version=None, ip_addres
 
 
 def dossier_can_rate(*, dossier):
-    """A returned dossier not yet rated (the page shows the form; dossier_rate enforces it)."""
-    return dossier.status == Status.RETURNED and not Rating.objects.filter(dossier=dossier).exists()
+    """A returned dossier not yet rated by the citizen (the page shows the form; dossier_rate enforces it).
+    A rating given at the counter's tablet does not close the form: the citizen's word on the result
+    replaces it."""
+    return dossier.status == Status.RETURNED and not Rating.objects.filter(
+        dossier=dossier, source=Rating.Source.CITIZEN).exists()
 
 
 @transaction.atomic
@@ -266,8 +269,11 @@ def dossier_rate(*, dossier, actor, value, comment=""):
     locked = _locked_own(dossier, actor)
     if locked.status != Status.RETURNED:
         raise lifecycle.TransitionNotAllowed(_("Chỉ đánh giá được hồ sơ đã trả kết quả."))
-    if Rating.objects.filter(dossier=locked).exists():
+    existing = Rating.objects.filter(dossier=locked).first()
+    if existing is not None and existing.source == Rating.Source.CITIZEN:
         raise AlreadyRated(_("Hồ sơ này đã được đánh giá."))
+    if existing is not None:  # rated at the counter's tablet: the citizen's rating of the result replaces it
+        existing.delete()
     rating = Rating.objects.create(dossier=locked, value=Rating.Value(value), comment=(comment or "").strip())
     lifecycle.record(dossier=locked, action="rate", actor=actor, data={"value": rating.value})
     return rating

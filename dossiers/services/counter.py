@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from dossiers.counter import DeskRating, ServicePoint, Ticket, TicketEvent
 from dossiers.lifecycle import LifecycleError
+from dossiers.models import Dossier, Rating
 from dossiers.services.intake import next_in_day_sequence
 
 __all__ = [
@@ -233,4 +234,31 @@ def desk_rating_give(*, counter, ticket_public_id, value, reasons):
     rating = DeskRating.objects.create(ticket=ticket, dossier_id=ticket.dossier_id, counter=counter, value=value,
                                        reasons=sorted(set(reasons)))
     _record(ticket, "rate")
+    if ticket.dossier_id is not None:
+        _rate_dossier(rating)
+    return rating
+
+
+# A desk rating as the dossier's rating (what the satisfaction statistics count): the tablet's three
+# levels onto the dossier's scale; "very satisfied" and "satisfied" are both satisfied, as the live
+# desk satisfaction counts them (counter_selectors.SATISFIED).
+DESK_TO_DOSSIER_RATING = {
+    DeskRating.Value.VERY_SATISFIED: Rating.Value.SATISFIED,
+    DeskRating.Value.SATISFIED: Rating.Value.SATISFIED,
+    DeskRating.Value.UNSATISFIED: Rating.Value.UNSATISFIED,
+}
+
+
+def _rate_dossier(desk_rating):
+    """Give the dossier taken in from the ticket its rating from the counter's tablet, unless it already has
+    one (one rating per dossier: a second ticket for the same dossier, or a citizen's rating, is not counted
+    again). Runs in desk_rating_give's transaction."""
+    dossier = Dossier.objects.select_for_update().get(pk=desk_rating.dossier_id)
+    if Rating.objects.filter(dossier=dossier).exists():
+        return None
+    labels = dict(DeskRating.Reason.choices)
+    comment = "; ".join(str(labels.get(reason, reason)) for reason in desk_rating.reasons)
+    rating = Rating.objects.create(dossier=dossier, value=DESK_TO_DOSSIER_RATING[desk_rating.value],
+                                   comment=comment, source=Rating.Source.DESK)
+    Rating.objects.filter(pk=rating.pk).update(created_at=desk_rating.created_at)  # the moment it was given
     return rating

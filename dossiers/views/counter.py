@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import counter_selectors, services
+from dossiers import appointment_selectors, counter_selectors, services
 from dossiers.counter import ServicePoint, Ticket
 from dossiers.forms_counter import CheckInForm, DeskRatingForm, KioskForm, MeasuresForm, TicketActionForm
 from dossiers.views.desk import officer_required
@@ -156,6 +156,8 @@ def _counter_page(request, counter, *, form=None, error=None, status=200):
         "form": form or TicketActionForm(initial={"ticket": current.pk if current else None}, counters=others),
         "waiting": waiting.filter(services.counter_waiting_filter(counter)).count(),
         "counters": counter_selectors.counters_of(officer=request.user),
+        "appointments": appointment_selectors.appointments_of_day(agency=counter.agency, day=timezone.localdate(),
+                                                                  counter=counter),
     }, status=status)
 
 

@@ -60,6 +60,7 @@ def demo_site():
     ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), field=procedure.field)
     services.ticket_call_next(counter=counter, actor=officer)
     services.ticket_done(ticket=ticket, counter=counter, actor=officer)  # the tablet offers its rating
+    report_services.month_compute(month=timezone.localdate().replace(day=1))  # with the ticket (counter figures)
     from dossiers import appointment_selectors  # appointments at the counter (issue 19 item 1)
 
     day = appointment_selectors.bookable_days()[-1]
@@ -95,6 +96,8 @@ def demo_site():
                              + f"?procedure={procedure.pk}&agency={agency.pk}&channel=counter"),
         "dashboard": ("monitor", reverse("reports:dashboard")),
         "dashboard-dossiers": ("monitor", reverse("reports:dossiers") + f"?month={month}&metric=received"),
+        "dashboard-tickets": ("monitor", reverse("reports:tickets") + f"?month={month}&metric=tickets_within_target"
+                              f"&rate=wait_within_target_rate&agency={agency.pk}"),
         "targets": ("monitor", reverse("reports:targets")),
         "public-statistics": (None, reverse("reports:public")),
         "open-data": (None, reverse("reports:open-data")),

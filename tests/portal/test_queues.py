@@ -14,6 +14,7 @@ ROUTES = {
     "dossiers.tasks.relay_outbox": "notifications",
     "dossiers.tasks.watch_overdue": "notifications",
     "dossiers.tasks.remind_appointments": "notifications",
+    "dossiers.tasks.mark_missed_appointments": "notifications",
     "dossiers.tasks.purge_staged_uploads": "notifications",
     "dossiers.tasks.issue_payment_receipt": "notifications",
     "dossiers.tasks.sync_dossier": "notifications",

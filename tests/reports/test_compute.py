@@ -8,7 +8,7 @@ from django.db import DatabaseError, OperationalError, connection
 
 from procedures.selectors import working_calendar
 from reports import selectors, services
-from reports.models import COUNT_FIELDS, MonthlyAgencyStat
+from reports.models import COUNT_FIELDS, COUNTER_COUNT_FIELDS, MonthlyAgencyStat
 from tests.reports.conftest import at
 
 MARCH = date(2025, 3, 1)
@@ -36,7 +36,7 @@ def test_month_counts_every_figure_of_the_receiving_agency(structure, march):
         "received_assisted": 1, "received_counter": 3, "received_postal": 0,
         "completed": 3, "completed_on_time": 2, "completed_late": 1, "processing_days_sum": processing_days,
         "overdue_open": 2, "digitized": 4, "reuse_needed": 2, "reused": 1, "fee_due": 3, "fee_paid_online": 2,
-        "ratings": 3, "ratings_satisfied": 2,
+        "ratings": 3, "ratings_satisfied": 2, **dict.fromkeys(COUNTER_COUNT_FIELDS, 0),
     }
     assert processing_days == 5 + 11 + 8
 

@@ -8,7 +8,8 @@ then for each working day of the last `--days` issues tickets between 7:30 and 1
 that grows with the morning rush, a few no-shows, a service time of 3-20 minutes, each called at one of
 the centre's counters by one of its desk officers. Today's tickets stop at the current time and the last
 ones are left waiting. The (centre, day) sequences are moved past the numbers, so the kiosk continues
-after them. Not idempotent: a second run adds a second set of days' tickets only for days without any.
+after them. Counter dossiers received at the centre those days are linked to finished tickets with a `receive`
+event by the ticket's officer (reception productivity). A second run adds tickets only for days without any.
 """
 
 import random
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.counter import ServicePoint, Ticket, TicketSequence
-from dossiers.models import Role
+from dossiers.models import Channel, Dossier, DossierEvent, Role, Status
 from procedures.models import Agency, Field, Level
 from procedures.selectors import working_calendar
 
@@ -62,8 +63,34 @@ class Command(BaseCommand):
                 last = max(r.number for r in rows if r.day == day)
                 TicketSequence.objects.update_or_create(agency=centre, day=day, defaults={"last": last})
             total += len(rows)
-            self.stdout.write(f"{centre.name}: {len(rows)} phiếu, {len(counters)} quầy")
+            receipts = self._receipts(centre, sorted({r.day for r in rows}))
+            self.stdout.write(f"{centre.name}: {len(rows)} phiếu, {len(counters)} quầy, {receipts} hồ sơ tiếp nhận")
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {total} phiếu số thứ tự."))
+
+    def _receipts(self, centre, days):
+        """Counter dossiers received at the centre on the seeded days, each taken in from a finished ticket of
+        its day: the ticket is linked to it and a `receive` event names the ticket's officer (what reception
+        productivity counts). Dossiers that already have a `receive` event are left alone."""
+        linked = 0
+        for day in days:
+            tickets = list(Ticket.objects.filter(agency=centre, day=day, status=Ticket.State.DONE, dossier__isnull=True,
+                                                 officer__isnull=False).order_by("called_at"))
+            if not tickets:
+                continue
+            dossiers = list(Dossier.objects.filter(receiving_agency=centre, channel=Channel.COUNTER,
+                                                   received_at__date=day).exclude(events__action="receive")
+                            .order_by("received_at")[: len(tickets)])
+            pairs = list(zip(tickets, dossiers, strict=False))
+            for ticket, dossier in pairs:
+                ticket.dossier = dossier
+            Ticket.objects.bulk_update([t for t, _d in pairs], ["dossier"])
+            DossierEvent.objects.bulk_create([
+                DossierEvent(dossier=dossier, action="receive", from_status=Status.SUBMITTED,
+                             to_status=Status.RECEIVED, actor_id=ticket.officer_id, agency=centre,
+                             created_at=dossier.received_at)
+                for ticket, dossier in pairs])
+            linked += len(pairs)
+        return linked
 
     def _counters(self, centre):
         existing = list(ServicePoint.objects.filter(agency=centre, is_active=True))
