@@ -8,7 +8,6 @@ links to the public look-up page.
 import base64
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import qrcode
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers import lifecycle, selectors
 from dossiers.models import Status
+from portal.fonts import pdf_font_path  # noqa: F401 (printing.pdf_font_path, read by the print tests)
 from procedures.selectors import working_calendar
 
 
@@ -124,26 +124,23 @@ def document_context(*, dossier, document):
 
 
 # DejaVu ships with most Linux distributions; the PDF falls back to Helvetica (no diacritics) without it.
-FONT_CANDIDATES = [
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-]
+def html_to_pdf(html, *, name="document"):
+    """PDF bytes of an HTML page (xhtml2pdf, pure pip): the one PDF renderer of MotCua, for the forms,
+    the receipts and the monthly report (reports.services). Raises RuntimeError if the renderer reports
+    errors."""
+    from xhtml2pdf import pisa
 
-
-def pdf_font_path():
-    return next((str(p) for p in FONT_CANDIDATES if p.exists()), None)
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise RuntimeError(f"PDF rendering failed for {name} ({result.err} error(s))")
+    return out.getvalue()
 
 
 def render_html_pdf(template, context, *, request=None, name="document"):
     """PDF bytes of a print template (the same HTML the browser prints)."""
-    from xhtml2pdf import pisa
-
     html = render_to_string(template, {**context, "pdf": True, "pdf_font": pdf_font_path()}, request=request)
-    out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
-    if result.err:
-        raise RuntimeError(f"PDF rendering failed for {name}")
-    return out.getvalue()
+    return html_to_pdf(html, name=name)
 
 
 def render_pdf(*, dossier, document, request=None):

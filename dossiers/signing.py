@@ -34,12 +34,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from dossiers.lifecycle import LifecycleError
+from portal.fonts import pdf_font_path
 
 # fontTools logs every table it subsets at INFO: a dozen lines per signature.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FIELD_NAME = "MotCuaKetQua"
-FONT_PATHS = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"))
 # Stamp in the bottom-left corner of the last page, in points (A4 is 595 x 842).
 STAMP_BOX = (36, 24, 336, 112)
 # The sandbox CA's certificates start here (see SandboxSigner.issue).
@@ -106,7 +106,7 @@ class Signer:
         from pyhanko.sign import fields, signers
         from pyhanko.stamp import QRStampStyle
 
-        font = next((str(p) for p in FONT_PATHS if p.exists()), None)
+        font = pdf_font_path()
         text_style = TextBoxStyle(font=_font_factory(font), font_size=7) if font else TextBoxStyle(font_size=7)
         style = QRStampStyle(
             stamp_text=(_("Ký số bởi: %(agency)s") + "\n" + _("Người ký: %(signer)s") + "\n"

@@ -349,7 +349,9 @@ REPORT_LETTERHEAD = {
         "UBND tỉnh (để báo cáo)", "Văn phòng UBND tỉnh", "Các sở, ban, ngành; UBND các xã, phường", "Lưu: VT",
     ]),
 }
-REPORT_PDF_FONT = env.str("REPORT_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# The TrueType font of every PDF (forms, receipts, stamp, monthly report): portal/fonts.py. Empty: DejaVu Sans.
+# REPORT_PDF_FONT is its former name, still read.
+PDF_FONT = env.str("PDF_FONT", default=env.str("REPORT_PDF_FONT", default=""))
 # Seconds the rendered dashboard tables stay cached; a recompute or a target change shows at once anyway.
 REPORTS_DASHBOARD_CACHE_SECONDS = env.int("REPORTS_DASHBOARD_CACHE_SECONDS", default=600)
 

@@ -103,22 +103,3 @@ def to_xlsx(sheets):
     return buffer.getvalue()
 
 
-def pdf_font():
-    """A TrueType font with Vietnamese glyphs for the PDF (REPORT_PDF_FONT), or None if missing."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.REPORT_PDF_FONT)
-    return str(path) if path.is_file() else None
-
-
-def html_to_pdf(html):
-    """The print view as PDF (xhtml2pdf, pure pip). Raises if the renderer reports errors."""
-    from xhtml2pdf import pisa
-
-    buffer = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=buffer, encoding="utf-8")
-    if status.err:
-        raise ValueError(f"PDF rendering failed with {status.err} error(s)")
-    return buffer.getvalue()

@@ -49,10 +49,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import printing
 from dossiers.counter import Ticket
 from dossiers.counter_selectors import WITHIN_SECONDS
 from dossiers.models import Channel, DocumentSource, Rating, Role, Status
 from portal.celery import QueueUnavailable, publish
+from portal.fonts import pdf_font_path
 from procedures.models import Level, OnlineMode, Scheme
 from reports.models import COUNT_FIELDS, MonthlyAgencyStat
 from reports.months import month_bounds, month_start, next_month, overdue_as_of  # noqa: F401 (re-exported)
@@ -511,9 +513,9 @@ def monthly_report_build(*, report_id):
         context.update(report=report, summary=selectors.report_summary(context),
                        letterhead=settings.REPORT_LETTERHEAD)
         html = render_to_string("reports/monthly_report.html", context)
-        pdf = exports.html_to_pdf(render_to_string("reports/monthly_report.html", {
-            **context, "for_pdf": True, "pdf_font": exports.pdf_font(),
-        }))
+        pdf = printing.html_to_pdf(render_to_string("reports/monthly_report.html", {
+            **context, "for_pdf": True, "pdf_font": pdf_font_path(),
+        }), name=f"monthly report {report.pk}")
         sheets = [(title, exports.GROUP_COLUMNS, context["tables"][group])
                   for group, title in context["table_titles"].items()]
         for metric in APPENDIX_METRICS:
