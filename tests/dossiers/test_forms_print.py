@@ -29,6 +29,16 @@ def export_html(dossier, slug):
         Path(out, f"{slug}.html").write_text(render_to_string(document.template, context), encoding="utf-8")
 
 
+def export_page_html(name, template, context):
+    """As export_html, for a print page rendered by a view (Mẫu 07, the tracking book)."""
+    out = os.environ.get("MOTCUA_FORMS_DIR")
+    if out:
+        from django.template.loader import render_to_string
+
+        context = {**context, "pdf": True, "pdf_font": printing.pdf_font_path()}
+        Path(out, f"{name}.html").write_text(render_to_string(template, context), encoding="utf-8")
+
+
 def pdf_text(dossier, slug):
     export_html(dossier, slug)
     data = printing.render_pdf(dossier=dossier, document=printing.DOCUMENTS[slug])
@@ -62,6 +72,9 @@ def test_supplement_mau_02_pausing_the_clock_and_stop_mau_05_on_the_applicants_r
     text = pdf_text(dossier, "bo-sung")
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert "Bản sao CCCD" in text and "Ảnh 3x4" in text and "tạm dừng" in text
+    # Circular 03/2025 Mẫu 02: the applicant's contacts, the guiding officer's name and contacts, signed by the guide.
+    assert f"Điện thoại: {dossier.applicant_phone or '—'}" in text
+    assert f"Cán bộ hướng dẫn: {desk_officer.full_name}" in text and "NGƯỜI HƯỚNG DẪN" in text
     with time_machine.travel(MON + dt.timedelta(days=1), tick=False):
         dossier = services.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Không còn nhu cầu")
     text = pdf_text(dossier, "dung")
@@ -117,6 +130,8 @@ def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audit
     html = page.content.decode()
     assert page.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in html and "Mẫu số 07" in html
     assert inside.code in html and "0912345678" in html
+    export_page_html("so-theo-doi", "print/tracking_book.html",
+                     {k: page.context[k] for k in ("agency", "dossiers", "date_from", "date_to", "query", "form_no")})
     assert f"<td>2</td><td>{inside.code}</td>" in html  # its number in the 2026 book, after `earlier`
     receipt = pdf_text(inside, "tiep-nhan")
     assert "Quyển số: 2026, Số thứ tự: 2" in receipt
@@ -191,6 +206,7 @@ def test_receipt_mau_01_prints_the_proxy_the_sets_where_the_result_is_collected_
     assert "Số lượng hồ sơ: 2 bộ" in text and "Số thứ tự (phiếu xếp hàng): 007" in text
     assert "Nơi nhận kết quả: Qua dịch vụ bưu chính công ích, tại địa chỉ: 12 Trần Phú" in text
     assert "Thư điện tử: quay@example.vn" in text and "09 giờ 40 phút" in text
+    assert f"NGƯỜI TIẾP NHẬN (Ký và ghi rõ họ tên) {desk_officer.full_name}" in text or desk_officer.full_name in text
 
 
 def test_receipt_mau_01_refuses_a_proxy_without_a_name_and_post_without_an_address(client, procedure, agency,
