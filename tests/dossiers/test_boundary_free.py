@@ -50,6 +50,9 @@ def test_citizen_submits_at_another_centre_and_the_dossier_is_routed_to_the_deci
     assert dossier.status == Status.RECEIVED and dossier.code.startswith(c["elsewhere"].code)
     assert dossier.receiving_agency == c["elsewhere"] and dossier.handling_agency == c["home"]
     assert DossierEvent.objects.get(dossier=dossier, action="receive").agency == c["elsewhere"]
+    client.force_login(c["desk_elsewhere"])
+    page = client.get(reverse("desk:dossier", args=[dossier.code])).content.decode()
+    assert c["home"].name in page and "Tại Bộ phận Một cửa" in page
     assert Dossier.objects.visible_to(c["specialist_home"]).filter(pk=dossier.pk).exists()
     assert Dossier.objects.visible_to(c["desk_elsewhere"]).filter(pk=dossier.pk).exists()
 
