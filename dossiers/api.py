@@ -99,8 +99,13 @@ class DossierListCreate(ListAPIView, CitizenAPIView):
         data.is_valid(raise_exception=True)
         procedure = get_object_or_404(Procedure, code=data.validated_data["procedure"])
         agency = get_object_or_404(Agency, code=data.validated_data["agency"])
+        receiving = data.validated_data.get("receiving_agency")
+        receiving = get_object_or_404(Agency, code=receiving) if receiving else None
         try:
-            dossier = services.dossier_start_online(procedure=procedure, agency=agency, applicant=request.user)
+            dossier = services.dossier_start_online(
+                procedure=procedure, agency=agency, applicant=request.user, receiving_agency=receiving,
+                result_delivery=data.validated_data.get("result_delivery") or None,
+                result_address=data.validated_data.get("result_address", ""))
             # As on the pages: a verified applicant's data from the population registry (locked fields).
             registry_problem = services.dossier_prefill_from_registry(dossier=dossier, actor=request.user,
                                                                       ip_address=ratelimit.client_ip(request))

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from dossiers import cccd_qr, lifecycle, selectors, services
 from dossiers.api_desk import DeskDossierSerializer, ErrorSerializer, _invalid
-from dossiers.forms_desk import ApplicantForm, IntakeStartForm, json_ready
+from dossiers.forms_desk import ApplicantForm, IntakeDetailsForm, IntakeStartForm, json_ready
 from dossiers.models import Dossier
 from portal.api_auth import token_scopes
 from procedures.form_schema import build_form_class
@@ -37,6 +37,14 @@ class IntakeInput(serializers.Serializer):
     applicant_phone = serializers.CharField(required=False)
     applicant_email = serializers.CharField(required=False)
     applicant_address = serializers.CharField(required=False)
+    proxy_name = serializers.CharField(required=False, help_text="người nộp thay (Mẫu 01)")
+    proxy_id_number = serializers.CharField(required=False)
+    proxy_authorisation = serializers.CharField(required=False, help_text="văn bản ủy quyền: số, ngày")
+    sets = serializers.IntegerField(required=False, min_value=1, help_text="số bộ hồ sơ (mặc định 1)")
+    result_delivery = serializers.CharField(required=False, help_text="desk | postal | online (nơi nhận kết quả)")
+    result_address = serializers.CharField(required=False, help_text="địa chỉ nhận qua bưu chính")
+    deciding_agency = serializers.CharField(
+        required=False, help_text="id cơ quan giải quyết — thủ tục không phụ thuộc địa giới hành chính")
     form_data = serializers.DictField(required=False, help_text="trường của tờ khai, theo `form_schema`")
     paper_documents = serializers.ListField(child=serializers.IntegerField(), required=False,
                                             help_text="id giấy tờ yêu cầu chỉ có bản giấy; tệp quét: `doc_<id>`")
@@ -84,6 +92,10 @@ class IntakeView(APIView):
             errors.update(applicant_form.errors)
         if not procedure_form.is_valid():
             errors.update({f"form_data.{k.removeprefix('f-')}": v for k, v in procedure_form.errors.items()})
+        details_form = IntakeDetailsForm({k: request.data[k] for k in IntakeDetailsForm.base_fields if k in request.data},
+                                         procedure=procedure, agency=agency)
+        if not details_form.is_valid():
+            errors.update(details_form.errors)
         if errors:
             return Response({"detail": str(_invalid()), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         assisted = channel == "assisted"
@@ -91,7 +103,7 @@ class IntakeView(APIView):
             dossier = services.dossier_intake_at_counter(
                 procedure=procedure, agency=agency, actor=request.user, channel="online" if assisted else channel,
                 assisted=assisted, form_data=json_ready(procedure_form.cleaned_data), documents=documents,
-                **applicant_form.cleaned_data)
+                **applicant_form.cleaned_data, **details_form.cleaned_data)
         except lifecycle.LifecycleError as exc:
             return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
         except PermissionDenied as exc:

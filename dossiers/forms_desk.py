@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import cccd_qr
-from dossiers.models import Channel, User
+from dossiers.models import Channel, ResultDelivery, User
 from portal.dates import BoundedDateField
 from portal.text import CleanCharField
 from portal.widgets import LongSelect
 from procedures.models import Agency
+from procedures.selectors import receiving_centres
 
 
 class CodeOrIdChoiceField(forms.ModelChoiceField):
@@ -189,6 +190,48 @@ class ApplicantForm(forms.Form):
                                        error_messages={"invalid": _("Số điện thoại không hợp lệ.")})
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
     applicant_address = CleanCharField(label=_("Địa chỉ"), max_length=300, required=False)
+
+
+class IntakeDetailsForm(forms.Form):
+    """What Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I) prints besides the applicant: the person who
+    brought the dossier on their behalf and the authorisation, the number of sets, where the result is
+    collected; and, for a procedure received regardless of administrative boundaries (Decree 118/2025/
+    NĐ-CP), the agency that decides it when it is not this centre."""
+
+    proxy_name = CleanCharField(label=_("Người nộp thay (nếu có)"), max_length=200, required=False)
+    proxy_id_number = forms.RegexField(label=_("Số định danh người nộp thay"), regex=r"^\d{12}$", required=False,
+                                       error_messages={"invalid": _("Số định danh cá nhân gồm 12 chữ số.")})
+    proxy_authorisation = CleanCharField(label=_("Văn bản ủy quyền (số, ngày)"), max_length=200, required=False)
+    sets = forms.IntegerField(label=_("Số bộ hồ sơ"), min_value=1, max_value=99, initial=1, required=False)
+    result_delivery = forms.ChoiceField(label=_("Nơi nhận kết quả"), choices=ResultDelivery.choices,
+                                        initial=ResultDelivery.DESK, required=False)
+    result_address = CleanCharField(label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False,
+                                    help_text=_("Để trống: địa chỉ của người nộp."))
+    deciding_agency = forms.ModelChoiceField(label=_("Cơ quan giải quyết"), queryset=None, required=False)
+
+    def __init__(self, *args, procedure, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        if procedure.boundary_free:
+            choices = receiving_centres(procedure)
+            self.fields["deciding_agency"].queryset = choices
+            self.fields["deciding_agency"].help_text = _(
+                "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính: chọn cơ quan có thẩm quyền giải quyết.")
+            if choices.filter(pk=agency.pk).exists():
+                self.fields["deciding_agency"].initial = agency.pk
+            else:
+                self.fields["deciding_agency"].required = True
+        else:
+            del self.fields["deciding_agency"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("proxy_id_number") or data.get("proxy_authorisation")) and not data.get("proxy_name"):
+            self.add_error("proxy_name", _("Ghi họ tên người nộp thay."))
+        data["sets"] = data.get("sets") or 1
+        data["result_delivery"] = data.get("result_delivery") or ResultDelivery.DESK
+        if "deciding_agency" not in self.fields:
+            data.pop("deciding_agency", None)
+        return data
 
 
 class IdCardQrForm(forms.Form):

@@ -206,6 +206,14 @@ class Channel(models.TextChoices):
     POSTAL = "postal", _("Bưu chính công ích")
 
 
+class ResultDelivery(models.TextChoices):
+    """Where the applicant collects the result (Mẫu 01 of Circular 03/2025/TT-VPCP, Appendix I)."""
+
+    DESK = "desk", _("Tại Bộ phận Một cửa")
+    POSTAL = "postal", _("Qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("Trực tuyến (tài khoản trên Cổng Dịch vụ công)")
+
+
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that scopes dossiers to a user; every view and endpoint goes through it.
@@ -273,6 +281,25 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử người nộp"), blank=True)
     applicant_address = models.CharField(_("địa chỉ người nộp"), max_length=300, blank=True)
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # Mẫu 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết quả, Circular 03/2025/TT-VPCP, Appendix I): who brought
+    # the dossier on the applicant's behalf and under which authorisation, how many sets, and where the
+    # result is collected.
+    proxy_name = models.CharField(_("họ tên người nộp thay"), max_length=200, blank=True)
+    proxy_id_number = models.CharField(_("số định danh người nộp thay"), max_length=12, blank=True)
+    proxy_authorisation = models.CharField(
+        _("văn bản ủy quyền"), max_length=200, blank=True,
+        help_text=_("Số, ngày của giấy ủy quyền (hoặc quan hệ với người có yêu cầu)."))
+    sets = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+    result_delivery = models.CharField(_("nơi nhận kết quả"), max_length=10, choices=ResultDelivery.choices,
+                                       default=ResultDelivery.DESK)
+    result_address = models.CharField(_("địa chỉ nhận kết quả qua bưu chính"), max_length=300, blank=True)
+    # Decree 118/2025/NĐ-CP: a procedure received regardless of administrative boundaries may be submitted
+    # at any competent centre of the province; the receiving centre takes it in (and is credited with it in
+    # the statistics) and the dossier is routed at receipt to the agency that decides it. Empty: the
+    # receiving centre decides.
+    deciding_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan giải quyết"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+")
     assisted = models.BooleanField(
         _("cán bộ nộp trực tuyến thay"), default=False,
         help_text=_("Nộp trực tuyến do cán bộ thực hiện thay công dân; thống kê riêng."),

@@ -44,13 +44,17 @@ class PrintDocument:
 
 
 def _receipt(dossier, events):
-    """What Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I) adds: the appointment ("giờ … phút, ngày …") and
-    the entry in the desk's tracking book (Quyển số = the year, Số thứ tự)."""
+    """What Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I) adds: the appointment ("giờ … phút, ngày …"), the
+    entry in the desk's tracking book (Quyển số = the year, Số thứ tự) and the queue ticket's number. The
+    person who brought it for the applicant and the authorisation, the number of sets and where the result
+    is collected are the dossier's own fields."""
     from dossiers.services.intake import dossier_due_explanation
 
     due = dossier_due_explanation(dossier=dossier) if dossier.received_at else None
+    # Taken in at the counter from a queue ticket (dossiers.counter.Ticket): its number prints on the receipt.
+    ticket = dossier.tickets.order_by("issued_at").first()
     return {"appointment": due.due_at if due else None, "book_number": selectors.book_number(dossier),
-            "fee_items": selectors.dossier_fee_items(dossier)}
+            "fee_items": selectors.dossier_fee_items(dossier), "ticket": ticket}
 
 
 def _control_rows(dossier, events):

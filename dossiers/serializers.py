@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dossiers.models import Document, Dossier, DossierEvent, Payment, Rating
+from dossiers.models import Document, Dossier, DossierEvent, Payment, Rating, ResultDelivery
 from dossiers.templatetags.citizen import plain_words
 from procedures.models import OnlineMode
 
@@ -13,6 +13,14 @@ from procedures.models import OnlineMode
 class DossierCreateInput(serializers.Serializer):
     procedure = serializers.CharField(max_length=30, help_text=_("Mã thủ tục, ví dụ 1.000894"))
     agency = serializers.CharField(max_length=40, help_text=_("Mã định danh cơ quan tiếp nhận"))
+    receiving_agency = serializers.CharField(
+        max_length=40, required=False,
+        help_text=_("Mã định danh Bộ phận Một cửa nơi nộp, nếu khác cơ quan giải quyết (chỉ thủ tục tiếp nhận "
+                    "không phụ thuộc địa giới hành chính)"))
+    result_delivery = serializers.ChoiceField(choices=ResultDelivery.choices, required=False,
+                                              help_text=_("Nơi nhận kết quả (mặc định: trực tuyến)"))
+    result_address = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                           help_text=_("Địa chỉ nhận kết quả qua bưu chính"))
     form_data = serializers.DictField(required=False, default=dict)
 
 
@@ -91,6 +99,9 @@ class DossierSerializer(serializers.ModelSerializer):
     procedure = serializers.CharField(source="procedure.code", read_only=True)
     procedure_name = serializers.CharField(source="procedure.name", read_only=True)
     agency = serializers.CharField(source="receiving_agency.code", read_only=True)
+    # The agency that decides it, when the dossier was submitted at another centre (Decree 118/2025/NĐ-CP).
+    deciding_agency = serializers.CharField(source="deciding_agency.code", read_only=True, allow_null=True,
+                                            default=None)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     # Declared so the schema admits "" (paper dossiers have no online level); found by API fuzzing.
@@ -99,7 +110,8 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["id", "code", "submission_code", "procedure", "procedure_name", "agency", "status", "status_label", "channel",
+        fields = ["id", "code", "submission_code", "procedure", "procedure_name", "agency", "deciding_agency",
+                  "result_delivery", "status", "status_label", "channel",
                   "online_mode", "created_at", "submitted_at", "received_at", "due_date", "is_overdue",
                   "clock_paused", "clock_paused_at", "returned_at", "fee_amount", "fee_paid_at", "fee_paid_online",
                   "version"]

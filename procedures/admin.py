@@ -77,7 +77,7 @@ class ProcedureAdminForm(forms.ModelForm):
         model = Procedure
         fields = ["code", "name", "name_en", "field", "level", "agencies", "online_mode", "processing_days",
                   "online_processing_days", "steps", "description", "result_type", "legal_basis", "form_schema",
-                  "online_only", "online_only_weekdays", "tags", "is_active"]
+                  "online_only", "online_only_weekdays", "boundary_free", "tags", "is_active"]
 
     def clean_form_schema(self):
         schema = self.cleaned_data.get("form_schema")
@@ -96,7 +96,7 @@ class CatalogueImportForm(forms.Form):
 class ProcedureAdmin(admin.ModelAdmin):
     form = ProcedureAdminForm
     list_display = ["code", "name", "level", "field", "online_mode", "processing_days", "is_active", "current_version"]
-    list_filter = ["level", "online_mode", "is_active", "field"]
+    list_filter = ["level", "online_mode", "boundary_free", "is_active", "field"]
     search_fields = ["code", "name", "search_text"]
     inlines = [FeeLineInline, RequiredDocumentInline]
     filter_horizontal = ["agencies"]

@@ -200,6 +200,12 @@ class Procedure(models.Model):
         help_text=_("Chỉ điền khi văn bản chuyên ngành quy định: hồ sơ tiếp nhận từ giờ này được tính vào ngày "
                     "làm việc tiếp theo."))
     receipt_cutoff_basis = models.CharField(_("căn cứ giờ chốt"), max_length=200, blank=True)
+    # Decree 118/2025/NĐ-CP: procedures the province lists as received regardless of administrative
+    # boundaries (tiếp nhận không phụ thuộc địa giới hành chính) may be submitted at any competent centre in
+    # the province; the dossier is routed to the deciding agency (dossiers.services.intake.dossier_receive).
+    boundary_free = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"), default=False,
+        help_text=_("Công dân được nộp hồ sơ tại bất kỳ Bộ phận Một cửa nào trong tỉnh tiếp nhận thủ tục này."))
     online_processing_days = models.PositiveSmallIntegerField(
         _("thời hạn rút ngắn khi nộp trực tuyến (ngày làm việc)"), null=True, blank=True
     )

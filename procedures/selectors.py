@@ -99,6 +99,18 @@ def agencies_in_force(queryset=None, day=None):
     return queryset.filter(is_active=True).in_force_on(day or timezone.localdate())
 
 
+def receiving_centres(procedure, deciding_agency=None, day=None):
+    """The centres where a dossier of `procedure` decided by `deciding_agency` may be submitted.
+
+    Decree 118/2025/NĐ-CP: a procedure received regardless of administrative boundaries (Procedure.
+    boundary_free) may be submitted at any competent centre of the province — MotCua reads "competent" as
+    a centre in force that takes in this procedure; any other procedure only at the deciding agency.
+    """
+    if procedure.boundary_free:
+        return agencies_in_force(procedure.agencies.all(), day)
+    return agencies_in_force(procedure.agencies.filter(pk=getattr(deciding_agency, "pk", None)), day)
+
+
 # --- catalogue ----------------------------------------------------------------------------------
 def procedure_list():
     """Active procedures, with what a list row shows."""

@@ -66,9 +66,13 @@ def _ensure_editable(locked, *, documents=False):
     )
 
 
-def dossier_start_online(*, procedure, agency, applicant):
-    """A citizen's online draft; contact details come from their account."""
-    return dossier_create_draft(procedure=procedure, agency=agency, applicant=applicant)
+def dossier_start_online(*, procedure, agency, applicant, receiving_agency=None, result_delivery=None,
+                         result_address=""):
+    """A citizen's online draft; contact details come from their account. `receiving_agency`: another
+    centre of the province for a procedure received regardless of administrative boundaries."""
+    return dossier_create_draft(procedure=procedure, agency=agency, applicant=applicant,
+                                receiving_agency=receiving_agency, result_delivery=result_delivery,
+                                result_address=result_address)
 
 
 @transaction.atomic

@@ -334,8 +334,14 @@ def tracking_book_print_record(*, dossiers, actor, agency, fmt):
 @transaction.atomic
 def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_name, applicant_id_number="",
                               applicant_phone="", applicant_email="", applicant_address="", form_data=None,
-                              documents=(), assisted=False, ip_address=None, now=None):
+                              documents=(), assisted=False, ip_address=None, now=None, deciding_agency=None,
+                              proxy_name="", proxy_id_number="", proxy_authorisation="", sets=1,
+                              result_delivery=None, result_address=""):
     """A walk-in, postal or assisted-online dossier: created, numbered and received in one transaction.
+
+    `agency` is the receiving centre (the officer's desk); `deciding_agency` another agency that decides a
+    procedure received regardless of administrative boundaries (Decree 118/2025/NĐ-CP), routed to at
+    receipt. The proxy, the number of sets and where the result is collected print on Mẫu 01.
 
     `documents` is a list of `(required_document, name, uploaded_file_or_None)`; None means the paper
     stays paper (not digitized). Counter and postal intake is refused on the procedure's online-only
@@ -353,9 +359,12 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
             "Hôm nay thủ tục “%(name)s” chỉ tiếp nhận hồ sơ trực tuyến. Vui lòng hỗ trợ công dân nộp trực tuyến."
         ) % {"name": procedure.name})
     dossier = dossier_create_draft(
-        procedure=procedure, agency=agency, created_by=actor, channel=channel, assisted=assisted,
+        procedure=procedure, agency=deciding_agency or agency, receiving_agency=agency, created_by=actor,
+        channel=channel, assisted=assisted,
         applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
         applicant_email=applicant_email, applicant_address=applicant_address, form_data=form_data,
+        proxy_name=proxy_name, proxy_id_number=proxy_id_number, proxy_authorisation=proxy_authorisation, sets=sets,
+        result_delivery=result_delivery, result_address=result_address,
     )
     for required_document, name, uploaded_file in documents:
         store_document(dossier=dossier, uploaded_file=uploaded_file, name=name, actor=actor,

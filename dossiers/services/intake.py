@@ -5,15 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import lifecycle
-from dossiers.models import Channel, Dossier
+from dossiers.models import Channel, Dossier, ResultDelivery
 from procedures.fees import fee_breakdown
 from procedures.models import OnlineMode
-from procedures.selectors import agency_not_in_force_reason, procedure_cutoff, working_calendar
+from procedures.selectors import (
+    agency_not_in_force_reason,
+    procedure_cutoff,
+    receiving_centres,
+    working_calendar,
+)
 from procedures.services import procedure_version_in_force
 
 __all__ = [
     "AgencyNotInForce", "check_agency_in_force", "dossier_allocate_code", "dossier_create_draft", "dossier_fee", "dossier_submit", "dossier_receive",
-    "dossier_due_explanation", "dossier_start_clock", "dossier_resume_clock",
+    "dossier_due_explanation", "dossier_start_clock", "dossier_resume_clock", "check_result_delivery",
 ]
 
 
@@ -82,15 +87,46 @@ def dossier_fee(*, procedure, channel, form_data=None):
 
 
 @transaction.atomic
+def check_result_delivery(*, result_delivery, result_address, applicant_address, applicant=None,
+                          applicant_email=""):
+    """Where the result is collected (Mẫu 01): by post needs an address (the applicant's by default),
+    online needs somewhere to send it (an account or an e-mail). Returns the postal address to keep."""
+    if result_delivery not in ResultDelivery.values:
+        raise lifecycle.LifecycleError(_("Nơi nhận kết quả không hợp lệ."))
+    if result_delivery == ResultDelivery.POSTAL:
+        address = (result_address or applicant_address or "").strip()
+        if not address:
+            raise lifecycle.LifecycleError(_("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
+        return address
+    if result_delivery == ResultDelivery.ONLINE and applicant is None and not applicant_email:
+        raise lifecycle.LifecycleError(_("Nhận kết quả trực tuyến cần tài khoản hoặc thư điện tử của người nộp."))
+    return ""
+
+
 def dossier_create_draft(*, procedure, agency, applicant=None, created_by=None, channel=Channel.ONLINE,
                          assisted=False, applicant_name="", applicant_id_number="", applicant_phone="",
-                         applicant_email="", applicant_address="", form_data=None):
-    """A draft for `procedure` at `agency`; contact details default to the applicant's account."""
+                         applicant_email="", applicant_address="", form_data=None, receiving_agency=None,
+                         proxy_name="", proxy_id_number="", proxy_authorisation="", sets=1,
+                         result_delivery=None, result_address=""):
+    """A draft for `procedure` decided by `agency`; contact details default to the applicant's account.
+
+    `receiving_agency` (default `agency`): the centre where it is submitted — another centre only for a
+    procedure received regardless of administrative boundaries (`receiving_centres`); the dossier is then
+    held by the receiving centre until receipt and routed to `agency` (`deciding_agency`) at receipt.
+    """
     if not procedure.is_active:
         raise lifecycle.LifecycleError(_("Thủ tục này hiện không áp dụng."))
     if not procedure.agencies.filter(pk=agency.pk).exists():
         raise lifecycle.LifecycleError(_("Cơ quan đã chọn không giải quyết thủ tục này."))
     check_agency_in_force(agency, timezone.localdate())
+    receiving_agency = receiving_agency or agency
+    if receiving_agency != agency and not receiving_centres(procedure).filter(pk=receiving_agency.pk).exists():
+        raise lifecycle.LifecycleError(_(
+            "Thủ tục này chỉ tiếp nhận tại cơ quan giải quyết, không tiếp nhận tại Bộ phận Một cửa khác."))
+    if sets is None or sets < 1:
+        raise lifecycle.LifecycleError(_("Số bộ hồ sơ ít nhất là 1."))
+    if (proxy_id_number or proxy_authorisation) and not proxy_name:
+        raise lifecycle.LifecycleError(_("Ghi họ tên người nộp thay."))
     if channel == Channel.ONLINE and procedure.online_mode == OnlineMode.NONE:
         raise lifecycle.LifecycleError(_("Thủ tục này chưa cung cấp dịch vụ trực tuyến."))
     if applicant is not None:
@@ -99,11 +135,19 @@ def dossier_create_draft(*, procedure, agency, applicant=None, created_by=None, 
         applicant_phone = applicant_phone or (applicant.phone or "")
         applicant_email = applicant_email or (applicant.email or "")
         applicant_address = applicant_address or applicant.address
+    if result_delivery is None:  # online applicants get the result in their account by default
+        result_delivery = ResultDelivery.ONLINE if channel == Channel.ONLINE and applicant else ResultDelivery.DESK
+    result_address = check_result_delivery(
+        result_delivery=result_delivery, result_address=result_address, applicant_address=applicant_address,
+        applicant=applicant, applicant_email=applicant_email)
     return Dossier.objects.create(
-        procedure=procedure, receiving_agency=agency, handling_agency=agency, applicant=applicant,
+        procedure=procedure, receiving_agency=receiving_agency, handling_agency=receiving_agency,
+        deciding_agency=agency if agency != receiving_agency else None, applicant=applicant,
         channel=channel, assisted=assisted, applicant_name=applicant_name, applicant_id_number=applicant_id_number,
         applicant_phone=applicant_phone, applicant_email=applicant_email, applicant_address=applicant_address,
-        form_data=form_data or {},
+        form_data=form_data or {}, proxy_name=proxy_name, proxy_id_number=proxy_id_number,
+        proxy_authorisation=proxy_authorisation, sets=sets, result_delivery=result_delivery,
+        result_address=result_address,
     )
 
 
@@ -183,6 +227,11 @@ def dossier_receive(*, dossier, actor, expected_version=None, ip_address=None, n
             locked.code = dossier_allocate_code(agency=locked.receiving_agency, day=day)
         locked.received_at = now
         dossier_start_clock(locked, now)
+        # Received regardless of administrative boundaries (Decree 118/2025/NĐ-CP): the receiving centre
+        # keeps the receipt (its code, its statistics); the deciding agency now holds the dossier.
+        if locked.deciding_agency_id and locked.deciding_agency_id != locked.handling_agency_id:
+            check_agency_in_force(locked.deciding_agency, day)
+            locked.handling_agency_id = locked.deciding_agency_id
 
     return lifecycle.apply(dossier=dossier, action=lifecycle.Action.RECEIVE, actor=actor,
                            expected_version=expected_version, ip_address=ip_address, change=change)

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dossiers import access, lifecycle, services, uploads
 from dossiers import citizen_selectors as selectors
 from dossiers.auth import normalize_phone
-from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, Status
+from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, ResultDelivery, Status
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents, registry_waived
 from portal import ratelimit
 from procedures.fees import fee_breakdown
 from procedures.form_schema import build_form_class, display_value
 from procedures.models import Procedure
+from procedures.selectors import receiving_centres
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,25 @@ class AgencyChoiceForm(forms.Form):
                                     widget=forms.RadioSelect, empty_label=None,
                                     error_messages={"required": gettext_lazy("Vui lòng chọn cơ quan tiếp nhận.")})
 
+    # Where the result is collected (Mẫu 01 of Circular 03/2025/TT-VPCP): online by default.
+    result_delivery = forms.ChoiceField(label=gettext_lazy("Nơi nhận kết quả"), choices=ResultDelivery.choices,
+                                        initial=ResultDelivery.ONLINE, widget=forms.RadioSelect, required=False)
+    result_address = forms.CharField(label=gettext_lazy("Địa chỉ nhận kết quả qua bưu chính"), max_length=300,
+                                     required=False,
+                                     help_text=gettext_lazy("Để trống: địa chỉ trong tài khoản của bạn."))
+    # Decree 118/2025/NĐ-CP: a procedure received regardless of administrative boundaries may be submitted
+    # at any competent centre of the province; the agency chosen above decides it.
+    receiving_agency = forms.ModelChoiceField(
+        queryset=None, required=False, label=gettext_lazy("Nộp tại Bộ phận Một cửa (không phụ thuộc địa giới hành chính)"),
+        help_text=gettext_lazy("Để trống: nộp tại cơ quan giải quyết. Kết quả trả tại nơi nộp."))
+
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = selectors.agencies_in_force(procedure)
+        if procedure.boundary_free:
+            self.fields["receiving_agency"].queryset = receiving_centres(procedure)
+        else:
+            del self.fields["receiving_agency"]
 
 
 class ReasonForm(forms.Form):
@@ -115,8 +132,11 @@ def start(request, procedure_code):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.dossier_start_online(procedure=procedure, agency=form.cleaned_data["agency"],
-                                                    applicant=request.user)
+            dossier = services.dossier_start_online(
+                procedure=procedure, agency=form.cleaned_data["agency"], applicant=request.user,
+                receiving_agency=form.cleaned_data.get("receiving_agency"),
+                result_delivery=form.cleaned_data["result_delivery"] or None,
+                result_address=form.cleaned_data["result_address"])
         except lifecycle.LifecycleError as error:
             messages.error(request, error.message)
             status = 400

@@ -22,6 +22,7 @@ from dossiers.forms_desk import (
     ApplicantForm,
     BulkForm,
     IdCardQrForm,
+    IntakeDetailsForm,
     IntakeStartForm,
     QueueFilterForm,
     TrackingBookForm,
@@ -328,13 +329,14 @@ def intake(request):
     initial = qr_form.card.applicant_fields() if reading_qr and qr_form.is_valid() else None
     applicant_form = ApplicantForm(data, initial=initial)
     procedure_form = FormClass(data, prefix="f")
+    details_form = IntakeDetailsForm(data, procedure=procedure, agency=agency)
     # Scans and "chỉ có bản giấy" ticks survive a validation error: each scan is kept server-side under
     # the form's token (services.staging), each tick comes back checked (issue 21 item 9).
     token = services.clean_form_token(request.POST.get("form_token")) if request.method == "POST" \
         else services.new_form_token()
     context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
                "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
-               "procedure_form": procedure_form, "doc_errors": {},
+               "procedure_form": procedure_form, "details_form": details_form, "doc_errors": {},
                "qr_form": qr_form, "ticket_id": _ticket_id(request), "form_token": token}
     if request.method == "GET" or reading_qr:
         context["required_documents"] = _intake_rows(request, required_documents, token, reading_qr)
@@ -343,14 +345,14 @@ def intake(request):
     context.update(doc_errors=doc_errors, required_documents=_intake_rows(request, required_documents, token, True, doc_errors))
     if "unstage" in request.POST:  # a kept scan taken off: the same form again, nothing taken in
         return render(request, "desk/intake.html", context)
-    if not (applicant_form.is_valid() and procedure_form.is_valid()) or doc_errors:
+    if not all([applicant_form.is_valid(), procedure_form.is_valid(), details_form.is_valid()]) or doc_errors:
         return render(request, "desk/intake.html", context, status=400)
     try:
         dossier = services.dossier_intake_at_counter(
             procedure=procedure, agency=agency, actor=request.user,
             channel="online" if assisted else channel, assisted=assisted,
             form_data=json_ready(procedure_form.cleaned_data), documents=documents,
-            **applicant_form.cleaned_data,
+            **applicant_form.cleaned_data, **details_form.cleaned_data,
         )
     except services.CounterClosed as exc:
         context.update(paper_closed=True, error=exc.message)

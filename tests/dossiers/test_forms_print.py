@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 
 import pypdf
+import pytest
 import time_machine
 
-from dossiers import printing, services
+from dossiers import lifecycle, printing, services
 from tests.dossiers.desk_helpers import VN, received, submitted
 
 MON = dt.datetime(2026, 11, 2, 9, 40, tzinfo=VN)  # Monday
@@ -26,6 +27,16 @@ def export_html(dossier, slug):
         context = printing.document_context(dossier=dossier, document=document)
         context.update(pdf=True, pdf_font=printing.pdf_font_path())
         Path(out, f"{slug}.html").write_text(render_to_string(document.template, context), encoding="utf-8")
+
+
+def export_page_html(name, template, context):
+    """As export_html, for a print page rendered by a view (Mẫu 07, the tracking book)."""
+    out = os.environ.get("MOTCUA_FORMS_DIR")
+    if out:
+        from django.template.loader import render_to_string
+
+        context = {**context, "pdf": True, "pdf_font": printing.pdf_font_path()}
+        Path(out, f"{name}.html").write_text(render_to_string(template, context), encoding="utf-8")
 
 
 def pdf_text(dossier, slug):
@@ -61,6 +72,9 @@ def test_supplement_mau_02_pausing_the_clock_and_stop_mau_05_on_the_applicants_r
     text = pdf_text(dossier, "bo-sung")
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert "Bản sao CCCD" in text and "Ảnh 3x4" in text and "tạm dừng" in text
+    # Circular 03/2025 Mẫu 02: the applicant's contacts, the guiding officer's name and contacts, signed by the guide.
+    assert f"Điện thoại: {dossier.applicant_phone or '—'}" in text
+    assert f"Cán bộ hướng dẫn: {desk_officer.full_name}" in text and "NGƯỜI HƯỚNG DẪN" in text
     with time_machine.travel(MON + dt.timedelta(days=1), tick=False):
         dossier = services.dossier_withdraw(dossier=dossier, actor=dossier.applicant, reason="Không còn nhu cầu")
     text = pdf_text(dossier, "dung")
@@ -116,6 +130,8 @@ def test_tracking_book_mau_07_lists_one_agencys_receipts_of_the_period_and_audit
     html = page.content.decode()
     assert page.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in html and "Mẫu số 07" in html
     assert inside.code in html and "0912345678" in html
+    export_page_html("so-theo-doi", "print/tracking_book.html",
+                     {k: page.context[k] for k in ("agency", "dossiers", "date_from", "date_to", "query", "form_no")})
     assert f"<td>2</td><td>{inside.code}</td>" in html  # its number in the 2026 book, after `earlier`
     receipt = pdf_text(inside, "tiep-nhan")
     assert "Quyển số: 2026, Số thứ tự: 2" in receipt
@@ -150,3 +166,60 @@ def test_refusal_mau_03_and_apology_mau_04_print_their_reasons_and_the_new_date(
     text = pdf_text(dossier, "xin-loi")
     assert "Mẫu số 04" in text and "Chờ ý kiến phối hợp" in text and "20/11/2026" in text
     assert "xin lỗi" in text and dossier.code in text
+
+
+def test_receipt_mau_01_prints_the_proxy_the_sets_where_the_result_is_collected_and_the_queue_number(
+        client, procedure, agency, desk_officer):
+    """Mẫu 01 (Circular 03/2025/TT-VPCP, Appendix I) of a dossier taken in at the counter from queue ticket
+    007: the person who brought it under an authorisation, 2 sets, the result by post."""
+    import uuid
+
+    from django.urls import reverse
+
+    from dossiers.counter import ServicePoint
+    from dossiers.models import Dossier
+    from tests.dossiers.test_desk_pages import intake_data
+
+    counter = ServicePoint.objects.create(agency=agency, number=2)
+    with time_machine.travel(MON, tick=False):
+        for _ in range(6):
+            services.ticket_issue(agency=agency, key=uuid.uuid4(), procedure=procedure)
+        ticket = services.ticket_issue(agency=agency, key=uuid.uuid4(), procedure=procedure)
+        client.force_login(desk_officer)
+        for _ in range(6):  # the six before did not come
+            absent = services.ticket_call_next(counter=counter, actor=desk_officer)
+            services.ticket_no_show(ticket=absent, counter=counter, actor=desk_officer)
+        assert services.ticket_call_next(counter=counter, actor=desk_officer) == ticket
+        serve = client.post(reverse("desk:counter_action", args=[counter.pk, "phuc-vu"]), {"ticket": ticket.pk})
+        form = client.get(serve["Location"]).content.decode()
+        assert "Người nộp thay" in form and "Số bộ hồ sơ" in form and "Nơi nhận kết quả" in form
+        response = client.post(serve["Location"], intake_data(
+            procedure, proxy_name="Lê Thị Thay", proxy_id_number="042199000777",
+            proxy_authorisation="Giấy ủy quyền số 15/UQ ngày 30/10/2026", sets="2", result_delivery="postal",
+            result_address="12 Trần Phú, phường Thành Sen, Hà Tĩnh", applicant_email="quay@example.vn"))
+        assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    assert (dossier.sets, dossier.result_delivery, dossier.proxy_name) == (2, "postal", "Lê Thị Thay")
+    text = pdf_text(dossier, "tiep-nhan")
+    assert "Người nộp thay: Lê Thị Thay" in text and "042199000777" in text
+    assert "Theo văn bản ủy quyền: Giấy ủy quyền số 15/UQ ngày 30/10/2026" in text
+    assert "Số lượng hồ sơ: 2 bộ" in text and "Số thứ tự (phiếu xếp hàng): 007" in text
+    assert "Nơi nhận kết quả: Qua dịch vụ bưu chính công ích, tại địa chỉ: 12 Trần Phú" in text
+    assert "Thư điện tử: quay@example.vn" in text and "09 giờ 40 phút" in text
+    assert f"NGƯỜI TIẾP NHẬN (Ký và ghi rõ họ tên) {desk_officer.full_name}" in text or desk_officer.full_name in text
+
+
+def test_receipt_mau_01_refuses_a_proxy_without_a_name_and_post_without_an_address(client, procedure, agency,
+                                                                                   desk_officer):
+    from tests.dossiers.test_desk_pages import intake_data, intake_url
+
+    client.force_login(desk_officer)
+    with time_machine.travel(MON, tick=False):
+        response = client.post(intake_url(procedure, agency, "counter"), intake_data(
+            procedure, proxy_authorisation="Giấy ủy quyền số 15/UQ", sets="0"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ghi họ tên người nộp thay." in html and "1" in html
+    with time_machine.travel(MON, tick=False), pytest.raises(lifecycle.LifecycleError):
+        services.dossier_intake_at_counter(procedure=procedure, agency=agency, actor=desk_officer,
+                                           channel="counter", applicant_name="A", result_delivery="postal")
