@@ -144,9 +144,18 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
     `returned_at` for dossiers returned without a recorded processing time. "In progress" is judged
     at the month's end for a closed month and at `now` for the month in progress (`overdue_as_of`);
     a dossier whose clock is stopped (waiting for a supplement) counts as within its time.
+
+    `now` is also the instant the month is counted as of (issue 21: the dashboard shows the indicators as
+    they were when the month was computed, `selectors.month_computed_at`, and the drill-down lists the
+    same dossiers): only what was received, processed or rated before it counts — as the other
+    drill-downs (`selectors.metric_dossiers`), documents are read as they are now.
     """
+    from django.utils import timezone
+
     first = month_start(month)
     start_ts, next_ts = month_bounds(first)
+    now = now or timezone.now()
+    next_ts = min(next_ts, max(now, start_ts))
     as_of_ts, as_of_day = overdue_as_of(first, now)
     dossiers = Dossier.objects.exclude(status__in=NOT_RECEIVED).filter(received_at__isnull=False)
     if agency_ids is not None:
@@ -166,7 +175,7 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
         return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), **filters)))
 
     inputs = Q(Exists(Document.objects.filter(dossier=OuterRef("pk")).exclude(source="result")))
-    unsatisfied = Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied")))
+    unsatisfied = Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied", created_at__lt=now)))
     conditions = {
         "received": received,
         "received_online": received & Q(channel="online", assisted=False),
