@@ -4,12 +4,16 @@ Used by the citizen services before `dossier_submit`, and by pages to list what 
 """
 
 import datetime
+import operator
 from decimal import Decimal
+from functools import reduce
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from dossiers.models import DocumentSource
 from procedures.form_schema import build_form_class
+from procedures.models import RegistryProof, RequiredDocument
 
 
 def json_value(value):
@@ -38,6 +42,18 @@ def registry_waived(dossier):
     registry_proof among what the registry record proves; dossiers.services.identity)."""
     proves = set((dossier.registry_prefill or {}).get("proves", ()))
     return {r.pk for r in dossier.procedure.documents.all() if r.registry_proof and r.registry_proof in proves}
+
+
+def registry_waived_condition(prefix=""):
+    """`registry_waived` as a query condition on dossiers (`prefix`: the path to the dossier, e.g.
+    "dossier__"): the registry data stored at prefill prove a RegistryProof value that one of the
+    procedure's required documents declares, so that paper was not asked for. The same rule in SQL, for
+    the statistics (reports.metrics, indicator 6.3: a waiver counts as reuse, issue 17)."""
+    conditions = [
+        Q(**{f"{prefix}registry_prefill__proves__contains": [proof]}) & Q(Exists(
+            RequiredDocument.objects.filter(procedure_id=OuterRef(f"{prefix}procedure_id"), registry_proof=proof)))
+        for proof in RegistryProof.values]
+    return reduce(operator.or_, conditions)
 
 
 def missing_documents(dossier):

@@ -1,23 +1,33 @@
 """Reports API (DRF): monthly figures per group, recompute on demand, task progress.
 
-Who may read `monthly`: provincial monitors (everything), agency leaders (their own agencies: every
-group is summed over their agencies' rows only), and anyone — anonymous included — for months the
-monitor has PUBLISHED (aggregates only, no personal data; the same figures as /cong-khai/).
-Anyone else gets 404 (existence of the month's figures is not revealed).
+Who may read `monthly`, and which figures, by audience (`?figures=public|exact`):
+
+* provincial monitors (the centre's analysts) and superusers: every row, exact counts (`figures=public`
+  previews the public answer);
+* agency leaders: their own agencies only (every group summed over their agencies' rows), exact; for a
+  PUBLISHED month by default every row's public figures, their own exact ones with `figures=exact` —
+  never both in one answer, since exact rows beside suppressed ones would let a hidden cell be
+  recomputed from the province total;
+* anyone else — anonymous included — for months the monitor has PUBLISHED: the public figures, the same
+  as /cong-khai/ and the open data package: small cells suppressed by `reports.opendata.suppress`
+  (counts of 1–4 and the secondary cells are null, docs/open-data.md).
+
+For an unpublished month anyone else gets 401 (anonymous) or 404 (existence not revealed). The header
+`X-Statistics-Figures` says which figures were served: `exact` or `suppressed`.
 """
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.replica import reads_replica
 from procedures.models import Agency
-from reports import selectors, services
+from reports import opendata, selectors, services
 from reports.serializers import (
     AgencyTrendQuerySerializer,
     AgencyTrendSerializer,
@@ -54,16 +64,34 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
 * `satisfaction_rate` = satisfied ratings / ratings given in the month.
 * Rates: percent, one decimal, null when the denominator is 0. `district` key null = provincial
   agencies.
-* Access: monitors all; agency leaders their agencies; anyone for published months.
+* Access and figures by audience (`figures` = public | exact):
+  monitors (the provincial centre's analysts) get every row with exact counts (`figures=public`: what
+  the public sees); agency leaders their own agencies' rows, exact — for a PUBLISHED month by default
+  every row's public figures, their own exact ones with `figures=exact` (never both in one answer: an
+  exact row beside suppressed ones would give a hidden cell back from the total); anyone else, anonymous
+  included, a PUBLISHED month's public figures (`figures=exact` is 401/403), as on /cong-khai/ and in
+  the open data package: counts of 1–4 dossiers and the cells hidden so that they cannot be recomputed
+  by subtraction are `null`, and so is every rate or figure derived from a hidden count or over a
+  denominator below 5 (docs/open-data.md). Header `X-Statistics-Figures`: `exact` or `suppressed`.
 """
 
 
-def _scope_or_404(request, month):
+def _audience(request, month, figures):
+    """(agency ids or None, whether the figures are the public, suppressed ones) — or 401/403/404.
+
+    `figures` is the caller's choice ("public", "exact" or "" for the default of their audience)."""
     scope = selectors.report_scope(request.user)
-    if scope is None or selectors.is_published(month):
-        return None  # monitors; published months are public (the same figures as /cong-khai/)
-    if scope:
-        return scope
+    published = selectors.is_published(month)
+    if scope is None:  # monitors: everything, exact unless they ask to see what the public sees
+        return None, figures == "public" and published
+    if scope and (figures == "exact" or not published):
+        return scope, False  # leaders: their agencies, exact
+    if published:
+        if figures == "exact":
+            if not request.user.is_authenticated:
+                raise NotAuthenticated()
+            raise PermissionDenied(_("Số liệu chính xác chỉ dành cho Trung tâm và lãnh đạo cơ quan."))
+        return None, True  # the public, and leaders by default: every row, small cells suppressed
     if not request.user.is_authenticated:
         raise NotAuthenticated()
     raise Http404
@@ -78,21 +106,30 @@ class MonthlyView(APIView):
         parameters=[
             OpenApiParameter("month", str, required=True, description="YYYY-MM"),
             OpenApiParameter("group", str, enum=list(selectors.GROUPS), description="default agency"),
+            OpenApiParameter("figures", str, enum=["public", "exact"], description=(
+                "public: the suppressed figures of a published month (every row); exact: the caller's "
+                "rows, exact (monitors, agency leaders). Default: exact for monitors, public for a leader "
+                "on a published month, public for everyone else.")),
         ],
-        responses=MonthlyGroupSerializer(many=True),
+        responses={200: OpenApiResponse(MonthlyGroupSerializer(many=True), description=(
+            "Header X-Statistics-Figures: exact (monitors, agency leaders) or suppressed (the public: "
+            "small cells null)."))},
     )
     @reads_replica
     def get(self, request):
         query = MonthlyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         month, group = query.validated_data["month"], query.validated_data["group"]
-        scope = _scope_or_404(request, month)
+        scope, public = _audience(request, month, query.validated_data["figures"])
         try:
             groups = selectors.monthly_groups(month=month, group=group, agency_ids=scope)
         except GroupingNotInStructure as error:
             return Response({"group": [str(error.message)], "allowed_groups": list(error.allowed)},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response(MonthlyGroupSerializer(groups, many=True).data)
+        if public:
+            opendata.suppress(groups)
+        return Response(MonthlyGroupSerializer(groups, many=True).data,
+                        headers={"X-Statistics-Figures": "suppressed" if public else "exact"})
 
 
 AREA_TREND_DESCRIPTION = """The area of a former district, month by month across 1 July 2025, as one line.

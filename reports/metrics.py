@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Document, Dossier, Rating
 from dossiers.national_sync import synced_condition
+from dossiers.validation import registry_waived_condition
 from procedures.models import Procedure
 from reports.months import month_bounds, month_start, overdue_as_of
 
-DEFINITIONS_VERSION = 1  # bump when a formula, threshold or weight below changes (open data packages)
+DEFINITIONS_VERSION = 2  # 2: 6.3 counts registry waivers as reuse (issue 17). bump when a formula, threshold or weight below changes (open data packages)
 
 GROUPS = {
     "transparency": (_("Công khai, minh bạch"), 18),
@@ -106,8 +107,13 @@ INDICATORS = [
               _("Số hồ sơ xử lý xong có kết quả điện tử / Tổng số hồ sơ xử lý xong × 100%"),
               "QĐ 766/QĐ-TTg, Phụ lục, nhóm Số hóa hồ sơ", 7, 80, "processed_e_result", "processed",
               sourced=False),
+    # Reuse: a paper taken from the wallet (kho dữ liệu), or a paper not asked for because the national
+    # population database proves its content (RequiredDocument.registry_proof, waived at the registry
+    # prefill; Nghị định 104/2022/NĐ-CP: no household book or residence paper where the database can be
+    # consulted). Both are data already held being used again, not asked of the citizen (issue 17).
     Indicator("6.3", "digitization", _("Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa"), "Reuse of digitised data",
-              _("Số hồ sơ có giấy tờ dùng lại từ kho dữ liệu / Tổng số hồ sơ tiếp nhận × 100%"),
+              _("Số hồ sơ có giấy tờ dùng lại từ kho dữ liệu hoặc được miễn nộp nhờ dữ liệu từ CSDL quốc gia "
+                "về dân cư / Tổng số hồ sơ tiếp nhận × 100%"),
               "QĐ 766/QĐ-TTg, Phụ lục, nhóm Số hóa hồ sơ", 7, 50, "reused", "received", sourced=False),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
@@ -138,9 +144,18 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
     `returned_at` for dossiers returned without a recorded processing time. "In progress" is judged
     at the month's end for a closed month and at `now` for the month in progress (`overdue_as_of`);
     a dossier whose clock is stopped (waiting for a supplement) counts as within its time.
+
+    `now` is also the instant the month is counted as of (issue 21: the dashboard shows the indicators as
+    they were when the month was computed, `selectors.month_computed_at`, and the drill-down lists the
+    same dossiers): only what was received, processed or rated before it counts — as the other
+    drill-downs (`selectors.metric_dossiers`), documents are read as they are now.
     """
+    from django.utils import timezone
+
     first = month_start(month)
     start_ts, next_ts = month_bounds(first)
+    now = now or timezone.now()
+    next_ts = min(next_ts, max(now, start_ts))
     as_of_ts, as_of_day = overdue_as_of(first, now)
     dossiers = Dossier.objects.exclude(status__in=NOT_RECEIVED).filter(received_at__isnull=False)
     if agency_ids is not None:
@@ -160,7 +175,7 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
         return Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), **filters)))
 
     inputs = Q(Exists(Document.objects.filter(dossier=OuterRef("pk")).exclude(source="result")))
-    unsatisfied = Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied")))
+    unsatisfied = Q(Exists(Rating.objects.filter(dossier=OuterRef("pk"), value="unsatisfied", created_at__lt=now)))
     conditions = {
         "received": received,
         "received_online": received & Q(channel="online", assisted=False),
@@ -173,7 +188,7 @@ def dossier_conditions(*, month, agency_ids=None, now=None):
         "processed_e_result": processed & has(source="result"),
         # Digitised: every input is digital, and a dossier processed in the month has its e-result.
         "digitized": received & inputs & ~has(source="paper") & (Q(processed_ts__isnull=True) | ~processed | has(source="result")),
-        "reused": received & has(source="reused"),
+        "reused": received & (has(source="reused") | registry_waived_condition()),
         "synced": received & synced_condition(),  # acknowledged by the national portal (dossiers.national_sync)
     }
     return dossiers, conditions

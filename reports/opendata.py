@@ -84,7 +84,11 @@ def _small(value):
 
 
 def suppress(rows):
-    """Rows (dicts of counts) with small cells set to None, in place (see the module docstring)."""
+    """Rows (dicts of counts) with small cells set to None, in place (see the module docstring).
+
+    The one rule for every public figure: the open data files, the public page and the public answer
+    of `GET /api/v1/reports/monthly/`. Figures derived from a hidden count (the sum of processing days,
+    online including assisted, the gap to the target) are hidden with it when the row has them."""
     hidden = {(i, name) for i, row in enumerate(rows) for name in COUNTS if _small(row.get(name))}
 
     def hide_one_more(candidates):
@@ -122,6 +126,12 @@ def suppress(rows):
                 row[rate] = None
         if row.get("completed") is None or row["completed"] < SMALL_CELL:
             row["avg_processing_days"] = None
+            if "processing_days_sum" in row:  # the API's rows: the sum would give the hidden mean back
+                row["processing_days_sum"] = None
+        if "received_online_all" in row and None in (row.get("received_online"), row.get("received_assisted")):
+            row["received_online_all"] = None
+        if "target_gap" in row and row.get("online_rate") is None:
+            row["target_gap"] = None
     return rows
 
 

@@ -10,8 +10,10 @@ target paragraphs, so every default here is `sourced=False` and editable per yea
 
 Where the figures come from (reads only; the monthly compute SQL of `reports.services` is untouched):
 - the monthly rows (`MonthlyAgencyStat`, attributed to the receiving agency) summed over the year's
-  months: online, digitised at intake, not asked again (reuse), satisfaction;
-- the dossiers: results digitised (processed in the year with an electronic result);
+  months: online, digitised at intake, satisfaction;
+- the dossiers: results digitised (processed in the year with an electronic result); not asked again
+  (received in the year with a paper reused from the wallet or waived because the population registry
+  proves it, `RequiredDocument.registry_proof` — issue 17 — over those whose procedure has such a paper);
 - the audit trail: electronic routing (`transfer` events) and reception productivity (`receive`
   events by named desk officers, `dossiers.counter_selectors.reception_productivity`);
 - the counter's queue tickets: the average wait (`dossiers.counter_selectors.ticket_measures`).
@@ -28,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.counter_selectors import reception_productivity, ticket_measures
 from dossiers.models import Document, Dossier, DossierEvent
-from procedures.models import Level
+from dossiers.validation import registry_waived_condition
+from procedures.models import Level, RequiredDocument
 from reports.models import MonthlyAgencyStat, PlanTarget
 from reports.months import month_bounds
 from reports.selectors import percent
@@ -96,8 +99,9 @@ INDICATORS = [
     ),
     PlanIndicator(
         "not_asked_again", _("Người dân không phải cung cấp lại giấy tờ đã được chấp nhận"),
-        _("Hồ sơ đã dùng lại giấy tờ từ kho dữ liệu / Hồ sơ có thành phần dùng lại được × 100%"),
-        "percent", "higher", "rate", "reused", "reuse_needed",
+        _("Hồ sơ đã dùng lại giấy tờ từ kho dữ liệu hoặc được miễn nộp giấy tờ nhờ dữ liệu từ CSDL quốc gia "
+          "về dân cư / Hồ sơ có thành phần dùng lại được hoặc thay được bằng dữ liệu dân cư × 100%"),
+        "percent", "higher", "rate", "not_asked", "not_asked_needed",
         defaults={"": ((2022, 30), (2023, 80))},
         note=_("≥ 30% năm 2022, ≥ 80% các năm 2023–2025."),
     ),
@@ -139,8 +143,7 @@ INDICATORS = [
     ),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
-MONTHLY_COUNTS = ("received", "received_online", "digitized", "reuse_needed", "reused", "ratings",
-                  "ratings_satisfied")
+MONTHLY_COUNTS = ("received", "received_online", "digitized", "ratings", "ratings_satisfied")
 
 
 # --- targets --------------------------------------------------------------------------------------
@@ -194,6 +197,13 @@ def _counts(*, year, agency_ids):
     e_result = Exists(Document.objects.filter(dossier=OuterRef("pk"), source="result"))
     counts.update(dossiers.aggregate(processed=Count("pk", filter=processed),
                                      processed_e_result=Count("pk", filter=processed & Q(e_result))))
+    # Not asked again: a paper reused from the wallet, or waived by the population registry's data.
+    received = Q(received_at__gte=start_ts, received_at__lt=next_ts)
+    spareable = Q(Exists(RequiredDocument.objects.filter(procedure_id=OuterRef("procedure_id"), required=True)
+                         .filter(Q(reusable=True) | ~Q(registry_proof=""))))
+    spared = Q(Exists(Document.objects.filter(dossier=OuterRef("pk"), source="reused"))) | registry_waived_condition()
+    counts.update(dossiers.filter(received & spareable).aggregate(
+        not_asked_needed=Count("pk"), not_asked=Count("pk", filter=spared)))
     paper = Exists(Document.objects.filter(dossier=OuterRef("dossier_id"), source="paper"))
     counts.update(transfers.aggregate(transfers=Count("pk"), transfers_electronic=Count("pk", filter=~Q(paper))))
     return counts

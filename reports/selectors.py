@@ -429,7 +429,7 @@ def metric_dossiers(*, user, month, metric, agency_id=None, as_of=None):
         dossiers = dossiers.filter(receiving_agency_id=agency_id)
     if metric.startswith("766-"):
         _prefix, code, suffix = metric.split("-")
-        behind = metrics.indicator_dossiers(month=first, code=code, part=INDICATOR_PARTS[suffix][0])
+        behind = metrics.indicator_dossiers(month=first, code=code, part=INDICATOR_PARTS[suffix][0], now=as_of)
         return dossiers.filter(pk__in=behind.values("pk"))
     received = Q(received_at__gte=start_ts, received_at__lt=next_ts)
     returned = Q(returned_at__gte=start_ts, returned_at__lt=next_ts)
@@ -648,7 +648,9 @@ def report_context(*, month, user, sort="name"):
             },
         },
         "province_score": score_766(totals) if totals else None,
-        "indicators_766": metrics.indicator_values(month=first, agency_ids=scope) if totals else None,
+        # As of the month's computation, like every other figure of the page (and its drill-downs).
+        "indicators_766": metrics.indicator_values(month=first, agency_ids=scope,
+                                                   now=month_computed_at(month=first)) if totals else None,
         "points_formula": metrics.POINTS_FORMULA,
         "scores": scores, "score_groups": SCORE_GROUPS, "score_formula": SCORE_FORMULA,
         "missed": [r for r in tables["agency"] if r["target_gap"] is not None and r["target_gap"] < 0],

@@ -26,6 +26,10 @@ class MonthlyQuerySerializer(serializers.Serializer):
         choices=GROUPS, default="agency",
         error_messages={"invalid_choice": _("Nhóm phải là một trong: agency, district, commune, area, level, province.")},
     )
+    figures = serializers.ChoiceField(
+        choices=("public", "exact"), required=False, default="",
+        error_messages={"invalid_choice": _("Số liệu phải là public hoặc exact.")},
+    )
 
 
 class AreaTrendQuerySerializer(serializers.Serializer):
@@ -82,7 +86,16 @@ def _rate(help_text):
 
 
 class MonthlyGroupSerializer(serializers.Serializer):
-    """One group's figures. Rates are percentages rounded to one decimal, null when the denominator is 0."""
+    """One group's figures. Rates are percentages rounded to one decimal, null when the denominator is 0.
+
+    Every count is nullable: null only in the public figures of a published month, where a small cell is
+    suppressed (`reports.opendata.suppress`; monitors and agency leaders get exact counts)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, serializers.IntegerField):
+                field.allow_null = True
 
     key = serializers.JSONField(help_text=_("Mã nhóm: id cơ quan, id huyện (null = cấp tỉnh), cấp, mã tỉnh."))
     name = serializers.CharField()

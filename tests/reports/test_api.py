@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from reports import services
+from reports import opendata, services
 from reports.models import PublishedMonth
 from tests import factories
 from tests.permissions import assert_permission_matrix
@@ -112,3 +112,38 @@ def test_published_month_shows_every_agency_even_to_a_leader(client, computed):
     client.force_login(factories.officer(computed["b"], "leader"))
     rows = client.get(URL, {"month": "2025-03", "group": "agency"}).json()
     assert {r["key"] for r in rows} >= {computed["a"].pk, computed["b"].pk}
+
+
+def test_published_month_public_figures_are_suppressed_and_the_centre_keeps_exact_ones(client, computed, monitor):
+    """The public answer applies the open data rule, the same code (reports.opendata.suppress,
+    docs/open-data.md): Sở A's 3 self-service online dossiers are a small cell (< 5), hidden with the
+    rates and figures derived from it; the provincial centre's monitor still reads 3, and so does the
+    agency's leader asking for exact figures."""
+    PublishedMonth.objects.create(month=date(2025, 3, 1))
+    params = {"month": "2025-03", "group": "agency"}
+    anonymous = client.get(URL, params)
+    assert anonymous.status_code == 200 and anonymous["X-Statistics-Figures"] == "suppressed"
+    rows = anonymous.json()
+    a = {r["name"]: r for r in rows}["Sở A"]
+    assert a["received_online"] is None and a["online_rate"] is None and a["target_gap"] is None
+    assert a["received_online_all"] is None
+    assert a["completed"] is None and a["processing_days_sum"] is None and a["avg_processing_days"] is None
+    published = opendata.group_rows(date(2025, 3, 1), "agency")
+    for name in (*opendata.COUNTS, *opendata.RATE_FIELDS):
+        assert [r[name] for r in rows] == [r[name] for r in published], name
+    assert client.get(URL, {**params, "figures": "exact"}).status_code == 401
+
+    client.force_login(monitor)
+    exact = client.get(URL, params)
+    assert exact["X-Statistics-Figures"] == "exact"
+    a = {r["name"]: r for r in exact.json()}["Sở A"]
+    assert (a["received"], a["received_online"], a["online_rate"], a["completed"]) == (7, 3, 42.9, 3)
+    preview = client.get(URL, {**params, "figures": "public"})
+    assert preview["X-Statistics-Figures"] == "suppressed" and preview.json() == rows
+
+    client.force_login(factories.officer(computed["a"], "leader"))
+    assert client.get(URL, params).json() == rows  # every agency, the public figures
+    [own] = client.get(URL, {**params, "figures": "exact"}).json()
+    assert (own["name"], own["received_online"]) == ("Sở A", 3)
+    client.force_login(factories.UserFactory())
+    assert client.get(URL, {**params, "figures": "exact"}).status_code == 403

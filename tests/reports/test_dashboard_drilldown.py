@@ -95,3 +95,33 @@ def test_only_the_centre_gets_the_recompute_button(client, march, structure):
     assert (
         client.post(reverse("reports:recompute"), {"start": "2025-03", "end": "2025-03"}).status_code == 404
     )
+
+
+def test_766_drill_downs_list_what_the_indicator_counted_when_the_month_was_computed(client, march, structure):
+    """Issue 21 leftover: the 766 indicators are shown as of the month's computation and their numerator
+    and denominator lists count the same dossiers, not the dossiers as of now (`live` gives those)."""
+    from reports import metrics
+
+    with time_machine.travel(at("2025-03-31", 23, 45), tick=False):
+        services.month_compute(month=date(2025, 3, 1))
+    computed_at = selectors.month_computed_at(month=date(2025, 3, 1))
+    then = {line["indicator"].code: line for line in
+            metrics.indicator_values(month=date(2025, 3, 1), now=computed_at)["lines"]}
+    with time_machine.travel(at("2025-04-02", 9), tick=False):
+        # Received in March after the computation (23:50), and processed on 1/4, late.
+        make_dossier(procedure=structure["plain"], agency=structure["a"], channel="online",
+                     received_at=at("2025-03-31", 23, 50), due_date=date(2025, 3, 31), status="returned",
+                     completed_at=at("2025-04-01", 10), returned_at=at("2025-04-01", 11),
+                     closed_at=at("2025-04-01", 11))
+        monitor = factories.monitor()
+        client.force_login(monitor)
+        context = selectors.report_context(month=date(2025, 3, 1), user=monitor)
+        shown = {line["indicator"].code: line for line in context["indicators_766"]["lines"]}
+        assert {code: (line["numerator"], line["denominator"]) for code, line in shown.items()} == {
+            code: (line["numerator"], line["denominator"]) for code, line in then.items()}
+        for code, part, key in (("3.1", "n", "numerator"), ("3.1", "d", "denominator"),
+                                ("2.1", "d", "denominator")):
+            listing = _drill(client, metric=f"766-{code}-{part}")
+            assert listing.context["page"].paginator.count == then[code][key], (code, part)
+            live = _drill(client, metric=f"766-{code}-{part}", live="on")
+            assert live.context["page"].paginator.count == then[code][key] + 1, (code, part, "live")

@@ -125,3 +125,31 @@ def test_dashboard_shows_indicators_with_drill_down(may, structure, client):
     assert listing.status_code == 200
     body = listing.content.decode()
     assert may[1].code in body and may[2].code not in body
+
+
+@pytest.mark.django_db
+def test_766_reuse_counts_papers_waived_by_the_population_registry(may, structure):
+    """Issue 17: a paper not asked for because the national population database proves it
+    (RequiredDocument.registry_proof, waived at the registry prefill) is reuse in 6.3.
+
+    6.3 = (dossiers with a paper from the wallet or waived by the registry) / all received × 100 (QĐ 766,
+    Phụ lục, nhóm Số hóa hồ sơ). May: D3 reused from the wallet; D7 received in May, its residence
+    paper waived by the registry (proves "residence"); D8 proves "identity" only, which no paper of its
+    procedure declares: not waived. -> 2 / 7 = 28.6%; 7 × 28.6 / 50 = 4.0.
+    """
+    from procedures.models import RegistryProof, RequiredDocument
+
+    b, plain = structure["b"], structure["plain"]
+    RequiredDocument.objects.create(procedure=plain, name="Xác nhận thông tin cư trú", required=True,
+                                    registry_proof=RegistryProof.RESIDENCE)
+    waived = make_dossier(procedure=plain, agency=b, status="processing", channel="online",
+                          received_at=at("2025-05-21"), due_date=date(2025, 6, 11), documents=["uploaded"],
+                          registry_prefill={"proves": ["identity", "residence"]})
+    not_waived = make_dossier(procedure=plain, agency=b, status="processing", channel="online",
+                              received_at=at("2025-05-22"), due_date=date(2025, 6, 12), documents=["uploaded"],
+                              registry_prefill={"proves": ["identity"]})
+    line = by_code(metrics.indicator_values(month=date(2025, 5, 1), agency_ids=[b.pk]))["6.3"]
+    assert (line["numerator"], line["denominator"], line["rate"], line["points"]) == (2, 7, 28.6, 4.0)
+    reused = metrics.indicator_dossiers(month=date(2025, 5, 1), code="6.3", part="numerator", agency_ids=[b.pk])
+    assert set(reused.values_list("pk", flat=True)) == {may[3].pk, waived.pk}
+    assert not_waived.pk not in set(reused.values_list("pk", flat=True))

@@ -215,3 +215,26 @@ def test_monitor_sets_and_deletes_a_plan_target(client, structure):
     assert bad.status_code == 400 and "không được quá 100%" in bad.content.decode()
     client.post(reverse("reports:plan-target-delete", args=[target.pk]))
     assert not PlanTarget.objects.exists()
+
+
+@pytest.mark.django_db
+def test_not_asked_again_counts_papers_waived_by_the_population_registry(structure, march, year_2025):
+    """Issue 17: a paper the national population database proves (RequiredDocument.registry_proof,
+    waived at the registry prefill) was not asked of the citizen again.
+
+    not asked again = (received with a wallet paper or a registry waiver) / (received whose procedure has
+    a reusable paper or one the registry can replace). A in 2025: d1, d6 need the reusable paper, d6
+    reused it; plus a residence procedure: W waived by the registry (proves residence), P at the counter
+    without the registry's data (asked for the paper) -> (1 + 1) / (2 + 2) = 50.0%.
+    """
+    from procedures.models import RegistryProof, RequiredDocument
+
+    residence = factories.ProcedureFactory(agencies=[structure["a"]])
+    RequiredDocument.objects.create(procedure=residence, name="Xác nhận thông tin cư trú", required=True,
+                                    registry_proof=RegistryProof.RESIDENCE)
+    make_dossier(procedure=residence, agency=structure["a"], channel="online", received_at=at("2025-05-05"),
+                 registry_prefill={"proves": ["identity", "residence"]})
+    make_dossier(procedure=residence, agency=structure["a"], channel="counter", received_at=at("2025-05-06"),
+                 documents=["paper"])
+    item = line(plan.panel(year=2025, agency=structure["a"], today=AFTER_2025), "not_asked_again")
+    assert (item["value"], item["numerator"], item["denominator"]) == (50.0, 2, 4)

@@ -8,7 +8,13 @@ rises over the period (only for procedures offering an online service; some onli
 entered by an officer on the citizen's behalf — assisted); processing times follow the procedure's
 committed working days with the province calendar; most dossiers are returned, some late, some
 supplemented, some withdrawn, recent ones still open; fees, online payments, documents (some paper,
-some reused from the wallet) and ratings. Dossier codes follow `{agency}-{yyMMdd}-{NNNN}` and the
+some reused from the wallet) and ratings. Each dossier gets the audit trail the lifecycle would have
+written (`dossiers.lifecycle.TRANSITIONS`): `submit` (by the applicant online, by the desk officer at the
+counter), `receive` by a named desk officer of the receiving agency, a `transfer` (liên thông) to
+another agency for some, then `return_result` or `withdraw` — so the plan panel's reception productivity
+per desk officer and electronic routing have data (`reports.plan`). An agency's desk officers are its
+existing ones plus, up to a few per level, generated accounts that cannot log in
+(`tiepnhan<N>.<agency code>@demo.motcua.local`). Dossier codes follow `{agency}-{yyMMdd}-{NNNN}` and the
 per-agency-and-day sequences are moved past them, so live intake never reuses a code. Not idempotent:
 each run adds dossiers. Run the statistics afterwards (`manage.py compute_statistics`).
 """
@@ -17,11 +23,24 @@ import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dossiers.models import Channel, Document, Dossier, DossierSequence, Rating, Status
+from dossiers.lifecycle import TRANSITIONS, Action
+from dossiers.models import (
+    AgencyMembership,
+    Channel,
+    Document,
+    Dossier,
+    DossierEvent,
+    DossierSequence,
+    Rating,
+    Role,
+    Status,
+    User,
+)
 from procedures.models import Agency, Level, OnlineMode
 from procedures.selectors import working_calendar
 
@@ -31,6 +50,9 @@ MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thanh", "Ngọc", "Hữu", "Quang"
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Sơn",
          "Tâm", "Thảo", "Trang", "Tuấn", "Vy"]
 BATCH = 2000
+# Desk officers per agency (the existing ones count): a commune centre has one or two, a department more.
+DESK_OFFICERS = {Level.PROVINCE: 3, Level.DISTRICT: 3, Level.COMMUNE: 2}
+TRANSFER_SHARE = 0.06  # dossiers sent on to another agency (liên thông), e.g. a commune to the district
 
 
 class Command(BaseCommand):
@@ -65,6 +87,7 @@ class Command(BaseCommand):
         ).values_list("agency_id", "day", "last"):
             sequences[(agency_id, day)] = last
         started = timezone.now()
+        self.desks = self._desk_officers(rng, agencies)
         total = 0
         for index, first in enumerate(firsts):
             in_force = [a for a in agencies if (a.valid_from is None or a.valid_from <= first)
@@ -75,6 +98,8 @@ class Command(BaseCommand):
             rows = [self._dossier(rng, calendar, today, first, rng.choice(in_force), progress, sequences)
                     for _i in range(per_month)]
             rows = [r for r in rows if r is not None]
+            for dossier in rows:
+                dossier._generated_events = self._events(rng, dossier, in_force)
             self._insert(rng, rows)
             total += len(rows)
             self.stdout.write(f"{first:%m/%Y}: {len(rows)} hồ sơ")
@@ -155,6 +180,70 @@ class Command(BaseCommand):
             value = rng.choices(["satisfied", "normal", "unsatisfied"], weights=[85 if not late else 55, 10, 5])[0]
             dossier._generated_rating = value
 
+    # --- the audit trail ----------------------------------------------------------------------------
+    def _desk_officers(self, rng, agencies):
+        """{agency id: [desk officer ids]}: the agency's own, topped up with generated accounts."""
+        existing = defaultdict(list)
+        for agency_id, user_id in AgencyMembership.objects.filter(
+                agency__in=agencies, role=Role.DESK_OFFICER).values_list("agency_id", "user_id").order_by("user_id"):
+            existing[agency_id].append(user_id)
+        wanted = {a.pk: max(DESK_OFFICERS.get(a.level, 2) - len(existing[a.pk]), 0) for a in agencies}
+        emails = {f"tiepnhan{i}.{a.code.lower()}@demo.motcua.local": a for a in agencies
+                  for i in range(1, wanted[a.pk] + 1)}
+        have = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        User.objects.bulk_create([
+            User(email=email, password=make_password(None), is_active=True,
+                 full_name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}")
+            for email in emails if email not in have], batch_size=BATCH)
+        users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+        AgencyMembership.objects.bulk_create(
+            [AgencyMembership(user_id=users[email], agency=agency, role=Role.DESK_OFFICER)
+             for email, agency in emails.items()], batch_size=BATCH, ignore_conflicts=True)
+        for email, agency in emails.items():
+            existing[agency.pk].append(users[email])
+        return existing
+
+    def _events(self, rng, dossier, in_force):
+        """(action, from, to, actor id, agency id, at, data, comment) the lifecycle would have written."""
+        agency = dossier.receiving_agency
+        officers = self.desks.get(agency.pk) or [None]
+        # Officers do not share the desk evenly: the first takes most, as at a real centre.
+        desk = rng.choices(officers, weights=[len(officers) - i + 1 for i in range(len(officers))])[0]
+        received = dossier.received_at
+        events = []
+        if dossier.channel == Channel.ONLINE:
+            submitted_by = desk if dossier.assisted else None
+            events.append(("submit", Status.DRAFT, Status.SUBMITTED, submitted_by, agency.pk,
+                           dossier.submitted_at, {}, ""))
+        else:
+            events.append(("submit", Status.DRAFT, Status.SUBMITTED, desk, agency.pk, received, {}, ""))
+        events.append(("receive", Status.SUBMITTED, Status.RECEIVED, desk, agency.pk, received, {}, ""))
+        if dossier.status == Status.WITHDRAWN:
+            events.append(("withdraw", Status.RECEIVED, Status.WITHDRAWN, None, agency.pk, dossier.closed_at, {},
+                           "Người nộp rút hồ sơ."))
+            return events
+        others = [a for a in in_force if a.pk != agency.pk and self._may_take(agency, a)]
+        if others and rng.random() < TRANSFER_SHARE:
+            to = rng.choice(others)
+            end = dossier.completed_at or min(received + timedelta(days=3), timezone.now())
+            at = received + (end - received) * rng.uniform(0.05, 0.4)
+            events.append(("transfer", Status.RECEIVED, Status.PROCESSING, desk, agency.pk, at,
+                           {"from_agency": agency.pk, "to_agency": to.pk},
+                           f"Chuyển liên thông đến {to.name}."))
+            dossier.handling_agency = to
+        if dossier.status == Status.RETURNED:
+            handler = dossier.handling_agency
+            returner = rng.choice(self.desks.get(handler.pk) or [None])
+            events.append(("return_result", Status.PROCESSED, Status.RETURNED, returner, handler.pk,
+                           dossier.returned_at, {}, ""))
+        return events
+
+    @staticmethod
+    def _may_take(sender, receiver):
+        """Liên thông goes up or across: a commune to its district or a department, a district to a department."""
+        order = {Level.COMMUNE: 0, Level.DISTRICT: 1, Level.PROVINCE: 2}
+        return order.get(receiver.level, 0) > order.get(sender.level, 0)
+
     def _documents(self, rng, procedure, online):
         required = list(procedure.documents.all()) or [None]
         sources = []
@@ -173,8 +262,13 @@ class Command(BaseCommand):
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
             Dossier.objects.bulk_create(batch, batch_size=BATCH)
-            documents, ratings = [], []
+            documents, ratings, events = [], [], []
             for dossier in batch:
+                events.extend(DossierEvent(
+                    dossier=dossier, action=action, from_status=before, to_status=after, actor_id=actor,
+                    agency_id=agency, created_at=at, data=data, comment=comment,
+                    comment_audience=TRANSITIONS[Action(action)].comment_to)
+                    for action, before, after, actor, agency, at, data, comment in dossier._generated_events)
                 for required, source in dossier._generated_documents:
                     documents.append(Document(
                         dossier=dossier, required_document=required, source=source,
@@ -185,6 +279,7 @@ class Command(BaseCommand):
                     ratings.append(Rating(dossier=dossier, value=dossier._generated_rating))
             Document.objects.bulk_create(documents, batch_size=BATCH)
             Rating.objects.bulk_create(ratings, batch_size=BATCH)
+            DossierEvent.objects.bulk_create(events, batch_size=BATCH)
 
     def _save_sequences(self, sequences):
         rows = [DossierSequence(agency_id=agency_id, day=day, last=last)
