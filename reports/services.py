@@ -23,7 +23,9 @@ RECEIVING agency, so a dossier transferred between agencies (liên thông) is co
                       `paper` document (uploaded, scanned, reused are digital); read from the
                       dossier's document facts (DOC_FACTS), which the database keeps from its documents.
 * reuse               needed = received dossiers whose procedure has a required document marked
-                      reusable from the wallet; reused = those of them with a `reused` document.
+                      reusable from the wallet or replaceable by the population registry's data;
+                      reused = those of them with a `reused` document or a paper the registry's data
+                      replaced (dossiers.validation.registry_waived; issue 17).
 * online payment      basis: dossiers received in the month with fee_amount > 0; paid online =
                       fee_paid_online among them.
 * satisfaction        ratings created in the month (of dossiers of the agency); satisfied / all. A
@@ -76,7 +78,8 @@ in_force AS (
     WHERE (valid_from IS NULL OR valid_from < %(next)s) AND (valid_until IS NULL OR valid_until >= %(first)s)
 ),
 reusable_procedures AS (
-    SELECT DISTINCT procedure_id FROM procedures_requireddocument WHERE required AND reusable
+    SELECT DISTINCT procedure_id FROM procedures_requireddocument
+    WHERE required AND (reusable OR registry_proof <> '')
 ),
 received AS (
     SELECT d.receiving_agency_id AS agency_id,
@@ -91,7 +94,12 @@ received AS (
         count(*) FILTER (WHERE d.channel = %(postal)s) AS received_postal,
         count(*) FILTER (WHERE d.doc_facts & %(facts_any_paper)s = %(facts_document)s) AS digitized,
         count(rp.procedure_id) AS reuse_needed,
-        count(rp.procedure_id) FILTER (WHERE d.doc_facts & %(facts_reused)s <> 0) AS reused,
+        count(rp.procedure_id) FILTER (WHERE d.doc_facts & %(facts_reused)s <> 0 OR (
+            -- a paper the population registry's data replaced (dossiers.validation.registry_waived)
+            d.registry_prefill ? 'proves' AND EXISTS (
+                SELECT 1 FROM procedures_requireddocument w
+                WHERE w.procedure_id = d.procedure_id AND w.registry_proof <> ''
+                  AND d.registry_prefill -> 'proves' ? w.registry_proof))) AS reused,
         count(*) FILTER (WHERE d.fee_amount > 0) AS fee_due,
         count(*) FILTER (WHERE d.fee_amount > 0 AND d.fee_paid_online) AS fee_paid_online
     FROM dossiers_dossier d

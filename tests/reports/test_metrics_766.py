@@ -153,3 +153,30 @@ def test_766_reuse_counts_papers_waived_by_the_population_registry(may, structur
     reused = metrics.indicator_dossiers(month=date(2025, 5, 1), code="6.3", part="numerator", agency_ids=[b.pk])
     assert set(reused.values_list("pk", flat=True)) == {may[3].pk, waived.pk}
     assert not_waived.pk not in set(reused.values_list("pk", flat=True))
+
+
+def test_the_monthly_rows_reuse_counts_papers_waived_by_the_population_registry(may, structure):
+    """The monthly row's reuse (reports.services, `reused` / `reuse_needed`) follows the same rule as 6.3: a
+    procedure whose paper the registry's data can replace needs reuse, and a dossier whose prefill proved it
+    reused it (issue 17)."""
+    from procedures.models import RegistryProof, RequiredDocument
+    from reports import services
+    from reports.models import MonthlyAgencyStat
+
+    b, plain = structure["b"], structure["plain"]
+    month = date(2025, 5, 1)
+
+    def reuse():
+        services.month_compute(month=month)
+        return MonthlyAgencyStat.objects.filter(month=month, agency=b).values_list("reuse_needed", "reused").get()
+
+    before = reuse()
+    RequiredDocument.objects.create(procedure=plain, name="Xác nhận thông tin cư trú", required=True,
+                                    registry_proof=RegistryProof.RESIDENCE)
+    make_dossier(procedure=plain, agency=b, status="processing", channel="online", received_at=at("2025-05-22"),
+                 due_date=date(2025, 6, 12), documents=["uploaded"], registry_prefill={"proves": ["identity"]})
+    first = reuse()
+    assert first[0] > before[0]  # plain's dossiers now need reuse; the identity-only proof waived nothing
+    make_dossier(procedure=plain, agency=b, status="processing", channel="online", received_at=at("2025-05-21"),
+                 due_date=date(2025, 6, 11), documents=["uploaded"], registry_prefill={"proves": ["residence"]})
+    assert reuse() == (first[0] + 1, first[1] + 1)  # the residence paper was waived: reuse
