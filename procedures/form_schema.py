@@ -266,6 +266,7 @@ def _form_field(spec):
     if field_type == "number":
         return JsonNumberField(min_value=spec.get("min", NUMBER_MIN), max_value=spec.get("max", NUMBER_MAX), **common)
     if field_type == "date":
+        common["help_text"] = common["help_text"] or _("Nhập ngày/tháng/năm, ví dụ 20/11/1990.")
         # Typed dd/mm/yyyy in a text box, not the native picker: Chromium's picker turns an impossible day
         # (31/02) into an empty value, so the page answered "please enter" and lost what was typed (issue 21
         # item 6). ISO yyyy-mm-dd is still accepted.

@@ -128,7 +128,12 @@ def test_item4_the_agency_step_suggests_the_own_commune_lists_those_in_force_and
     expect(radios.first).to_contain_text("UBND xã Yên Hồ")  # the suggestion first, chosen
     expect(page.get_by_label("UBND xã Yên Hồ")).to_be_checked()
     expect(page.get_by_text("UBND xã Cũ 01")).to_have_count(0)
+    # The others are folded away: the page is short, the start button in sight.
+    expect(page.get_by_label("UBND xã Thử Nghiệm 00")).to_be_hidden()
+    assert page.get_by_role("button", name="Bắt đầu điền hồ sơ").bounding_box()["y"] < 2 * PHONE["height"]
     looks_right(page, "agency-choice-suggested-phone")
+    page.get_by_text("Chọn cơ quan khác (30)").click()
+    expect(page.get_by_label("UBND xã Thử Nghiệm 00")).to_be_visible()
     page.get_by_label("Tìm cơ quan theo tên (xã, phường, sở…)").fill("thu nghiem 07")
     page.get_by_role("button", name="Tìm", exact=True).click()
     expect(radios).to_have_count(2)  # the match, and the suggestion kept
