@@ -13,7 +13,8 @@ Runs on the catalogue search (procedures.search), with no outside service (issue
    ranked by the words they share with the question, each weighted by how rare it is in the catalogue
    (inverse document frequency from PostgreSQL's `ts_stat`), with a bonus for two words in the same order
    ("khai sinh") and a small cost for name words the question did not mention (so "Đăng ký khai sinh" comes
-   before "Đăng ký khai sinh có yếu tố nước ngoài" unless a foreigner is mentioned).
+   before "Đăng ký khai sinh có yếu tố nước ngoài" unless a foreigner is mentioned) and a bonus for words of
+   action it did ("cải chính"); both word lists are `AssistantTerm` rows too.
 5. When too little of the question matched, the answer says it does not know (`Answer.known` False); the
    page then offers the catalogue search.
 """
@@ -32,7 +33,7 @@ from procedures.search import accented_words, any_word_tsquery, fold, normalize,
 
 # How long the word lists and the catalogue's vocabulary are cached (an edit in the admin clears them).
 CACHE_SECONDS = 300
-TERMS_KEY = "procedures:assistant-terms"
+TERMS_KEY = "procedures:assistant-terms:v2"
 VOCABULARY_KEY = "procedures:assistant-vocabulary"
 # Weights of a query word by where it came from. A synonym's catalogue words share the weight of the words
 # typed: sqrt(typed words / catalogue words) each, so "mở quán" -> six words does not outweigh "game".
@@ -44,25 +45,10 @@ UNKNOWN_WORD_WEIGHT = 2.0
 BIGRAM_BONUS = 1.0
 # Bonus times the share of the name's weight the question covers: the shortest fitting name first.
 NAME_COVERAGE = 2.0
-# Words that mark a variant of a base procedure: unless the question says them, the base comes first
-# ("giấy phép xây dựng nhà ở" is the new permit, not "cấp lại"/"điều chỉnh"/"gia hạn"; "chứng thực bản sao"
-# is of Vietnamese papers, not foreign ones; the assistant answers citizens, so "đối với tổ chức" is a
-# variant of the same procedure for households and individuals).
-VARIANT_WORDS = ("lại", "điều chỉnh", "gia hạn", "nước ngoài", "tổ chức")
-# What the question asks to do, when it says so, counts for the procedures named for it ("cải chính ngày sinh
-# trên giấy khai sinh" is a correction, not a birth registration); VARIANT_WORDS count the same way.
-ACTION_WORDS = (
-    "cải chính",
-    "thay đổi",
-    "bổ sung",
-    "tạm ngừng",
-    "chấm dứt",
-    "đổi",
-    "thành lập",
-    "di dời",
-    "sửa chữa",
-    "bản sao",
-)
+# Variant words ("lại", "gia hạn", "nước ngoài": a name with one the question does not say costs this much) and
+# action words ("cải chính", "thành lập": a name with one the question says gains this much) are AssistantTerm
+# rows (kinds "variant" and "action"; initial lists in procedures/assistant_terms.py); a variant word said
+# counts as an action word.
 VARIANT_COST = 1.0
 ACTION_BONUS = 2.0
 CANDIDATES = 60
@@ -119,18 +105,34 @@ def clear_cache():
 def terms():
     """({filler phrase key}, {synonym phrase key: meaning key}, {synonym phrase key: (phrase, meaning) as
     written}) of the active AssistantTerm rows, cached."""
+    lists = _term_lists()
+    return lists["fillers"], lists["synonyms"], lists["labels"]
 
+
+def ranking_words():
+    """(variant words, action words) of the active AssistantTerm rows, in lower case with their accents as
+    written (compared with the question's accents by `mentions`), cached."""
+    lists = _term_lists()
+    return lists["variants"], lists["actions"]
+
+
+def _term_lists():
     def load():
-        fillers, synonyms, labels = set(), {}, {}
+        lists = {"fillers": set(), "synonyms": {}, "labels": {}, "variants": [], "actions": []}
         rows = AssistantTerm.objects.filter(is_active=True).values_list(
             "kind", "phrase_key", "phrase", "meaning"
-        )
+        ).order_by("kind", "phrase_key")
         for kind, key, phrase, meaning in rows:
             if kind == AssistantTerm.Kind.FILLER:
-                fillers.add(key)
+                lists["fillers"].add(key)
+            elif kind == AssistantTerm.Kind.VARIANT:
+                lists["variants"].append(" ".join((phrase or "").lower().split()))
+            elif kind == AssistantTerm.Kind.ACTION:
+                lists["actions"].append(" ".join((phrase or "").lower().split()))
             elif fold(meaning):
-                synonyms[key], labels[key] = fold(meaning), (phrase, meaning)
-        return fillers, synonyms, labels
+                lists["synonyms"][key], lists["labels"][key] = fold(meaning), (phrase, meaning)
+        lists["variants"], lists["actions"] = tuple(lists["variants"]), tuple(lists["actions"])
+        return lists
 
     return cache.get_or_set(TERMS_KEY, load, CACHE_SECONDS)
 
@@ -270,8 +272,9 @@ def rank(queryset, understanding, *, limit=3):
         or 1.0
     )
     reads = {read for _typed, read in understanding.corrected}
-    unsaid = [variant for variant in VARIANT_WORDS if not mentions(understanding, variant)]
-    said = [action for action in VARIANT_WORDS + ACTION_WORDS if mentions(understanding, action)]
+    variant_words, action_words = ranking_words()
+    unsaid = [variant for variant in variant_words if not mentions(understanding, variant)]
+    said = [action for action in variant_words + action_words if mentions(understanding, action)]
     matches = []
     for procedure in search_procedures(queryset.only("pk", "code", "name"), "", raw=raw)[:CANDIDATES]:
         pairs = accented_words(procedure.name)

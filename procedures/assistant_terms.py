@@ -1,6 +1,7 @@
 """The virtual assistant's initial word lists (seeded by migration 0004 and `manage.py seed_assistant_terms`).
 
-Pure data. Administrators edit the live lists in the admin (Trợ lý ảo: từ đồng nghĩa, cụm từ hỏi); the
+Pure data. Administrators edit the live lists in the admin (Trợ lý ảo: từ đồng nghĩa, cụm từ hỏi, từ chỉ
+biến thể, từ chỉ việc cần làm); the
 seed only adds what is missing, so their edits survive it. Written from how people name procedures at the
 one-stop desk and on the national portal's Q&A pages ("bằng lái", "sổ đỏ", "làm giấy khai sinh"), not from
 the benchmark's questions (bench/assistant_questions.csv).
@@ -295,3 +296,15 @@ SYNONYMS = [
     ("hội thảo quốc tế", "hội nghị hội thảo quốc tế"),
     ("bản tin", "xuất bản bản tin"),
 ]
+
+# Words that mark a variant of a base procedure: unless the question says them, the base comes first
+# ("giấy phép xây dựng nhà ở" is the new permit, not "cấp lại"/"điều chỉnh"/"gia hạn"; "chứng thực bản sao"
+# is of Vietnamese papers, not foreign ones; the assistant answers citizens, so "đối với tổ chức" is a
+# variant of the same procedure for households and individuals). Compared with accents where the question
+# has them ("lại" is not "lái"), so write them accented, in lower case.
+VARIANTS = ["lại", "điều chỉnh", "gia hạn", "nước ngoài", "tổ chức"]
+
+# What the question asks to do, when it says so, counts for the procedures named for it ("cải chính ngày
+# sinh trên giấy khai sinh" is a correction, not a birth registration); a variant word said counts the same way.
+ACTIONS = ["cải chính", "thay đổi", "bổ sung", "tạm ngừng", "chấm dứt", "đổi", "thành lập", "di dời", "sửa chữa",
+           "bản sao"]

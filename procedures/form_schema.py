@@ -195,6 +195,23 @@ class VietnameseDateField(forms.CharField):
         return attrs
 
 
+class TypedDateInput(forms.TextInput):
+    """A date typed as dd/mm/yyyy: a stored ISO value is shown that way; what was typed is shown as typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return datetime.strptime(value, "%Y-%m-%d").strftime("%d/%m/%Y")
+            except ValueError:
+                return value
+        if hasattr(value, "strftime"):
+            return value.strftime("%d/%m/%Y")
+        return super().format_value(value)
+
+
 class JsonNumberField(forms.DecimalField):
     """A number, kept as int when whole and as a string otherwise (JSON-safe, exact).
 
@@ -249,8 +266,11 @@ def _form_field(spec):
     if field_type == "number":
         return JsonNumberField(min_value=spec.get("min", NUMBER_MIN), max_value=spec.get("max", NUMBER_MAX), **common)
     if field_type == "date":
-        # The native date picker sends ISO dates; typed dd/mm/yyyy is accepted where it is missing.
-        return VietnameseDateField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}),
+        common["help_text"] = common["help_text"] or _("Nhập ngày/tháng/năm, ví dụ 20/11/1990.")
+        # Typed dd/mm/yyyy in a text box, not the native picker: Chromium's picker turns an impossible day
+        # (31/02) into an empty value, so the page answered "please enter" and lost what was typed (issue 21
+        # item 6). ISO yyyy-mm-dd is still accepted.
+        return VietnameseDateField(max_length=10, widget=TypedDateInput(),
                                    not_future=spec.get("not_future", False), not_before=spec.get("not_before"),
                                    **common)
     if field_type == "choice":

@@ -414,19 +414,25 @@ class CalendarException(models.Model):
 class AssistantTerm(models.Model):
     """A word of everyday speech the virtual assistant (trợ lý ảo, /tro-ly/) understands: a synonym that
     stands for catalogue wording ("bằng lái" = "giấy phép lái xe", "sổ đỏ" = "quyền sử dụng đất"), or a
-    question phrase it leaves out ("tôi muốn", "làm thế nào để", "ở đâu"). Edited by administrators;
-    matched unaccented and with i/y folded (procedures.assistant)."""
+    question phrase it leaves out ("tôi muốn", "làm thế nào để", "ở đâu"), a word that marks a variant of a
+    base procedure ("cấp lại", "gia hạn": ranked after the base unless asked for) or a word of action ("cải
+    chính", "thành lập": ranks the procedures named for it first when asked for). Edited by administrators;
+    matched unaccented and with i/y folded (procedures.assistant); variant and action words also compare
+    their accents where the question has them ("lại" is not "lái")."""
 
     class Kind(models.TextChoices):
         SYNONYM = "synonym", _("Từ đồng nghĩa")
         FILLER = "filler", _("Cụm từ hỏi (bỏ qua)")
+        # Words in procedure names that the assistant ranks by (procedures.assistant.rank).
+        VARIANT = "variant", _("Từ chỉ biến thể (xếp sau nếu câu hỏi không nói)")
+        ACTION = "action", _("Từ chỉ việc cần làm (ưu tiên nếu câu hỏi nói)")
 
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.SYNONYM)
     phrase = models.CharField(_("người dân nói"), max_length=200,
                               help_text=_("Ví dụ: bằng lái, sổ đỏ, tôi muốn. Có dấu hay không dấu đều được."))
     meaning = models.CharField(
         _("nghĩa là (từ trong danh mục thủ tục)"), max_length=300, blank=True,
-        help_text=_("Ví dụ: giấy phép lái xe. Bỏ trống với cụm từ hỏi."))
+        help_text=_("Ví dụ: giấy phép lái xe. Chỉ điền với từ đồng nghĩa."))
     is_active = models.BooleanField(_("đang dùng"), default=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     # normalize(phrase) with y read as i: what matching compares; one row per spelling and kind.
@@ -440,9 +446,9 @@ class AssistantTerm(models.Model):
             models.UniqueConstraint(fields=["kind", "phrase_key"], name="assistant_term_unique_phrase",
                                     violation_error_message=_("Cụm từ này đã có trong danh sách.")),
             models.CheckConstraint(
-                condition=(Q(kind="synonym") & ~Q(meaning="")) | (Q(kind="filler") & Q(meaning="")),
-                name="assistant_term_meaning_by_kind",
-                violation_error_message=_("Từ đồng nghĩa cần phần “nghĩa là”; cụm từ hỏi để trống phần này."),
+                condition=(Q(kind="synonym") & ~Q(meaning="")) | (~Q(kind="synonym") & Q(meaning="")),
+                name="assistant_term_meaning_only_for_synonyms",
+                violation_error_message=_("Từ đồng nghĩa cần phần “nghĩa là”; các loại khác để trống phần này."),
             ),
         ]
 

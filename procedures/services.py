@@ -396,16 +396,22 @@ def _two_tier_agencies_seed(*, province_code, upsert, by_kind, district_agencies
 # --- virtual assistant ------------------------------------------------------------------------------
 @transaction.atomic
 def assistant_terms_seed(*, model=None):
-    """Add the initial synonyms and question phrases (`procedures/assistant_terms.py`) that are missing.
+    """Add the initial synonyms, question phrases, variant and action words (`procedures/assistant_terms.py`)
+    that are missing.
     Idempotent; rows an administrator edited, switched off or added are left as they are. `model` is the
     historical model when a migration runs it. Returns the number of rows added."""
     from procedures.assistant import clear_cache
-    from procedures.assistant_terms import FILLERS, SYNONYMS
+    from procedures.assistant_terms import ACTIONS, FILLERS, SYNONYMS, VARIANTS
     from procedures.models import AssistantTerm
     from procedures.search import fold
 
     model = model or AssistantTerm
-    rows = [("filler", phrase, "") for phrase in FILLERS] + [("synonym", p, m) for p, m in SYNONYMS]
+    rows = ([("filler", phrase, "") for phrase in FILLERS] + [("synonym", p, m) for p, m in SYNONYMS]
+            + [("variant", phrase, "") for phrase in VARIANTS] + [("action", phrase, "") for phrase in ACTIONS])
+    # A migration's historical model knows only the kinds of its time (0004: synonyms and question phrases;
+    # 0007 added variant and action words): the others are seeded by the migration that adds them.
+    known_kinds = {value for value, _label in model._meta.get_field("kind").choices}
+    rows = [row for row in rows if row[0] in known_kinds]
     existing = set(model.objects.values_list("kind", "phrase_key"))
     added = []
     for kind, phrase, meaning in rows:

@@ -17,6 +17,7 @@ from dossiers import access, lifecycle, services, uploads
 from dossiers import citizen_selectors as selectors
 from dossiers.auth import normalize_phone
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Rating, ResultDelivery, Status
+from dossiers.selectors import dossier_fee_items
 from dossiers.services.intake import dossier_fee
 from dossiers.validation import check_complete, form_errors, form_for, missing_documents, registry_waived
 from portal import ratelimit
@@ -156,6 +157,8 @@ def start(request, procedure_code):
         shown = [suggested, *shown]
     shown_ids = {a.pk for a in shown}
     radios = [radio for radio in form["agency"] if radio.data["value"] in shown_ids]
+    # The suggestion (the citizen's own commune) first, not somewhere in a long list (issue 21 item 4).
+    radios.sort(key=lambda radio: suggested is None or radio.data["value"] != suggested.pk)
     context = {"procedure": procedure, "form": form, "suggested": suggested, "fee": dossier_fee_online(procedure),
                "step": 1, "query": query, "radios": radios, "no_match": bool(query) and len(shown) <= (1 if suggested else 0)}
     return render(request, "dossiers/start.html", context, status=status)
@@ -323,7 +326,9 @@ def receipt(request, public_id):
     dossier = _detail(request, public_id)
     if dossier.status == Status.DRAFT:
         raise Http404
-    return render(request, "dossiers/receipt.html", {"dossier": dossier})
+    # The fee with its calculation, as on the review page and the printed receipt (issue 21 item 2).
+    fee_items = dossier_fee_items(dossier) if dossier.fee_amount else []
+    return render(request, "dossiers/receipt.html", {"dossier": dossier, "fee_items": fee_items})
 
 
 @login_required

@@ -63,6 +63,9 @@ def _get_dossier(request, code):
 def queue(request):
     officer = request.user
     tab = request.GET.get("tab") or selectors.default_tab(officer)
+    if tab == selectors.SEARCH_TAB.slug:
+        # A search typed again on the results page, or "Bỏ lọc" there: it was a 404 (issue 21 item 10).
+        tab = selectors.default_tab(officer)
     if tab not in selectors.TABS_BY_SLUG:
         raise Http404
     agency_ids = selectors.officer_agency_ids(officer)

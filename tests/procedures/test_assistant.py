@@ -79,6 +79,23 @@ def test_an_administrator_adds_a_synonym_and_it_works_at_once(
     assert first("xin giấy hôn thú") != "1.000894"
 
 
+def test_variant_words_are_data_an_administrator_edits(
+    demo_catalogue, admin_client, django_capture_on_commit_callbacks
+):
+    """ "lại" (cấp lại) is a variant word: the new building permit comes first unless the question says it. The
+    word is an AssistantTerm row: switched off in the admin, the re-issue is no longer ranked after the new one."""
+    assert first("giấy phép xây dựng nhà ở") == "1.009994"  # Cấp giấy phép xây dựng mới
+    term = AssistantTerm.objects.get(kind="variant", phrase="lại")
+    assert set(AssistantTerm.objects.filter(kind="action").values_list("phrase", flat=True)) >= {"cải chính", "đổi"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/procedures/assistantterm/{term.pk}/change/",
+                                     {"kind": "variant", "phrase": "lại", "meaning": ""})  # Đang dùng unticked
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert first("giấy phép xây dựng nhà ở") == "1.009999"  # Cấp lại giấy phép xây dựng
+    with pytest.raises(ValidationError, match="để trống"):
+        AssistantTerm(kind="variant", phrase="gia hạn thêm", meaning="gia hạn").full_clean()
+
+
 @pytest.fixture
 def seeded(db):
     """The initial words, as the migration seeds them (a transactional test's flush empties the table)."""
