@@ -19,6 +19,7 @@ from dossiers.models import (
     Payment,
     PaymentReconciliation,
     Rating,
+    RegistryLookup,
     SandboxPortalFault,
     SandboxPortalReceipt,
     ServicePoint,
@@ -123,6 +124,15 @@ class AdminChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_label", "kind", "model", "object_repr", "ip_address"]
     list_filter = ["kind", "model"]
     search_fields = ["actor_label", "object_repr", "object_id"]
+
+
+@admin.register(RegistryLookup)
+class RegistryLookupAdmin(ReadOnlyAdmin):
+    """Officers' population-registry look-ups at counter intake (who asked about whom): read-only."""
+
+    list_display = ["created_at", "actor", "agency", "id_number", "outcome", "dossier", "ip_address"]
+    list_filter = ["outcome"]
+    search_fields = ["id_number", "actor__email", "dossier__code"]
 
 
 @admin.register(Payment)

@@ -128,6 +128,39 @@ class IdentityLink(models.Model):
         return f"{self.user} — {self.issuer} — mức {self.assurance_level}"
 
 
+class RegistryLookup(models.Model):
+    """A look-up in the population registry made by an officer at counter intake, before any dossier
+    exists (a citizen's own look-up is a `registry_lookup` event of their draft): who asked, for which
+    agency, about which personal ID number, from where, and what came of it. Append-only; `dossier` is
+    set when the intake it served is taken in."""
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", _("Có thông tin")
+        NOT_FOUND = "not_found", _("Không có trong CSDL")
+        UNAVAILABLE = "unavailable", _("CSDL không trả lời")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tra cứu"), on_delete=models.PROTECT,
+                              related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    id_number = models.CharField(_("số định danh cá nhân được tra cứu"), max_length=12)
+    outcome = models.CharField(_("kết quả"), max_length=12, choices=Outcome.choices)
+    registry = models.CharField(_("nguồn dữ liệu"), max_length=60, blank=True)
+    fields = models.JSONField(_("trường đã điền"), default=list, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    dossier = models.ForeignKey("Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tra cứu CSDL dân cư tại quầy")
+        verbose_name_plural = _("tra cứu CSDL dân cư tại quầy")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["id_number", "created_at"], name="registry_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.id_number} — {self.get_outcome_display()}"
+
+
 class Role(models.TextChoices):
     DESK_OFFICER = "desk_officer", _("Cán bộ tiếp nhận (Một cửa)")
     SPECIALIST = "specialist", _("Chuyên viên xử lý")

@@ -21,6 +21,7 @@ from dossiers import lifecycle, uploads
 from dossiers.lifecycle import Action, LifecycleError
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
 from dossiers.services.fees import dossier_collect_fee
+from dossiers.services.identity import counter_prefill_apply
 from dossiers.services.intake import (
     dossier_create_draft,
     dossier_receive,
@@ -334,11 +335,13 @@ def tracking_book_print_record(*, dossiers, actor, agency, fmt):
 @transaction.atomic
 def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_name, applicant_id_number="",
                               applicant_phone="", applicant_email="", applicant_address="", form_data=None,
-                              documents=(), assisted=False, ip_address=None, now=None):
+                              documents=(), assisted=False, ip_address=None, now=None, registry_prefill=None):
     """A walk-in, postal or assisted-online dossier: created, numbered and received in one transaction.
 
     `documents` is a list of `(required_document, name, uploaded_file_or_None)`; None means the paper
-    stays paper (not digitized). Counter and postal intake is refused on the procedure's online-only
+    stays paper (not digitized). `registry_prefill` is the officer's population-registry look-up
+    (`registry_lookup_at_counter`) for this applicant: its values replace what was typed, and the
+    papers it proves need not be among `documents` (the caller checks, dossiers.validation.registry_waived). Counter and postal intake is refused on the procedure's online-only
     days (CounterClosed); the officer then submits online on the citizen's behalf (assisted=True).
     """
     now = now or timezone.now()
@@ -357,6 +360,8 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
         applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
         applicant_email=applicant_email, applicant_address=applicant_address, form_data=form_data,
     )
+    if registry_prefill:
+        counter_prefill_apply(dossier=dossier, prefill=registry_prefill, actor=actor, ip_address=ip_address)
     for required_document, name, uploaded_file in documents:
         store_document(dossier=dossier, uploaded_file=uploaded_file, name=name, actor=actor,
                        source=DocumentSource.SCANNED, required_document=required_document)
