@@ -48,6 +48,24 @@ def api_client_create(*, name, service_account, scopes):
 
 
 @transaction.atomic
+def mobile_app_create(*, name, redirect_uris, scopes=("citizen",)):
+    """A public client for a mobile app: authorization code with PKCE (RFC 7636, S256; PKCE_REQUIRED),
+    no secret (an app cannot keep one, RFC 8252 §8.5), each token acting as the citizen who consented at
+    /api/oauth/authorize/. `redirect_uris`: the app's claimed https link or private-use scheme URI."""
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be among {ApiScope.values}: {sorted(unknown) or 'none given'}")
+    if not redirect_uris:
+        raise ValueError("a mobile app needs at least one redirect URI")
+    application = Application.objects.create(
+        name=name, client_type=Application.CLIENT_PUBLIC, client_secret="",
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE, redirect_uris=" ".join(redirect_uris),
+        skip_authorization=False)
+    ApiClientScopes.objects.create(application=application, **{scope: True for scope in scopes})
+    return application
+
+
+@transaction.atomic
 def service_account_ensure(*, email, full_name, roles):
     """The account an agency's system acts as: created without a usable password (it never signs in to
     the pages), given each `(agency_code, role)`. Idempotent."""
