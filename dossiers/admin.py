@@ -7,6 +7,7 @@ from dossiers.models import (
     AdminChange,
     AgencyMembership,
     ApiClientScopes,
+    ApiTokenEvent,
     Appointment,
     Document,
     DocumentSignature,
@@ -124,6 +125,15 @@ class AdminChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_label", "kind", "model", "object_repr", "ip_address"]
     list_filter = ["kind", "model"]
     search_fields = ["actor_label", "object_repr", "object_id"]
+
+
+@admin.register(ApiTokenEvent)
+class ApiTokenEventAdmin(ReadOnlyAdmin):
+    """API tokens issued and revoked (never the tokens themselves): read-only."""
+
+    list_display = ["created_at", "kind", "client_id", "user", "grant_type", "scope", "expires", "ip_address"]
+    list_filter = ["kind", "grant_type"]
+    search_fields = ["client_id", "user__email"]
 
 
 @admin.register(RegistryLookup)

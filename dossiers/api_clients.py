@@ -3,10 +3,14 @@
 import secrets
 
 from django.db import transaction
+from django.dispatch import receiver
 from oauth2_provider.models import Application
 from oauth2_provider.scopes import SettingsScopes
+from oauth2_provider.signals import app_authorized
 
-from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, User
+from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, ApiTokenEvent, User
+from portal.api_auth import token_revoked
+from portal.client_ip import client_ip
 from procedures.models import Agency
 
 # The scopes of an OpenID Connect client of the sandbox identity provider (dossiers/identity_sandbox.py):
@@ -78,3 +82,26 @@ def service_account_ensure(*, email, full_name, roles):
             raise ValueError(f"no agency with code {agency_code!r}")
         AgencyMembership.objects.get_or_create(user=account, agency=agency, role=role)
     return account
+
+
+# --- the token trail (ApiTokenEvent) ------------------------------------------------------------------
+@receiver(app_authorized, dispatch_uid="dossiers.api_token_issued")
+def api_token_issued(sender, request, token, **kwargs):
+    """Every access token the token endpoints issue (client credentials, authorization code, refresh,
+    and the sandbox identity provider's sign-ins), recorded without the token."""
+    application = token.application
+    ApiTokenEvent.objects.create(
+        kind=ApiTokenEvent.Kind.ISSUED, application=application,
+        client_id=application.client_id if application else "", user_id=token.user_id,
+        grant_type=request.POST.get("grant_type", "")[:40], scope=token.scope[:200], token_id=token.pk,
+        expires=token.expires, ip_address=client_ip(request))
+
+
+@receiver(token_revoked, dispatch_uid="dossiers.api_token_revoked")
+def api_token_revoked(sender, request, token, **kwargs):
+    application = token["application"]
+    ApiTokenEvent.objects.create(
+        kind=ApiTokenEvent.Kind.REVOKED, application=application,
+        client_id=application.client_id if application else "", user_id=token["user_id"],
+        scope=token["scope"][:200], token_id=token["token_id"], expires=token["expires"],
+        ip_address=client_ip(request))

@@ -875,6 +875,42 @@ class ApiClientScopes(models.Model):
         return [scope for scope in ApiScope.values if getattr(self, scope)]
 
 
+class ApiTokenEvent(models.Model):
+    """Nhật ký mã truy cập API: one row per OAuth2 access token issued or revoked at /api/oauth/ (who it
+    acts as, which client, which scopes, until when, from which address). Append-only; kept when the
+    token itself is deleted (revocation and expiry clean-up delete tokens). The token is never stored."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Cấp mã")
+        REVOKED = "revoked", _("Thu hồi mã")
+
+    kind = models.CharField(_("sự kiện"), max_length=10, choices=Kind.choices)
+    application = models.ForeignKey("oauth2_provider.Application", verbose_name=_("ứng dụng"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    client_id = models.CharField(_("mã ứng dụng (client_id)"), max_length=100, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    grant_type = models.CharField(_("kiểu cấp quyền"), max_length=40, blank=True)
+    scope = models.CharField(_("phạm vi"), max_length=200, blank=True)
+    token_id = models.BigIntegerField(_("số hiệu mã"), null=True, blank=True)
+    expires = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký mã truy cập API")
+        verbose_name_plural = _("nhật ký mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("API token events are append-only.")
+        super().save(*args, **kwargs)
+
+
 class MerchantAccount(models.Model):
     """An agency's merchant account at the payment provider (tài khoản thu của cơ quan): fees paid for its
     dossiers go to its own account; the provider's reconciliation files are per merchant."""

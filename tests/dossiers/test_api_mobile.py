@@ -79,6 +79,10 @@ def test_a_citizen_lets_the_app_act_for_them_with_pkce(client, app):
                                                        "refresh_token": issued["refresh_token"]})
     assert refreshed.status_code == 200, refreshed.content
     assert api.get("/api/v1/me/").status_code == 401
+    from dossiers.models import ApiTokenEvent
+
+    assert list(ApiTokenEvent.objects.order_by("id").values_list("kind", "grant_type", "user")) == [
+        ("issued", "authorization_code", citizen.pk), ("issued", "refresh_token", citizen.pk)]
 
 
 def test_without_pkce_or_with_the_wrong_verifier_there_is_no_token(client, app):
