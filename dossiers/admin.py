@@ -7,6 +7,7 @@ from dossiers.models import (
     AdminChange,
     AgencyMembership,
     ApiClientScopes,
+    ApiTokenEvent,
     Appointment,
     Document,
     DocumentSignature,
@@ -20,6 +21,7 @@ from dossiers.models import (
     PaymentReceipt,
     PaymentReconciliation,
     Rating,
+    RegistryLookup,
     SandboxPortalFault,
     SandboxPortalReceipt,
     ServicePoint,
@@ -132,6 +134,24 @@ class PaymentReceiptAdmin(ReadOnlyAdmin):
 
     list_display = ["number", "payment", "issued_at", "size"]
     search_fields = ["number", "payment__order_id", "payment__dossier__code"]
+
+
+@admin.register(ApiTokenEvent)
+class ApiTokenEventAdmin(ReadOnlyAdmin):
+    """API tokens issued and revoked (never the tokens themselves): read-only."""
+
+    list_display = ["created_at", "kind", "client_id", "user", "grant_type", "scope", "expires", "ip_address"]
+    list_filter = ["kind", "grant_type"]
+    search_fields = ["client_id", "user__email"]
+
+
+@admin.register(RegistryLookup)
+class RegistryLookupAdmin(ReadOnlyAdmin):
+    """Officers' population-registry look-ups at counter intake (who asked about whom): read-only."""
+
+    list_display = ["created_at", "actor", "agency", "id_number", "outcome", "dossier", "ip_address"]
+    list_filter = ["outcome"]
+    search_fields = ["id_number", "actor__email", "dossier__code"]
 
 
 @admin.register(Payment)

@@ -3,10 +3,14 @@
 import secrets
 
 from django.db import transaction
+from django.dispatch import receiver
 from oauth2_provider.models import Application
 from oauth2_provider.scopes import SettingsScopes
+from oauth2_provider.signals import app_authorized
 
-from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, User
+from dossiers.models import AgencyMembership, ApiClientScopes, ApiScope, ApiTokenEvent, User
+from portal.api_auth import token_revoked
+from portal.client_ip import client_ip
 from procedures.models import Agency
 
 # The scopes of an OpenID Connect client of the sandbox identity provider (dossiers/identity_sandbox.py):
@@ -48,6 +52,24 @@ def api_client_create(*, name, service_account, scopes):
 
 
 @transaction.atomic
+def mobile_app_create(*, name, redirect_uris, scopes=("citizen",)):
+    """A public client for a mobile app: authorization code with PKCE (RFC 7636, S256; PKCE_REQUIRED),
+    no secret (an app cannot keep one, RFC 8252 §8.5), each token acting as the citizen who consented at
+    /api/oauth/authorize/. `redirect_uris`: the app's claimed https link or private-use scheme URI."""
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be among {ApiScope.values}: {sorted(unknown) or 'none given'}")
+    if not redirect_uris:
+        raise ValueError("a mobile app needs at least one redirect URI")
+    application = Application.objects.create(
+        name=name, client_type=Application.CLIENT_PUBLIC, client_secret="",
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE, redirect_uris=" ".join(redirect_uris),
+        skip_authorization=False)
+    ApiClientScopes.objects.create(application=application, **{scope: True for scope in scopes})
+    return application
+
+
+@transaction.atomic
 def service_account_ensure(*, email, full_name, roles):
     """The account an agency's system acts as: created without a usable password (it never signs in to
     the pages), given each `(agency_code, role)`. Idempotent."""
@@ -60,3 +82,26 @@ def service_account_ensure(*, email, full_name, roles):
             raise ValueError(f"no agency with code {agency_code!r}")
         AgencyMembership.objects.get_or_create(user=account, agency=agency, role=role)
     return account
+
+
+# --- the token trail (ApiTokenEvent) ------------------------------------------------------------------
+@receiver(app_authorized, dispatch_uid="dossiers.api_token_issued")
+def api_token_issued(sender, request, token, **kwargs):
+    """Every access token the token endpoints issue (client credentials, authorization code, refresh,
+    and the sandbox identity provider's sign-ins), recorded without the token."""
+    application = token.application
+    ApiTokenEvent.objects.create(
+        kind=ApiTokenEvent.Kind.ISSUED, application=application,
+        client_id=application.client_id if application else "", user_id=token.user_id,
+        grant_type=request.POST.get("grant_type", "")[:40], scope=token.scope[:200], token_id=token.pk,
+        expires=token.expires, ip_address=client_ip(request))
+
+
+@receiver(token_revoked, dispatch_uid="dossiers.api_token_revoked")
+def api_token_revoked(sender, request, token, **kwargs):
+    application = token["application"]
+    ApiTokenEvent.objects.create(
+        kind=ApiTokenEvent.Kind.REVOKED, application=application,
+        client_id=application.client_id if application else "", user_id=token["user_id"],
+        scope=token["scope"][:200], token_id=token["token_id"], expires=token["expires"],
+        ip_address=client_ip(request))

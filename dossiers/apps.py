@@ -9,6 +9,7 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ và tài khoản")
 
     def ready(self):
+        from dossiers import api_clients  # noqa: F401 (connects the API token trail's receivers)
         from dossiers import checks as deploy_checks  # at ready(): Django's idiom for registering checks
 
         checks.register(deploy_checks.sandbox_payment_check, checks.Tags.security, deploy=True)

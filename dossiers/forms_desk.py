@@ -249,6 +249,16 @@ class IdCardQrForm(forms.Form):
         return self.cleaned_data["id_card_qr"]
 
 
+class RegistryLookupForm(forms.Form):
+    """The applicant's personal ID number, to fill the intake from the population registry."""
+
+    registry_id_number = forms.RegexField(
+        label=_("Số định danh cá nhân của người nộp (tra cứu CSDL quốc gia về dân cư)"), regex=r"^\d{12}$",
+        max_length=12, error_messages={"invalid": _("Số định danh cá nhân gồm 12 chữ số."),
+                                       "required": _("Nhập số định danh cá nhân để tra cứu.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{12}"}))
+
+
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("receive", _("Tiếp nhận")), ("assign", _("Phân công"))])
     codes = forms.MultipleChoiceField(choices=(), error_messages={"required": _("Chọn ít nhất một hồ sơ.")})

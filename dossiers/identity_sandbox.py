@@ -133,6 +133,12 @@ class SandboxAuthorizeView(OAuthLibMixin, View):
             return None, None, render(request, "identity/sandbox_error.html",
                                       {"error": error.oauthlib_error.description or error.oauthlib_error.error},
                                       status=400)
+        # Only OpenID Connect clients sign people in here; an API client (a mobile app) would otherwise get
+        # a token acting as a demo person's provider account.
+        if not Application.objects.filter(client_id=credentials.get("client_id")).exclude(algorithm="").exists():
+            return None, None, render(request, "identity/sandbox_error.html",
+                                      {"error": _("Ứng dụng này không phải là bên sử dụng định danh (OpenID Connect).")},
+                                      status=400)
         return scopes, credentials, None
 
     def _approve(self, request, person, scopes, credentials):

@@ -128,6 +128,39 @@ class IdentityLink(models.Model):
         return f"{self.user} — {self.issuer} — mức {self.assurance_level}"
 
 
+class RegistryLookup(models.Model):
+    """A look-up in the population registry made by an officer at counter intake, before any dossier
+    exists (a citizen's own look-up is a `registry_lookup` event of their draft): who asked, for which
+    agency, about which personal ID number, from where, and what came of it. Append-only; `dossier` is
+    set when the intake it served is taken in."""
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", _("Có thông tin")
+        NOT_FOUND = "not_found", _("Không có trong CSDL")
+        UNAVAILABLE = "unavailable", _("CSDL không trả lời")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tra cứu"), on_delete=models.PROTECT,
+                              related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    id_number = models.CharField(_("số định danh cá nhân được tra cứu"), max_length=12)
+    outcome = models.CharField(_("kết quả"), max_length=12, choices=Outcome.choices)
+    registry = models.CharField(_("nguồn dữ liệu"), max_length=60, blank=True)
+    fields = models.JSONField(_("trường đã điền"), default=list, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    dossier = models.ForeignKey("Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tra cứu CSDL dân cư tại quầy")
+        verbose_name_plural = _("tra cứu CSDL dân cư tại quầy")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["id_number", "created_at"], name="registry_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.id_number} — {self.get_outcome_display()}"
+
+
 class Role(models.TextChoices):
     DESK_OFFICER = "desk_officer", _("Cán bộ tiếp nhận (Một cửa)")
     SPECIALIST = "specialist", _("Chuyên viên xử lý")
@@ -914,6 +947,42 @@ class ApiClientScopes(models.Model):
 
     def scopes(self):
         return [scope for scope in ApiScope.values if getattr(self, scope)]
+
+
+class ApiTokenEvent(models.Model):
+    """Nhật ký mã truy cập API: one row per OAuth2 access token issued or revoked at /api/oauth/ (who it
+    acts as, which client, which scopes, until when, from which address). Append-only; kept when the
+    token itself is deleted (revocation and expiry clean-up delete tokens). The token is never stored."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Cấp mã")
+        REVOKED = "revoked", _("Thu hồi mã")
+
+    kind = models.CharField(_("sự kiện"), max_length=10, choices=Kind.choices)
+    application = models.ForeignKey("oauth2_provider.Application", verbose_name=_("ứng dụng"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    client_id = models.CharField(_("mã ứng dụng (client_id)"), max_length=100, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    grant_type = models.CharField(_("kiểu cấp quyền"), max_length=40, blank=True)
+    scope = models.CharField(_("phạm vi"), max_length=200, blank=True)
+    token_id = models.BigIntegerField(_("số hiệu mã"), null=True, blank=True)
+    expires = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký mã truy cập API")
+        verbose_name_plural = _("nhật ký mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("API token events are append-only.")
+        super().save(*args, **kwargs)
 
 
 class MerchantAccount(models.Model):

@@ -470,8 +470,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # The OAuth2 security scheme (drf-spectacular's django-oauth-toolkit extension).
-    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_FLOWS": ["clientCredentials", "authorizationCode"],
     "OAUTH2_TOKEN_URL": "/api/oauth/token/",
+    "OAUTH2_AUTHORIZATION_URL": "/api/oauth/authorize/",
+    "OAUTH2_REFRESH_URL": "/api/oauth/token/",
     # The API's audiences; the sandbox identity provider's sign-in scopes open no API.
     "OAUTH2_SCOPES": API_SCOPES,
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split view: the init script is a separate file, so the strict CSP (script-src 'self') allows it.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/oauth/authorize/", api_auth.ApiAuthorizationView.as_view(), name="oauth-authorize"),
     path("api/oauth/token/", api_auth.RateLimitedTokenView.as_view(), name="oauth-token"),
     path("api/oauth/revoke/", api_auth.RateLimitedRevokeView.as_view(), name="oauth-revoke"),
     # The sandbox national identity provider (OpenID Connect; 404 in production without ALLOW_SANDBOX).

@@ -6,7 +6,12 @@ A *row* uses the model's names::
      "online_mode", "processing_days", "online_processing_days", "steps", "description", "result_type",
      "legal_basis", "form_schema", "online_only", "online_only_weekdays", "tags", "is_active",
      "fees": [{"name", "amount", "waived_online", and the formula: see FeeLine.FORMULA_FIELDS}],
-     "documents": [{"name", "required", "copies", "kinds", "template_name", "reusable"}]}
+     "documents": [{"name", "required", "copies", "kinds", "template_name", "reusable", "registry_proof",
+                    "multiple_files"}]}
+
+`assurance_level` is the identity level online submission needs (1, 2, or None for the default);
+a document's `registry_proof` names what of the population registry's record replaces the paper
+("identity", "residence" or ""), `multiple_files` lets its slot hold several files.
 
 Pure functions here (no writes): building a row from a procedure, from the demo data format, and
 checking a row. The writes live in `procedures.services`.
@@ -16,12 +21,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from procedures.form_schema import validate_schema
-from procedures.models import DocumentKind, FeeLine, Level, OnlineMode, Procedure
+from procedures.models import DocumentKind, FeeLine, Level, OnlineMode, Procedure, RegistryProof
 
 SCALAR_FIELDS = (
     "name", "name_en", "level", "online_mode", "processing_days", "online_processing_days", "steps",
     "description", "result_type", "legal_basis", "form_schema", "online_only", "online_only_weekdays",
-    "tags", "is_active",
+    "tags", "is_active", "assurance_level",
 )
 def fee_row(item):
     """A fee line of a catalogue file, with the formula's defaults (a flat fee per dossier)."""
@@ -54,7 +59,15 @@ def fee_errors(index, fee, form_names):
 
 ROW_KEYS = ("code", "field", "agency_kinds", *SCALAR_FIELDS, "fees", "documents")
 FEE_KEYS = FeeLine.FORMULA_FIELDS
-DOCUMENT_KEYS = ("name", "required", "copies", "kinds", "template_name", "reusable")
+DOCUMENT_KEYS = ("name", "required", "copies", "kinds", "template_name", "reusable", "registry_proof",
+                 "multiple_files")
+# Keys a document of an older file may leave out (files exported before they existed import unchanged).
+DOCUMENT_DEFAULTS = {"template_name": "", "reusable": False, "registry_proof": "", "multiple_files": False}
+
+
+def document_row(doc):
+    """A document of a row with the optional keys filled in (unknown keys kept, for row_errors to name)."""
+    return {**DOCUMENT_DEFAULTS, **doc} if isinstance(doc, dict) else doc
 
 
 def procedure_row(procedure):
@@ -105,11 +118,13 @@ def row_from_demo(item):
         "online_only_weekdays": list(item.get("online_only_weekdays", [])),
         "tags": list(item.get("tags", [])),
         "is_active": item.get("is_active", True),
+        "assurance_level": item.get("assurance_level"),
         "fees": [fee_row(f) for f in item.get("fees", [])],
         "documents": [
             {"name": d["name"], "required": bool(d.get("required", True)), "copies": d.get("copies", 1),
              "kinds": list(d.get("kinds", [])), "template_name": d.get("template") or "",
-             "reusable": bool(d.get("reusable", False))}
+             "reusable": bool(d.get("reusable", False)), "registry_proof": d.get("registry_proof", ""),
+             "multiple_files": bool(d.get("multiple_files", False))}
             for d in item.get("documents", [])
         ],
     }
@@ -148,7 +163,23 @@ def row_errors(row, *, field_codes, agency_kinds):
     form_names = {f.get("name") for f in row.get("form_schema") or [] if isinstance(f, dict)}
     for index, fee in enumerate(row.get("fees", []), start=1):
         errors += fee_errors(index, fee, form_names)
+    level = row.get("assurance_level")
+    if level is not None and level not in (1, 2):
+        errors.append(_("Mức độ định danh điện tử phải là 1, 2 hoặc để trống."))
     for index, doc in enumerate(row.get("documents", []), start=1):
+        if not isinstance(doc, dict):
+            errors.append(_("Thành phần hồ sơ thứ %(n)s phải là một đối tượng JSON.") % {"n": index})
+            continue
+        doc = document_row(doc)
+        unknown = sorted(set(doc) - set(DOCUMENT_KEYS))
+        if unknown:
+            errors.append(_("Thành phần hồ sơ thứ %(n)s: không có mục %(keys)s.")
+                          % {"n": index, "keys": ", ".join(unknown)})
+        if doc.get("registry_proof") not in ("", *RegistryProof.values):
+            errors.append(_("Thành phần hồ sơ thứ %(n)s: registry_proof phải là %(values)s hoặc để trống.")
+                          % {"n": index, "values": ", ".join(RegistryProof.values)})
+        if not isinstance(doc.get("multiple_files"), bool):
+            errors.append(_("Thành phần hồ sơ thứ %(n)s: multiple_files phải là true hoặc false.") % {"n": index})
         if not isinstance(doc.get("name"), str) or not doc["name"].strip():
             errors.append(_("Thành phần hồ sơ thứ %(n)s thiếu tên.") % {"n": index})
         if not _is_int(doc.get("copies"), minimum=1):

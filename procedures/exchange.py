@@ -2,7 +2,8 @@
 
 Columns are the row keys (`procedures.catalogue.ROW_KEYS`). Lists of words (`agency_kinds`, `tags`,
 `online_only_weekdays`) are separated by ";"; nested content (`fees`, `documents`, `form_schema`) is
-JSON in its cell; booleans are 1/0 (true/false, có/không accepted). Line numbers are those a person
+JSON in its cell (a document's `registry_proof` and `multiple_files` may be left out: "" and false);
+`assurance_level` is 1, 2 or empty (the default for the online mode); booleans are 1/0 (true/false, có/không accepted). Line numbers are those a person
 sees in a spreadsheet: the header is line 1.
 """
 
@@ -18,7 +19,8 @@ from procedures.catalogue import ROW_KEYS, procedure_row
 _LISTS = ("agency_kinds", "tags", "online_only_weekdays")
 _JSON = ("fees", "documents", "form_schema")
 _BOOLS = ("online_only", "is_active")
-_INTS = ("processing_days", "online_processing_days")
+_INTS = ("processing_days", "online_processing_days", "assurance_level")
+_OPTIONAL_INTS = ("online_processing_days", "assurance_level")  # an empty cell is None
 _REQUIRED_COLUMNS = ("code", "name", "field", "level", "processing_days")
 _TRUE = {"1", "true", "yes", "có", "x"}
 _FALSE = {"0", "false", "no", "không", ""}
@@ -86,7 +88,7 @@ def _cell_in(key, raw):
         raise ValueError(_("cột %(col)s: cần 1 hoặc 0") % {"col": key})
     if key in _INTS:
         if not text:
-            if key == "online_processing_days":
+            if key in _OPTIONAL_INTS:
                 return None
             raise ValueError(_("cột %(col)s: bắt buộc") % {"col": key})
         try:

@@ -50,7 +50,8 @@ class FeeSerializer(serializers.ModelSerializer):
 class RequiredDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["id", "name", "required", "copies", "kinds", "template_name", "reusable", "multiple_files"]
+        fields = ["id", "name", "required", "copies", "kinds", "template_name", "reusable", "multiple_files",
+                  "registry_proof"]
 
 
 class ProcedureDetailSerializer(ProcedureListSerializer):
@@ -59,10 +60,14 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
     agencies_url = serializers.SerializerMethodField(
         help_text=_("Danh sách cơ quan giải quyết (có thể rất dài với thủ tục cấp xã).")
     )
+    assurance_level = serializers.IntegerField(
+        source="assurance_level_needed", read_only=True,
+        help_text=_("Mức độ tài khoản định danh điện tử cần có để nộp trực tuyến (1 hoặc 2)."))
 
     class Meta(ProcedureListSerializer.Meta):
         fields = [*ProcedureListSerializer.Meta.fields, "steps", "description", "result_type", "legal_basis",
-                  "form_schema", "online_only_weekdays", "tags", "fees", "documents", "agencies_url"]
+                  "form_schema", "online_only_weekdays", "tags", "assurance_level", "fees", "documents",
+                  "agencies_url"]
 
     def get_agencies_url(self, procedure) -> str:
         return f"/api/v1/agencies/?procedure={procedure.code}"

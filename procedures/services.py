@@ -62,10 +62,11 @@ def procedure_snapshot(procedure):
         "form_schema": procedure.form_schema,
         "online_only": procedure.online_only,
         "online_only_weekdays": list(procedure.online_only_weekdays),
+        "assurance_level": procedure.assurance_level_needed(),
         "fees": [f.formula() for f in procedure.fees.all()],
         "documents": [
             {"id": d.pk, "name": d.name, "required": d.required, "copies": d.copies, "kinds": list(d.kinds),
-             "reusable": d.reusable}
+             "reusable": d.reusable, "registry_proof": d.registry_proof, "multiple_files": d.multiple_files}
             for d in procedure.documents.all()
         ],
     }
@@ -142,9 +143,10 @@ def _procedure_write(*, row, fields, agencies_by_kind, effective_from=None, note
     A content change publishes a new version; a change of the agencies alone does not (versions
     freeze what the applicant is asked for, not the map of offices).
     """
-    from procedures.catalogue import SCALAR_FIELDS, content_of, procedure_row
+    from procedures.catalogue import SCALAR_FIELDS, content_of, document_row, procedure_row
     from procedures.models import Procedure
 
+    row = {**row, "documents": [document_row(doc) for doc in row["documents"]]}
     agency_ids = {a.pk for kind in row["agency_kinds"] for a in agencies_by_kind.get(kind, [])}
     procedure = _procedures_with_content().filter(code=row["code"]).first()
     if procedure is None:

@@ -243,6 +243,9 @@ MATRIX = {
     "api-me": {"kind": "login"},
     "api-agency-specialists": {"kind": "desk_object", "kwargs": lambda w: {"agency": w["agency_a"].code}},
     # --- OAuth2 token endpoint: public (client authentication, not a user's); no client here -> 401
+    # The mobile app's consent page (authorization code + PKCE): sign in first; signed in, a request
+    # without a known client is refused (400).
+    "oauth-authorize": {"kind": "login", "ok": (400,), "api": False},
     "oauth-token": {"kind": "public", "method": "post", "ok": (400, 401)},
     "oauth-revoke": {"kind": "public", "method": "post", "ok": (400, 401)},
     # --- API: statistics -------------------------------------------------------------------------------
@@ -405,7 +408,7 @@ def test_route_answers_each_user_as_the_matrix_says(db, client, world, route, me
         responses = assert_public(client, method, url, users=insiders, ok_statuses=ok, data=data, **extra)
     else:
         responses = assert_permission_matrix(client, method, url, outsiders=outsiders, insiders=insiders,
-                                             data=data, ok_statuses=ok, **extra)
+                                             data=data, ok_statuses=ok, api=entry.get("api"), **extra)
     for response in responses:
         assert response.status_code < 500
     if entry.get("hides") and not writes:

@@ -21,6 +21,7 @@ from dossiers import lifecycle, uploads
 from dossiers.lifecycle import Action, LifecycleError
 from dossiers.models import Channel, Document, DocumentSource, Dossier, Role, Status
 from dossiers.services.fees import dossier_collect_fee
+from dossiers.services.identity import counter_prefill_apply
 from dossiers.services.intake import (
     dossier_create_draft,
     dossier_receive,
@@ -336,7 +337,7 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
                               applicant_phone="", applicant_email="", applicant_address="", form_data=None,
                               documents=(), assisted=False, ip_address=None, now=None, deciding_agency=None,
                               proxy_name="", proxy_id_number="", proxy_authorisation="", sets=1,
-                              result_delivery=None, result_address=""):
+                              result_delivery=None, result_address="", registry_prefill=None):
     """A walk-in, postal or assisted-online dossier: created, numbered and received in one transaction.
 
     `agency` is the receiving centre (the officer's desk); `deciding_agency` another agency that decides a
@@ -344,7 +345,9 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
     receipt. The proxy, the number of sets and where the result is collected print on Mẫu 01.
 
     `documents` is a list of `(required_document, name, uploaded_file_or_None)`; None means the paper
-    stays paper (not digitized). Counter and postal intake is refused on the procedure's online-only
+    stays paper (not digitized). `registry_prefill` is the officer's population-registry look-up
+    (`registry_lookup_at_counter`) for this applicant: its values replace what was typed, and the
+    papers it proves need not be among `documents` (the caller checks, dossiers.validation.registry_waived). Counter and postal intake is refused on the procedure's online-only
     days (CounterClosed); the officer then submits online on the citizen's behalf (assisted=True).
     """
     now = now or timezone.now()
@@ -366,6 +369,8 @@ def dossier_intake_at_counter(*, procedure, agency, actor, channel, applicant_na
         proxy_name=proxy_name, proxy_id_number=proxy_id_number, proxy_authorisation=proxy_authorisation, sets=sets,
         result_delivery=result_delivery, result_address=result_address,
     )
+    if registry_prefill:
+        counter_prefill_apply(dossier=dossier, prefill=registry_prefill, actor=actor, ip_address=ip_address)
     for required_document, name, uploaded_file in documents:
         store_document(dossier=dossier, uploaded_file=uploaded_file, name=name, actor=actor,
                        source=DocumentSource.SCANNED, required_document=required_document)

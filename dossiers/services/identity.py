@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import lifecycle, registry
 from dossiers.auth import normalize_phone
-from dossiers.models import Dossier, IdentityLink, User
+from dossiers.models import Dossier, IdentityLink, RegistryLookup, Role, User
 from procedures.form_schema import registry_fields
 from procedures.models import AssuranceLevel
 
@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "IdentityRefused", "AssuranceTooLow", "identity_sign_in", "account_assurance_level", "assurance_problem",
-    "check_assurance", "dossier_prefill_from_registry", "password_login_allowed",
+    "check_assurance", "dossier_prefill_from_registry", "password_login_allowed", "registry_lookup_at_counter",
+    "counter_prefill_apply", "counter_prefill_valid",
 ]
 
 _ID_NUMBER = re.compile(r"^\d{12}$")
@@ -212,3 +213,88 @@ def dossier_prefill_from_registry(*, dossier, actor, ip_address=None):
                            "fields": prefill.get("applicant", []) + prefill.get("form", [])},
                      ip_address=ip_address)
     return message
+
+
+# --- counter intake: the officer looks the applicant up (issue 17 item 2 at the desk) ----------------
+COUNTER_LOOKUP_VALID_SECONDS = 2 * 3600  # a look-up serves the intake it was made for, not a later one
+
+
+def registry_lookup_at_counter(*, id_number, agency, procedure, actor, ip_address=None):
+    """Look an applicant up in the population registry from the counter intake form.
+
+    The desk officer of `agency` types the personal ID number the applicant gives (or reads it from the
+    chip card's QR code); the record fills the applicant's name, number and address and the procedure's
+    form fields that declare a registry attribute, and the papers it proves are not asked for
+    (Decree 104/2022/NĐ-CP: no residence papers where the database can be consulted). Every look-up is
+    recorded (`RegistryLookup`: who, for which agency, about whom, from where, the outcome).
+
+    Returns (prefill, message): `prefill` is a JSON-ready dict for the intake's form token (None when
+    nothing was found) and `message` a translated sentence for the officer when the registry did not
+    answer or does not know the number: the officer then types the data and takes the papers.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if Role.DESK_OFFICER not in actor.roles_in(agency):
+        raise PermissionDenied(_("Chỉ cán bộ Một cửa của cơ quan được tra cứu dữ liệu dân cư."))
+    id_number = (id_number or "").strip()
+    if not _ID_NUMBER.match(id_number):
+        raise lifecycle.LifecycleError(_("Số định danh cá nhân gồm đúng 12 chữ số."))
+    outcome, message, person = RegistryLookup.Outcome.FOUND, "", None
+    try:
+        person = registry.get_person(id_number)
+    except registry.RegistryUnavailable as error:
+        logger.warning("population registry unavailable at the counter: %s", error)
+        outcome = RegistryLookup.Outcome.UNAVAILABLE
+        message = _("Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Hãy nhập thông tin người nộp theo "
+                    "giấy tờ và nhận đủ giấy tờ; có thể tra cứu lại sau.")
+    if person is None and outcome == RegistryLookup.Outcome.FOUND:
+        outcome = RegistryLookup.Outcome.NOT_FOUND
+        message = _("Không tìm thấy số định danh %(number)s trong Cơ sở dữ liệu quốc gia về dân cư. Hãy kiểm tra "
+                    "lại số hoặc nhập thông tin theo giấy tờ.") % {"number": id_number}
+    applicant, form = {}, {}
+    if person is not None:
+        applicant = {name: person.attribute(attr) for name, attr in APPLICANT_FROM_REGISTRY.items()
+                     if person.attribute(attr)}
+        form = {name: person.attribute(attr) for name, attr in registry_fields(procedure.form_schema).items()
+                if person.attribute(attr)}
+    lookup = RegistryLookup.objects.create(
+        actor=actor, agency=agency, id_number=id_number, outcome=outcome,
+        registry=settings.POPULATION_REGISTRY.rsplit(".", 1)[-1], fields=sorted(applicant) + sorted(form),
+        ip_address=ip_address)
+    if person is None:
+        return None, message
+    return {"lookup": lookup.pk, "id_number": id_number, "procedure": procedure.pk, "applicant": applicant,
+            "form": form, "proves": sorted(person.proves), "looked_up_at": lookup.created_at.isoformat()}, ""
+
+
+def counter_prefill_valid(prefill, *, actor, procedure, id_number, now=None):
+    """Whether a counter look-up still stands for this intake: made by this officer for this procedure,
+    about the ID number now on the form, recently, and not yet used for another dossier."""
+    if not prefill or prefill.get("id_number") != id_number or prefill.get("procedure") != procedure.pk:
+        return False
+    lookup = RegistryLookup.objects.filter(pk=prefill.get("lookup"), actor=actor, id_number=id_number,
+                                           outcome=RegistryLookup.Outcome.FOUND, dossier__isnull=True).first()
+    now = now or timezone.now()
+    return lookup is not None and (now - lookup.created_at).total_seconds() <= COUNTER_LOOKUP_VALID_SECONDS
+
+
+def counter_prefill_apply(*, dossier, prefill, actor, ip_address=None):
+    """Mark a dossier taken in at the counter as filled from the registry look-up `prefill` (its fields
+    locked to the record's values, the papers it proves waived), link the look-up to it and audit it on
+    the dossier. Call inside the intake's transaction, before submission."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    for name, value in prefill["applicant"].items():
+        setattr(locked, name, value)
+    locked.form_data = {**locked.form_data, **prefill["form"]}
+    locked.registry_prefill = {"looked_up_at": prefill["looked_up_at"], "applicant": sorted(prefill["applicant"]),
+                               "form": sorted(prefill["form"]), "proves": list(prefill["proves"]),
+                               "lookup": prefill["lookup"], "at_counter": True}
+    locked.save(update_fields=[*prefill["applicant"], "form_data", "registry_prefill", "updated_at"])
+    RegistryLookup.objects.filter(pk=prefill["lookup"]).update(dossier=locked)
+    lifecycle.record(dossier=locked, action=lifecycle.Recorded.REGISTRY_LOOKUP, actor=actor,
+                     data={"outcome": "found", "registry": settings.POPULATION_REGISTRY.rsplit(".", 1)[-1],
+                           "fields": locked.registry_prefill["applicant"] + locked.registry_prefill["form"],
+                           "at_counter": True, "lookup": prefill["lookup"]},
+                     ip_address=ip_address)
+    dossier.__dict__.update({k: getattr(locked, k) for k in (*prefill["applicant"], "form_data", "registry_prefill")})
+    return dossier

@@ -25,10 +25,12 @@ from dossiers.forms_desk import (
     IntakeDetailsForm,
     IntakeStartForm,
     QueueFilterForm,
+    RegistryLookupForm,
     TrackingBookForm,
     json_ready,
 )
 from dossiers.models import Document, DocumentSource, Dossier, Role
+from portal.client_ip import client_ip
 from portal.redirects import redirect_next
 from procedures.form_schema import build_form_class
 from procedures.models import Agency, Field, Procedure
@@ -265,11 +267,38 @@ def _ticket_id(request):
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _intake_documents(request, required_documents, token):
+REGISTRY_SESSION_KEY = "intake_registry"  # {form token: the officer's registry look-up for that intake}
+REGISTRY_NOTE_COUNTER = gettext_lazy("Từ Cơ sở dữ liệu quốc gia về dân cư (không sửa được).")
+
+
+def _registry_prefill(request, token):
+    return (request.session.get(REGISTRY_SESSION_KEY) or {}).get(token)
+
+
+def _registry_prefill_keep(request, token, prefill):
+    kept = dict(request.session.get(REGISTRY_SESSION_KEY) or {})
+    kept.pop(token, None)
+    kept = dict(list(kept.items())[-4:])  # a few intakes open in tabs, not every one of the day
+    if prefill:
+        kept[token] = prefill
+    request.session[REGISTRY_SESSION_KEY] = kept
+
+
+def _lock_from_registry(prefill, applicant_form, procedure_form):
+    """Fields the registry filled are read-only on the form (the service keeps the record's values)."""
+    for form, names in ((applicant_form, prefill["applicant"]), (procedure_form, prefill["form"])):
+        for name in names:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+                form.fields[name].help_text = REGISTRY_NOTE_COUNTER
+
+
+def _intake_documents(request, required_documents, token, waived=frozenset()):
     """(documents for dossier_intake_at_counter, {paper id: error}) from one POST of the intake form.
 
     A scan sent now is checked and kept for the form (replacing the one kept); a kept scan stands for
-    its paper until the officer takes it off; otherwise the paper-only tick, else an error if required.
+    its paper until the officer takes it off; otherwise the paper-only tick, else an error if required
+    (unless the registry look-up proves what the paper would: `waived`).
     """
     if request.POST.get("unstage", "").isdigit():
         services.staged_upload_drop(officer=request.user, token=token, required_document_id=int(request.POST["unstage"]))
@@ -290,7 +319,7 @@ def _intake_documents(request, required_documents, token):
             documents.append((required, required.name, _kept_file(kept[required.pk])))
         elif request.POST.get(f"paper_{required.pk}") == "on":
             documents.append((required, required.name, None))
-        elif required.required:
+        elif required.required and required.pk not in waived:
             errors[required.pk] = _("Hãy quét giấy tờ này hoặc đánh dấu “chỉ có bản giấy”.")
     return documents, errors
 
@@ -301,12 +330,12 @@ def _kept_file(staged):
         return ContentFile(handle.read(), name=staged.original_name)
 
 
-def _intake_rows(request, required_documents, token, posted, errors=None):
+def _intake_rows(request, required_documents, token, posted, errors=None, waived=frozenset()):
     """Each paper of the intake form with the scan kept for it and whether its paper-only box is ticked."""
     kept = services.staged_for(officer=request.user, token=token) if posted else {}
     errors = errors or {}
     return [{"doc": required, "kept": kept.get(required.pk), "limits": uploads.field_limits(required),
-             "input_suffix": str(required.pk), "error": errors.get(required.pk),
+             "input_suffix": str(required.pk), "error": errors.get(required.pk), "waived": required.pk in waived,
              "paper_only": posted and request.POST.get(f"paper_{required.pk}") == "on"}
             for required in required_documents]
 
@@ -327,25 +356,53 @@ def intake(request):
     required_documents = list(procedure.documents.all())
     FormClass = build_form_class(procedure.form_schema or [])
     reading_qr = request.method == "POST" and "read_qr" in request.POST
+    looking_up = request.method == "POST" and "lookup_registry" in request.POST
     qr_form = IdCardQrForm(request.POST if reading_qr else None)
-    data = request.POST if request.method == "POST" and not reading_qr else None
-    initial = qr_form.card.applicant_fields() if reading_qr and qr_form.is_valid() else None
-    applicant_form = ApplicantForm(data, initial=initial)
-    procedure_form = FormClass(data, prefix="f")
-    details_form = IntakeDetailsForm(data, procedure=procedure, agency=agency)
+    lookup_form = RegistryLookupForm(request.POST if looking_up else None)
     # Scans and "chỉ có bản giấy" ticks survive a validation error: each scan is kept server-side under
     # the form's token (services.staging), each tick comes back checked (issue 21 item 9).
     token = services.clean_form_token(request.POST.get("form_token")) if request.method == "POST" \
         else services.new_form_token()
+    data = request.POST if request.method == "POST" and not (reading_qr or looking_up) else None
+    initial = qr_form.card.applicant_fields() if reading_qr and qr_form.is_valid() else None
+    prefill, registry_message = None, ""
+    if looking_up and lookup_form.is_valid():
+        # The officer looks the applicant up in the population registry (audited); failing that, the
+        # officer types the data as before (issue 17 item 2 at the counter; docs/identity.md).
+        try:
+            prefill, registry_message = services.registry_lookup_at_counter(
+                id_number=lookup_form.cleaned_data["registry_id_number"], agency=agency, procedure=procedure,
+                actor=request.user, ip_address=client_ip(request))
+        except lifecycle.LifecycleError as exc:
+            registry_message = exc.message
+        _registry_prefill_keep(request, token, prefill)
+        if prefill:
+            initial = dict(prefill["applicant"])
+    elif data is not None:
+        prefill = _registry_prefill(request, token)
+        if not services.counter_prefill_valid(prefill, actor=request.user, procedure=procedure,
+                                              id_number=data.get("applicant_id_number", "").strip()):
+            prefill = None  # another person's number now, or an old look-up: typed data, papers asked
+    applicant_form = ApplicantForm(data, initial=initial)
+    procedure_form = FormClass(data, prefix="f", initial=prefill["form"] if prefill and data is None else None)
+    details_form = IntakeDetailsForm(data, procedure=procedure, agency=agency)
+    waived = frozenset()
+    if prefill:
+        _lock_from_registry(prefill, applicant_form, procedure_form)
+        waived = frozenset(r.pk for r in required_documents if r.registry_proof and r.registry_proof in prefill["proves"])
     context = {"start": start, "procedure": procedure, "agency": agency, "channel": channel,
                "assisted": assisted, "paper_closed": paper_closed, "applicant_form": applicant_form,
                "procedure_form": procedure_form, "details_form": details_form, "doc_errors": {},
+               "lookup_form": lookup_form, "registry_prefill": prefill, "registry_message": registry_message,
                "qr_form": qr_form, "ticket_id": _ticket_id(request), "form_token": token}
-    if request.method == "GET" or reading_qr:
-        context["required_documents"] = _intake_rows(request, required_documents, token, reading_qr)
-        return render(request, "desk/intake.html", context, status=400 if reading_qr and not initial else 200)
-    documents, doc_errors = _intake_documents(request, required_documents, token)
-    context.update(doc_errors=doc_errors, required_documents=_intake_rows(request, required_documents, token, True, doc_errors))
+    if request.method == "GET" or reading_qr or looking_up:
+        context["required_documents"] = _intake_rows(request, required_documents, token, reading_qr or looking_up,
+                                                     waived=waived)
+        refused = (reading_qr and not initial) or (looking_up and not lookup_form.is_valid())
+        return render(request, "desk/intake.html", context, status=400 if refused else 200)
+    documents, doc_errors = _intake_documents(request, required_documents, token, waived)
+    context.update(doc_errors=doc_errors,
+                   required_documents=_intake_rows(request, required_documents, token, True, doc_errors, waived))
     if "unstage" in request.POST:  # a kept scan taken off: the same form again, nothing taken in
         return render(request, "desk/intake.html", context)
     if not all([applicant_form.is_valid(), procedure_form.is_valid(), details_form.is_valid()]) or doc_errors:
@@ -355,7 +412,8 @@ def intake(request):
             procedure=procedure, agency=agency, actor=request.user,
             channel="online" if assisted else channel, assisted=assisted,
             form_data=json_ready(procedure_form.cleaned_data), documents=documents,
-            **applicant_form.cleaned_data, **details_form.cleaned_data,
+            registry_prefill=prefill, ip_address=client_ip(request), **applicant_form.cleaned_data,
+            **details_form.cleaned_data,
         )
     except services.CounterClosed as exc:
         context.update(paper_closed=True, error=exc.message)
@@ -364,6 +422,8 @@ def intake(request):
         context["error"] = exc.message
         return render(request, "desk/intake.html", context, status=400)
     services.staged_uploads_release(officer=request.user, token=token)
+    if prefill:
+        _registry_prefill_keep(request, token, None)
     if context["ticket_id"]:  # taken in from a served queue ticket (issue 19)
         services.ticket_link_dossier(ticket_id=context["ticket_id"], dossier=dossier, actor=request.user)
     messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})

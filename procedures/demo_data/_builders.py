@@ -3,9 +3,11 @@
 IMG = ["pdf", "jpg", "png"]
 
 
-def _doc(name, required=True, copies=1, template=None, reusable=False, kinds=IMG):
+def _doc(name, required=True, copies=1, template=None, reusable=False, kinds=IMG, registry_proof="",
+         multiple_files=False):
     return {"name": name, "required": required, "copies": copies, "kinds": list(kinds),
-            "template": template, "reusable": reusable}
+            "template": template, "reusable": reusable, "registry_proof": registry_proof,
+            "multiple_files": multiple_files}
 
 
 def _fee(name, amount, waived_online=False):

@@ -109,7 +109,7 @@ PROCEDURES = [
      "fees": [_fee("Lệ phí cấp Giấy xác nhận tình trạng hôn nhân", 5000)],
      "documents": [_doc("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu", template="to-khai-xac-nhan-tthn.docx"),
                    _doc("Bản án/quyết định ly hôn hoặc trích lục khai tử của vợ/chồng (nếu có)", required=False),
-                   _doc(CCCD, reusable=True)],
+                   _doc(CCCD, reusable=True, registry_proof="identity")],
      "form": [_f("full_name", "Họ và tên người yêu cầu", registry="full_name"),
               _f("id_number", "Số định danh cá nhân", "id_number", registry="id_number"),
               _f("marital_status", "Tình trạng hôn nhân hiện tại", "choice",

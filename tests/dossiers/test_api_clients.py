@@ -125,6 +125,28 @@ def test_a_revoked_token_gets_401(agency):
     assert api.get("/api/v1/desk/queue/").status_code == 401
 
 
+def test_issue_and_revocation_are_in_the_token_trail(agency):
+    """Every token issued and every revocation is recorded (who, which client, scopes, until when, from
+    where), never the token itself, and the row outlives the deleted token."""
+    from dossiers.models import ApiTokenEvent
+
+    application, secret, account = _client(agency, [Role.DESK_OFFICER], ["desk"])
+    _api, issued = _bearer(application, secret)
+    event = ApiTokenEvent.objects.get()
+    assert (event.kind, event.application, event.user, event.grant_type, event.scope) == (
+        "issued", application, account, "client_credentials", "desk")
+    assert event.expires and event.ip_address == "127.0.0.1" and event.token_id
+    basic = base64.b64encode(f"{application.client_id}:{secret}".encode()).decode()
+    for _attempt in range(2):  # the second names a token that is gone: answered 200, nothing recorded
+        assert APIClient().post("/api/oauth/revoke/", {"token": issued["access_token"]},
+                                HTTP_AUTHORIZATION=f"Basic {basic}").status_code == 200
+    revoked = ApiTokenEvent.objects.get(kind="revoked")
+    assert (revoked.token_id, revoked.user, revoked.client_id) == (event.token_id, account, application.client_id)
+    assert not AccessToken.objects.exists() and ApiTokenEvent.objects.count() == 2
+    with pytest.raises(ValueError):
+        revoked.save()
+
+
 def test_a_token_without_the_audience_scope_gets_403(agency):
     application, secret, _account = _client(agency, [Role.LEADER], ["reports"])
     api, issued = _bearer(application, secret)

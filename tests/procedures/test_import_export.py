@@ -123,3 +123,70 @@ def test_export_and_import_commands_round_trip(catalogue, tmp_path, capsys):
     call_command("export_catalogue", str(path))
     call_command("import_catalogue", str(path))
     assert "0 created, 0 updated, 3 unchanged" in capsys.readouterr().out
+
+
+def _identity_settings(procedure):
+    """The identity and file-slot settings of a procedure: its own level, each paper's registry proof and
+    whether its slot takes several files."""
+    return (procedure.assurance_level,
+            [(d.name, d.registry_proof, d.multiple_files) for d in procedure.documents.order_by("position")])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_assurance_level_registry_proof_and_multiple_files_round_trip(catalogue, fmt):
+    """Issue 17: the identity level a procedure needs and the papers the population registry replaces
+    travel through export and import, as does a slot's several-files flag (issue 21 item 7)."""
+    procedure = Procedure.objects.order_by("code").first()
+    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=2)
+    first, *rest = procedure.documents.order_by("position")
+    first.registry_proof, first.multiple_files = "residence", True
+    first.save()
+    expected = _identity_settings(Procedure.objects.get(pk=procedure.pk))
+    assert expected[0] == 2 and expected[1][0][1:] == ("residence", True)
+
+    buffer = io.StringIO() if fmt == "csv" else io.BytesIO()
+    (write_csv if fmt == "csv" else write_xlsx)(procedure_export_list(), buffer)
+    data = buffer.getvalue().encode("utf-8") if fmt == "csv" else buffer.getvalue()
+    rows = (read_csv if fmt == "csv" else read_xlsx)(data)
+    row = next(row for _line, row in rows if row["code"] == procedure.code)
+    assert row["assurance_level"] == 2
+    assert row["documents"][0]["registry_proof"] == "residence" and row["documents"][0]["multiple_files"] is True
+
+    # Another catalogue without them (a fresh database) gets them from the file.
+    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=None)
+    procedure.documents.update(registry_proof="", multiple_files=False)
+    counts = catalogue_import(rows=rows)
+    assert counts["updated"] == 1
+    assert _identity_settings(Procedure.objects.get(pk=procedure.pk)) == expected
+    # And a second import of the same file changes nothing.
+    assert catalogue_import(rows=(read_csv if fmt == "csv" else read_xlsx)(data))["updated"] == 0
+
+
+def test_a_file_without_the_new_columns_keeps_the_defaults(catalogue):
+    """Files written before assurance_level, registry_proof and multiple_files existed still import."""
+    docs = json.dumps([{"name": "Tờ khai", "required": True, "copies": 1, "kinds": ["pdf"]}])
+    header = [*HEADER, "documents"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, [*GOOD_1, docs]])
+    assert catalogue_import(rows=read_csv(buffer.getvalue().encode("utf-8")))["created"] == 1
+    procedure = Procedure.objects.get(code="9.000001")
+    assert _identity_settings(procedure) == (None, [("Tờ khai", "", False)])
+    assert procedure.assurance_level_needed() == 2  # full-process online: level 2 by default
+
+
+@pytest.mark.parametrize(("cells", "fragment"), [
+    ({"assurance_level": "3"}, "Mức độ định danh"),
+    ({"documents": json.dumps([{"name": "A", "copies": 1, "kinds": [], "registry_proof": "ho_khau"}])},
+     "registry_proof"),
+    ({"documents": json.dumps([{"name": "A", "copies": 1, "kinds": [], "multiple_files": "nhiều"}])},
+     "multiple_files"),
+    ({"documents": json.dumps([{"name": "A", "copies": 1, "kinds": [], "so_ban": 2}])}, "so_ban"),
+])
+def test_bad_identity_and_document_cells_are_explained(catalogue, cells, fragment):
+    header = [*HEADER, "assurance_level", "documents"]
+    row = dict(zip(HEADER, GOOD_1, strict=True)) | {"assurance_level": "", "documents": ""} | cells
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, [row[h] for h in header]])
+    with pytest.raises(CatalogueImportError) as error:
+        catalogue_import(rows=read_csv(buffer.getvalue().encode("utf-8")))
+    assert any(line == 2 and fragment in reason for line, reason in error.value.errors), error.value.errors

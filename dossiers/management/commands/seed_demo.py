@@ -98,7 +98,6 @@ class Command(BaseCommand):
         from dossiers import identity, identity_sandbox
         from dossiers.models import IdentityLink
         from dossiers.sandbox_people import BY_ID_NUMBER
-        from procedures.models import Procedure, RegistryProof
 
         if not identity.sandbox_in_use():
             return "skipped (OIDC_DISCOVERY_URL is not the sandbox)"
@@ -114,11 +113,8 @@ class Command(BaseCommand):
         claimant.full_name, claimant.id_number = "Phạm Thị Dung (chưa định danh)", "042199000004"
         claimant.set_password(DEMO_PASSWORD)
         claimant.save()
-        # Cấp Giấy xác nhận tình trạng hôn nhân: its name and ID fields declare the registry in the demo
-        # catalogue; the ID-card paper is proven by the registry (not a catalogue column yet).
-        procedure = Procedure.objects.filter(code="1.004873").first()
-        if procedure is not None:
-            procedure.documents.filter(name__startswith="Căn cước công dân").update(registry_proof=RegistryProof.IDENTITY)
+        # Cấp Giấy xác nhận tình trạng hôn nhân (1.004873) declares its registry fields and its ID-card paper
+        # as proven by the registry in the demo catalogue (procedures/demo_data/catalogue_commune.py).
         return f"client {settings.OIDC_RP_CLIENT_ID}, congdan linked at level {an.assurance_level}"
 
     def _signing_certificates(self):
