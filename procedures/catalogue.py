@@ -10,6 +10,7 @@ A *row* uses the model's names::
                     "multiple_files"}]}
 
 `assurance_level` is the identity level online submission needs (1, 2, or None for the default);
+`boundary_free` lets any competent centre of the province receive the procedure (Decree 118/2025);
 a document's `registry_proof` names what of the population registry's record replaces the paper
 ("identity", "residence" or ""), `multiple_files` lets its slot hold several files.
 
@@ -26,7 +27,7 @@ from procedures.models import DocumentKind, FeeLine, Level, OnlineMode, Procedur
 SCALAR_FIELDS = (
     "name", "name_en", "level", "online_mode", "processing_days", "online_processing_days", "steps",
     "description", "result_type", "legal_basis", "form_schema", "online_only", "online_only_weekdays",
-    "tags", "is_active", "assurance_level",
+    "tags", "is_active", "assurance_level", "boundary_free",
 )
 def fee_row(item):
     """A fee line of a catalogue file, with the formula's defaults (a flat fee per dossier)."""
@@ -119,6 +120,7 @@ def row_from_demo(item):
         "tags": list(item.get("tags", [])),
         "is_active": item.get("is_active", True),
         "assurance_level": item.get("assurance_level"),
+        "boundary_free": bool(item.get("boundary_free", False)),
         "fees": [fee_row(f) for f in item.get("fees", [])],
         "documents": [
             {"name": d["name"], "required": bool(d.get("required", True)), "copies": d.get("copies", 1),

@@ -18,7 +18,7 @@ from procedures.catalogue import ROW_KEYS, procedure_row
 
 _LISTS = ("agency_kinds", "tags", "online_only_weekdays")
 _JSON = ("fees", "documents", "form_schema")
-_BOOLS = ("online_only", "is_active")
+_BOOLS = ("online_only", "is_active", "boundary_free")  # a missing boundary_free column: false
 _INTS = ("processing_days", "online_processing_days", "assurance_level")
 _OPTIONAL_INTS = ("online_processing_days", "assurance_level")  # an empty cell is None
 _REQUIRED_COLUMNS = ("code", "name", "field", "level", "processing_days")

@@ -128,7 +128,7 @@ def test_export_and_import_commands_round_trip(catalogue, tmp_path, capsys):
 def _identity_settings(procedure):
     """The identity and file-slot settings of a procedure: its own level, each paper's registry proof and
     whether its slot takes several files."""
-    return (procedure.assurance_level,
+    return (procedure.assurance_level, procedure.boundary_free,
             [(d.name, d.registry_proof, d.multiple_files) for d in procedure.documents.order_by("position")])
 
 
@@ -137,23 +137,23 @@ def test_assurance_level_registry_proof_and_multiple_files_round_trip(catalogue,
     """Issue 17: the identity level a procedure needs and the papers the population registry replaces
     travel through export and import, as does a slot's several-files flag (issue 21 item 7)."""
     procedure = Procedure.objects.order_by("code").first()
-    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=2)
+    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=2, boundary_free=True)
     first, *rest = procedure.documents.order_by("position")
     first.registry_proof, first.multiple_files = "residence", True
     first.save()
     expected = _identity_settings(Procedure.objects.get(pk=procedure.pk))
-    assert expected[0] == 2 and expected[1][0][1:] == ("residence", True)
+    assert expected[:2] == (2, True) and expected[2][0][1:] == ("residence", True)
 
     buffer = io.StringIO() if fmt == "csv" else io.BytesIO()
     (write_csv if fmt == "csv" else write_xlsx)(procedure_export_list(), buffer)
     data = buffer.getvalue().encode("utf-8") if fmt == "csv" else buffer.getvalue()
     rows = (read_csv if fmt == "csv" else read_xlsx)(data)
     row = next(row for _line, row in rows if row["code"] == procedure.code)
-    assert row["assurance_level"] == 2
+    assert row["assurance_level"] == 2 and row["boundary_free"] is True  # Decree 118: any competent centre
     assert row["documents"][0]["registry_proof"] == "residence" and row["documents"][0]["multiple_files"] is True
 
     # Another catalogue without them (a fresh database) gets them from the file.
-    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=None)
+    Procedure.objects.filter(pk=procedure.pk).update(assurance_level=None, boundary_free=False)
     procedure.documents.update(registry_proof="", multiple_files=False)
     counts = catalogue_import(rows=rows)
     assert counts["updated"] == 1
@@ -170,7 +170,7 @@ def test_a_file_without_the_new_columns_keeps_the_defaults(catalogue):
     csv.writer(buffer).writerows([header, [*GOOD_1, docs]])
     assert catalogue_import(rows=read_csv(buffer.getvalue().encode("utf-8")))["created"] == 1
     procedure = Procedure.objects.get(code="9.000001")
-    assert _identity_settings(procedure) == (None, [("Tờ khai", "", False)])
+    assert _identity_settings(procedure) == (None, False, [("Tờ khai", "", False)])
     assert procedure.assurance_level_needed() == 2  # full-process online: level 2 by default
 
 
