@@ -64,7 +64,7 @@ def test_the_officer_looks_the_applicant_up_and_the_dossier_takes_the_registrys_
     assert response.status_code == 200
     assert f'value="{person.full_name}"' in html and f'value="{person.address}"' in html
     assert re.search(r'name="applicant_name"[^>]*readonly', html) and re.search(r'name="f-full_name"[^>]*readonly', html)
-    assert f'value="{person.birth_date.isoformat()}"' in html
+    assert f'value="{person.birth_date:%d/%m/%Y}"' in html  # form dates are shown dd/mm/yyyy (issue 21 item 6)
     assert "không phải nộp, đã khai thác từ CSDL quốc gia về dân cư" in html
     assert f'name="doc_{residence.pk}"' not in html and f'name="doc_{form_paper.pk}"' in html
     lookup = RegistryLookup.objects.get()

@@ -59,7 +59,7 @@ def test_kiosk_call_intake_and_rating_at_the_desk(browser, live_server, new_page
     desk.locator("select[name=procedure]").select_option(str(procedure.pk))  # a walk-in's ticket names a field
     desk.get_by_role("button", name="Tiếp tục").click()
     desk.get_by_label("Họ và tên người nộp").fill("Lê Thị Quầy")
-    desk.get_by_label("Số định danh cá nhân").fill("042199000321")
+    desk.get_by_label("Số định danh cá nhân", exact=True).fill("042199000321")
     desk.locator("#id_f-full_name").fill("Lê Thị Quầy")
     desk.locator(f"#doc_{scanned.pk}").set_input_files(
         files=[{"name": "ban-sao.pdf", "mimeType": "application/pdf", "buffer": journey.pdf_bytes()}])

@@ -110,7 +110,7 @@ def test_vneid_sign_in_prefill_and_the_paper_not_asked_on_a_phone(open_page, pro
     name_field = page.get_by_label("Họ và tên người yêu cầu")
     expect(name_field).to_have_value(person.full_name)
     expect(name_field).to_have_attribute("readonly", "")
-    expect(page.get_by_label("Ngày sinh")).to_have_value(person.birth_date.isoformat())
+    expect(page.get_by_label("Ngày sinh")).to_have_value(f"{person.birth_date:%d/%m/%Y}")  # dd/mm/yyyy fields
     expect(page.locator("main")).to_contain_text("Từ Cơ sở dữ liệu quốc gia về dân cư (không sửa được).")
     assert _no_sideways_scroll(page)
     _axe_clean(page)

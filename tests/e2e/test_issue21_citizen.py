@@ -123,7 +123,7 @@ def test_item4_the_agency_step_suggests_the_own_commune_lists_those_in_force_and
     page = phone_page(citizen)
     page.goto(f"/ho-so/nop/{procedure.code}/")
     expect(page.get_by_text("Gợi ý theo nơi cư trú của bạn: UBND xã Yên Hồ.")).to_be_visible()
-    radios = page.locator("fieldset .choice")
+    radios = page.locator("fieldset .choice:has(input[name='agency'])")  # not the result-delivery choices
     expect(radios).to_have_count(31)  # the 10 communes merged in 2025 are not offered
     expect(radios.first).to_contain_text("UBND xã Yên Hồ")  # the suggestion first, chosen
     expect(page.get_by_label("UBND xã Yên Hồ")).to_be_checked()

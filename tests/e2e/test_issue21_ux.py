@@ -86,7 +86,7 @@ def test_counter_intake_keeps_the_scan_and_the_paper_tick_across_an_error_at_128
     page = _signed_in(new_page, live_server, officer, DESKTOP)
     page.goto(f"/mot-cua/tiep-nhan/?procedure={procedure.pk}&agency={agency.pk}&channel=counter")
     page.get_by_label("Họ và tên người nộp").fill("Trần Văn Quầy")
-    page.get_by_label("Số định danh cá nhân").fill("04209900")  # too short: refused by the server
+    page.get_by_label("Số định danh cá nhân", exact=True).fill("04209900")  # too short: refused by the server
     page.locator("#id_f-full_name").fill("Trần Văn Quầy")
     page.locator(f"#doc_{scanned.pk}").set_input_files(
         files=[{"name": "to-khai-quet.pdf", "mimeType": "application/pdf", "buffer": journey.pdf_bytes()}])
@@ -99,7 +99,7 @@ def test_counter_intake_keeps_the_scan_and_the_paper_tick_across_an_error_at_128
     page.locator(f"#doc_{scanned.pk}_kept").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "counter-intake-kept-scan.png"))
 
-    page.get_by_label("Số định danh cá nhân").fill("042099000123")
+    page.get_by_label("Số định danh cá nhân", exact=True).fill("042099000123")
     page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
     expect(page).to_have_url(re.compile(r"/tiep-nhan/?$|/in/|tiep-nhan$"))
     dossier = Dossier.objects.get()
