@@ -5,13 +5,14 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.contrib.postgres.indexes import GistIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.db import models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.name_search import folded_name_expression, name_vector
 from dossiers.sequences import DaySequence
 from procedures.models import AdministrativeUnit, Agency, OnlineMode, Procedure, ProcedureVersion
 
@@ -309,6 +310,11 @@ class Dossier(models.Model):
         on_delete=models.PROTECT, related_name="dossiers",
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    # The name unaccented and lower case ("Đặng Lê" -> "dang le"), computed by PostgreSQL on every write, for
+    # the desk's accent-insensitive name search (dossiers/name_search.py; issue 21 item 10).
+    applicant_name_search = models.GeneratedField(
+        expression=folded_name_expression(), output_field=models.TextField(), db_persist=True,
+        verbose_name=_("họ tên người nộp (không dấu)"))
     applicant_id_number = models.CharField(_("số định danh người nộp"), max_length=12, blank=True)
     applicant_phone = models.CharField(_("điện thoại người nộp"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử người nộp"), blank=True)
@@ -381,6 +387,8 @@ class Dossier(models.Model):
             # Desk search by the applicant's phone or ID number.
             models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_idnum_idx"),
+            # Desk search by the applicant's name, accents ignored, each word a prefix (dossiers/name_search.py).
+            GinIndex(name_vector(), name="dossier_applicant_name_fts_idx"),
             # Desk search by the end of a code as the receipt prints it ("261102-0001"): a prefix match on
             # the reversed code (issue 21 item 10).
             models.Index(OpClass(Reverse("code"), name="text_pattern_ops"), name="dossier_code_reversed_idx"),

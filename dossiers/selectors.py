@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.auth import normalize_phone
 from dossiers.models import Channel, Dossier, DossierEvent, Role, Status
+from dossiers.name_search import filter_by_name
 from procedures.fees import fee_breakdown
 from procedures.form_schema import display_rows
 from procedures.models import Agency, Procedure
@@ -142,11 +143,12 @@ def _search(queryset, q):
 
     A code, whole or its last part as printed on the receipt ("261102-0001", "0001"), is matched on the
     end of the code by the index on the reversed code (dossier_code_reversed_idx), the ID and phone
-    number by their indexes; only a name falls back to a substring match within the officer's agencies.
+    number by their indexes; a name by its words, accents ignored ("le van tra" finds "Lê Văn Trả", "dang"
+    finds "Đặng"), each word typed a prefix of a word of the name, by its GIN index (dossiers/name_search.py).
     """
     digits = normalize_phone(q)
     if any(ch.isalpha() for ch in q) and "-" not in q and not any(ch.isdigit() for ch in q):
-        return queryset.filter(applicant_name__icontains=q)
+        return filter_by_name(queryset, q)
     code_end = q.upper()[::-1]
     queryset = queryset.annotate(code_reversed=Reverse("code"))
     # The number given at submission, which receipt replaced (unique index: exact only).

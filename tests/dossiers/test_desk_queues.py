@@ -169,3 +169,33 @@ def test_queue_page_renders_rows_and_next_link(client, procedure, desk_officer):
     assert response.context["page"].tab.slug == "moi"  # a desk officer starts on new dossiers
     assert len(response.context["page"].rows) == 3 and response.context["next_query"] is None
     assert "?tab=qua-han" in response.content.decode()
+
+
+def test_name_search_ignores_accents_and_matches_each_word_as_a_prefix(procedure, desk_officer):
+    """Issue 21 item 10: "le van tra" finds "Lê Văn Trả", "dang" finds "Đặng"; accented queries still match,
+    a name typed in decomposed Unicode too, and a word must start a word of the name."""
+    import unicodedata
+
+    tra = submitted(procedure, applicant=factories.UserFactory(full_name="Lê Văn Trả"))
+    dang = submitted(procedure, applicant=factories.UserFactory(full_name="Đặng Thị Hoa"))
+    nfd = submitted(procedure, applicant=factories.UserFactory(full_name=unicodedata.normalize("NFD", "Phạm Quỳnh")))
+    search = lambda q: codes(selectors.dossier_queue(officer=desk_officer, tab="moi", filters={"q": q}))  # noqa: E731
+    for q in ("le van tra", "LE VAN TRA", "Lê Văn Trả", "van tra", "tra le"):
+        assert search(q) == [tra.code], q
+    for q in ("dang", "Đặng", "đặng thị", "DANG hoa"):
+        assert search(q) == [dang.code], q
+    assert search("pham quynh") == search("Phạm Quỳnh") == [nfd.code]
+    assert search("an") == []  # not inside a word ("Đặng", "Văn")
+    assert search("le van khac") == []
+
+
+def test_name_search_respects_object_permissions(procedure, desk_officer, other_agency):
+    """A name search never lists a dossier the officer may not see (Dossier.objects.visible_to)."""
+    from dossiers.models import Dossier
+
+    mine = submitted(procedure, applicant=factories.UserFactory(full_name="Đặng Văn Một"))
+    foreign = submitted(factories.ProcedureFactory(agencies=[other_agency]),
+                        applicant=factories.UserFactory(full_name="Đặng Văn Hai"))
+    found = codes(selectors.dossier_queue(officer=desk_officer, tab="moi", filters={"q": "dang van"}))
+    assert found == [mine.code]
+    assert not Dossier.objects.visible_to(desk_officer).filter(pk=foreign.pk).exists()
