@@ -66,6 +66,7 @@ class AgencyChoiceForm(forms.Form):
     # at any competent centre of the province; the agency chosen above decides it.
     receiving_agency = forms.ModelChoiceField(
         queryset=None, required=False, label=gettext_lazy("Nộp tại Bộ phận Một cửa (không phụ thuộc địa giới hành chính)"),
+        empty_label=gettext_lazy("Tại cơ quan giải quyết"),
         help_text=gettext_lazy("Để trống: nộp tại cơ quan giải quyết. Kết quả trả tại nơi nộp."))
 
     def __init__(self, *args, procedure, **kwargs):
