@@ -240,6 +240,7 @@ MATRIX = {
                         "kwargs": lambda w: {"code": w["dossier"].code, "action": "stop"}},
     "api-desk-queue": {"kind": "officer"},
     "api-desk-intake": {"kind": "desk_intake", "method": "post"},
+    "api-desk-registry-lookup": {"kind": "desk_intake", "method": "post"},
     "api-me": {"kind": "login"},
     "api-agency-specialists": {"kind": "desk_object", "kwargs": lambda w: {"agency": w["agency_a"].code}},
     # --- OAuth2 token endpoint: public (client authentication, not a user's); no client here -> 401
