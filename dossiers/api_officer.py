@@ -154,7 +154,7 @@ class RegistryLookupView(APIView):
 
     permission_classes = [IsAuthenticated]
     api_audiences = ("desk",)
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="desk_registry_lookup", request=RegistryLookupInput,
