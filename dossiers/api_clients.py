@@ -105,3 +105,56 @@ def api_token_revoked(sender, request, token, **kwargs):
         client_id=application.client_id if application else "", user_id=token["user_id"],
         scope=token["scope"][:200], token_id=token["token_id"], expires=token["expires"],
         ip_address=client_ip(request))
+
+
+# --- the apps a citizen let act for them (account page "Ứng dụng đã cấp quyền") -----------------------
+def connected_apps(*, user):
+    """The OAuth2 clients holding a live token of `user` (an access token not expired, or a refresh token
+    not revoked), oldest allowed first: [{application, allowed_at, last_used_at, scope}]. `allowed_at` is
+    the first token issued to it for this user (the token trail), `last_used_at` the newest token issued
+    (the toolkit records no per-request use: a token issue, e.g. a refresh, is the last sign of use)."""
+    from django.db.models import Max, Min
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    live = set(AccessToken.objects.filter(user=user, expires__gt=timezone.now()).values_list("application_id", flat=True))
+    live |= set(RefreshToken.objects.filter(user=user, revoked__isnull=True).values_list("application_id", flat=True))
+    live.discard(None)
+    trail = {row["application_id"]: row for row in ApiTokenEvent.objects.filter(
+        user=user, kind=ApiTokenEvent.Kind.ISSUED, application_id__in=live).values("application_id").annotate(
+        first=Min("created_at"), last=Max("created_at"))}
+    tokens = {row["application_id"]: row for row in AccessToken.objects.filter(
+        user=user, application_id__in=live).values("application_id").annotate(first=Min("created"), last=Max("created"))}
+    apps = []
+    for application in Application.objects.filter(pk__in=live):
+        seen = [row for row in (trail.get(application.pk), tokens.get(application.pk)) if row]
+        scopes = AccessToken.objects.filter(user=user, application=application).order_by("-created").values_list(
+            "scope", flat=True).first()
+        apps.append({"application": application, "scope": scopes or "",
+                     "allowed_at": min((row["first"] for row in seen), default=None),
+                     "last_used_at": max((row["last"] for row in seen), default=None)})
+    return sorted(apps, key=lambda a: (a["allowed_at"] is None, a["allowed_at"] or 0, a["application"].pk))
+
+
+@transaction.atomic
+def connected_app_revoke(*, user, application_id, request):
+    """End everything `user` allowed the client `application_id`: its access and refresh tokens and any
+    pending authorization code; each access token's end is in the token trail (ApiTokenEvent, as at
+    /api/oauth/revoke/). Returns the number of access tokens ended; 0 when the user has none there (another
+    person's app, or already revoked: nothing of anyone else's is touched)."""
+    from oauth2_provider.models import AccessToken, Grant, RefreshToken
+
+    ended = 0
+    access = list(AccessToken.objects.select_for_update().select_related("application").filter(
+        user=user, application_id=application_id))
+    for token in access:
+        snapshot = {"application": token.application, "user_id": token.user_id, "scope": token.scope,
+                    "token_id": token.pk, "expires": token.expires}
+        token.revoke()
+        token_revoked.send(sender=connected_app_revoke, request=request, token=snapshot)
+        ended += 1
+    for refresh in RefreshToken.objects.select_for_update().filter(user=user, application_id=application_id,
+                                                                     revoked__isnull=True):
+        refresh.revoke()
+    Grant.objects.filter(user=user, application_id=application_id).delete()
+    return ended

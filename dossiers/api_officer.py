@@ -1,7 +1,11 @@
 """Officer API beside the desk actions: counter / postal / assisted intake, "who am I", the specialists
 of an agency (issue 17 item 4). Agencies, procedures and officers are named by their codes (ids still
-accepted); the citizen ID card's QR string (`id_card_qr`) may stand in for the applicant's fields.
+accepted); the citizen ID card's QR string (`id_card_qr`) may stand in for the applicant's fields, and a
+population-registry look-up (`POST desk/registry-lookups/`, then `registry_lookup` on the intake) fills
+them as the page's "Tra cứu và điền từ CSDL dân cư" does.
 """
+
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,6 +22,7 @@ from dossiers.api_desk import DeskDossierSerializer, ErrorSerializer, _invalid
 from dossiers.forms_desk import ApplicantForm, IntakeDetailsForm, IntakeStartForm, json_ready
 from dossiers.models import Dossier
 from portal.api_auth import token_scopes
+from portal.client_ip import client_ip
 from procedures.form_schema import build_form_class
 from procedures.models import Agency
 
@@ -48,6 +53,17 @@ class IntakeInput(serializers.Serializer):
     form_data = serializers.DictField(required=False, help_text="trường của tờ khai, theo `form_schema`")
     paper_documents = serializers.ListField(child=serializers.IntegerField(), required=False,
                                             help_text="id giấy tờ yêu cầu chỉ có bản giấy; tệp quét: `doc_<id>`")
+    registry_lookup = serializers.IntegerField(
+        required=False, help_text="id lượt tra cứu CSDL dân cư (`desk/registry-lookups/`) của chính cán bộ, cho "
+        "thủ tục và số định danh này, trong 2 giờ, dùng cho một hồ sơ: các trường của CSDL thay giá trị gửi lên, "
+        "giấy tờ CSDL chứng minh không phải nộp")
+
+
+def _lookup_refused():
+    from django.utils.translation import gettext as _
+
+    return _("Lượt tra cứu CSDL dân cư không dùng được cho hồ sơ này (của cán bộ khác, thủ tục hoặc số định danh "
+             "khác, quá 2 giờ hoặc đã dùng cho hồ sơ khác). Hãy tra cứu lại.")
 
 
 class IntakeView(APIView):
@@ -74,8 +90,20 @@ class IntakeView(APIView):
                 return Response({"detail": str(exc.message), "errors": {"id_card_qr": [str(exc.message)]}},
                                 status=status.HTTP_400_BAD_REQUEST)
             applicant.update(card.applicant_fields())
+        prefill, waived = None, frozenset()
+        if request.data.get("registry_lookup") not in (None, ""):
+            prefill = services.counter_prefill_kept(request.data["registry_lookup"])
+            id_number = str(applicant.get("applicant_id_number") or "").strip() or (prefill or {}).get("id_number")
+            if not services.counter_prefill_valid(prefill, actor=request.user, procedure=procedure, id_number=id_number):
+                return Response({"detail": str(_lookup_refused()), "errors": {"registry_lookup": [str(_lookup_refused())]}},
+                                status=status.HTTP_400_BAD_REQUEST)
+            applicant.update(prefill["applicant"])
+            waived = frozenset(r.pk for r in procedure.documents.all()
+                               if r.registry_proof and r.registry_proof in prefill["proves"])
         applicant_form = ApplicantForm(applicant)
         form_data = request.data.get("form_data") or {}
+        if prefill and isinstance(form_data, dict):
+            form_data = {**form_data, **prefill["form"]}
         procedure_form = build_form_class(procedure.form_schema or [])(
             {f"f-{k}": v for k, v in form_data.items()} if isinstance(form_data, dict) else {}, prefix="f")
         paper = {str(pk) for pk in (request.data.get("paper_documents") or [])}
@@ -86,7 +114,7 @@ class IntakeView(APIView):
                 documents.append((required, required.name, upload))
             elif str(required.pk) in paper or str(request.data.get(f"paper_{required.pk}", "")).lower() in TRUE:
                 documents.append((required, required.name, None))
-            elif required.required:
+            elif required.required and required.pk not in waived:
                 errors[f"doc_{required.pk}"] = [str(required.name)]
         if not applicant_form.is_valid():
             errors.update(applicant_form.errors)
@@ -103,6 +131,7 @@ class IntakeView(APIView):
             dossier = services.dossier_intake_at_counter(
                 procedure=procedure, agency=agency, actor=request.user, channel="online" if assisted else channel,
                 assisted=assisted, form_data=json_ready(procedure_form.cleaned_data), documents=documents,
+                registry_prefill=prefill, ip_address=client_ip(request),
                 **applicant_form.cleaned_data, **details_form.cleaned_data)
         except lifecycle.LifecycleError as exc:
             return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
@@ -110,6 +139,74 @@ class IntakeView(APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         dossier = Dossier.objects.select_related("procedure", "handling_agency", "assignee").get(pk=dossier.pk)
         return Response(DeskDossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class RegistryLookupInput(serializers.Serializer):
+    id_number = serializers.CharField(help_text="số định danh cá nhân (12 chữ số) người nộp đưa")
+    procedure = serializers.CharField(help_text="mã thủ tục (hoặc id)")
+    agency = serializers.CharField(help_text="mã định danh cơ quan tiếp nhận (hoặc id)")
+
+
+class RegistryLookupView(APIView):
+    """The desk officer looks an applicant up in the national population registry before intake
+    (services.registry_lookup_at_counter: audited as a RegistryLookup, whatever the outcome). The
+    answer's `lookup` goes in `registry_lookup` of `POST desk/intake/`."""
+
+    permission_classes = [IsAuthenticated]
+    api_audiences = ("desk",)
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="desk_registry_lookup", request=RegistryLookupInput,
+        summary="Tra cứu CSDL quốc gia về dân cư tại quầy / Population registry look-up at the counter",
+        description="201: the registry's values (`applicant`: applicant fields; `form`: form fields of the "
+                    "procedure that declare a registry attribute), the papers they prove (`waived_documents`, "
+                    "not asked for at intake) and `lookup`, valid for this officer, procedure and ID number "
+                    "until `valid_until`, for one dossier. 404: the registry does not know the number. "
+                    "503: the registry did not answer (take the data and papers by hand, or retry later).",
+        responses={201: inline_serializer("DeskRegistryLookup", {
+            "lookup": serializers.IntegerField(), "id_number": serializers.CharField(),
+            "applicant": serializers.DictField(child=serializers.CharField()), "form": serializers.DictField(),
+            "proves": serializers.ListField(child=serializers.CharField()),
+            "waived_documents": inline_serializer("DeskWaivedDocument", {
+                "id": serializers.IntegerField(), "name": serializers.CharField()}, many=True),
+            "looked_up_at": serializers.DateTimeField(), "valid_until": serializers.DateTimeField()}),
+            400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 503: ErrorSerializer},
+    )
+    def post(self, request):
+        agencies, procedures = selectors.desk_intake_choices(officer=request.user)
+        if not agencies:
+            raise Http404
+        start = IntakeStartForm({"procedure": request.data.get("procedure"), "agency": request.data.get("agency"),
+                                 "channel": "counter"}, procedures=procedures, agencies=agencies)
+        if not start.is_valid():
+            return Response({"detail": str(_invalid()), "errors": start.errors}, status=status.HTTP_400_BAD_REQUEST)
+        procedure, agency = start.cleaned_data["procedure"], start.cleaned_data["agency"]
+        try:
+            prefill, message = services.registry_lookup_at_counter(
+                id_number=str(request.data.get("id_number") or ""), agency=agency, procedure=procedure,
+                actor=request.user, ip_address=client_ip(request))
+        except lifecycle.LifecycleError as exc:
+            return Response({"detail": str(exc.message), "errors": {"id_number": [str(exc.message)]}},
+                            status=status.HTTP_400_BAD_REQUEST)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        if prefill is None:
+            from dossiers.models import RegistryLookup
+
+            last = RegistryLookup.objects.filter(actor=request.user, agency=agency).order_by("-created_at", "-id").first()
+            if last is not None and last.outcome == RegistryLookup.Outcome.UNAVAILABLE:
+                return Response({"detail": str(message)}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                                headers={"Retry-After": "60"})
+            return Response({"detail": str(message)}, status=status.HTTP_404_NOT_FOUND)
+        services.counter_prefill_keep(prefill)
+        looked_up_at = dt.datetime.fromisoformat(prefill["looked_up_at"])
+        return Response({
+            **{k: prefill[k] for k in ("lookup", "id_number", "applicant", "form", "proves", "looked_up_at")},
+            "waived_documents": [{"id": r.pk, "name": r.name} for r in procedure.documents.all()
+                                 if r.registry_proof and r.registry_proof in prefill["proves"]],
+            "valid_until": looked_up_at + dt.timedelta(seconds=services.COUNTER_LOOKUP_VALID_SECONDS),
+        }, status=status.HTTP_201_CREATED)
 
 
 class MembershipSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ urlpatterns = [
             api_desk.DossierActionView.as_view(), name="api-desk-action"),
     path("desk/queue/", api_desk.QueueView.as_view(), name="api-desk-queue"),
     path("desk/intake/", api_officer.IntakeView.as_view(), name="api-desk-intake"),
+    path("desk/registry-lookups/", api_officer.RegistryLookupView.as_view(), name="api-desk-registry-lookup"),
     path("me/", api_officer.MeView.as_view(), name="api-me"),
     path("agencies/<str:agency>/specialists/", api_officer.AgencySpecialistsView.as_view(),
          name="api-agency-specialists"),

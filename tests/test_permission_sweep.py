@@ -177,6 +177,10 @@ MATRIX = {
                                "kwargs": lambda w: {"agency_code": w["agency_a"].code}},
     # --- appointments at the counter (issue 19 item 1): the booker's own -----------------------------------
     "my_appointments": {"kind": "login"},
+    # The apps a person allowed (issue 17): one's own list; revoking an app one has no token of -> 404.
+    "connected_apps": {"kind": "login"},
+    "connected_app_revoke": {"kind": "login", "method": "post", "ok": (404,),
+                             "kwargs": lambda w: {"application_id": 999999}},
     "appointment_book": {"kind": "login", "kwargs": lambda w: {"procedure_code": w["procedure"].code},
                          "also": [("post", "login")]},
     "appointment_detail": {"kind": "owner", "kwargs": lambda w: {"public_id": w["appointment"].public_id}},
@@ -240,6 +244,7 @@ MATRIX = {
                         "kwargs": lambda w: {"code": w["dossier"].code, "action": "stop"}},
     "api-desk-queue": {"kind": "officer"},
     "api-desk-intake": {"kind": "desk_intake", "method": "post"},
+    "api-desk-registry-lookup": {"kind": "desk_intake", "method": "post"},
     "api-me": {"kind": "login"},
     "api-agency-specialists": {"kind": "desk_object", "kwargs": lambda w: {"agency": w["agency_a"].code}},
     # --- OAuth2 token endpoint: public (client authentication, not a user's); no client here -> 401

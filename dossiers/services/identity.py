@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "IdentityRefused", "AssuranceTooLow", "identity_sign_in", "account_assurance_level", "assurance_problem",
     "check_assurance", "dossier_prefill_from_registry", "password_login_allowed", "registry_lookup_at_counter",
-    "counter_prefill_apply", "counter_prefill_valid",
+    "counter_prefill_apply", "counter_prefill_valid", "counter_prefill_keep", "counter_prefill_kept",
+    "COUNTER_LOOKUP_VALID_SECONDS",
 ]
 
 _ID_NUMBER = re.compile(r"^\d{12}$")
@@ -290,7 +291,9 @@ def counter_prefill_apply(*, dossier, prefill, actor, ip_address=None):
                                "form": sorted(prefill["form"]), "proves": list(prefill["proves"]),
                                "lookup": prefill["lookup"], "at_counter": True}
     locked.save(update_fields=[*prefill["applicant"], "form_data", "registry_prefill", "updated_at"])
-    RegistryLookup.objects.filter(pk=prefill["lookup"]).update(dossier=locked)
+    if not RegistryLookup.objects.filter(pk=prefill["lookup"], dossier__isnull=True).update(dossier=locked):
+        # Two intakes raced on one look-up: it serves one dossier only (the transaction rolls back).
+        raise lifecycle.LifecycleError(_("Lượt tra cứu CSDL dân cư này đã dùng cho một hồ sơ khác."))
     lifecycle.record(dossier=locked, action=lifecycle.Recorded.REGISTRY_LOOKUP, actor=actor,
                      data={"outcome": "found", "registry": settings.POPULATION_REGISTRY.rsplit(".", 1)[-1],
                            "fields": locked.registry_prefill["applicant"] + locked.registry_prefill["form"],
@@ -298,3 +301,35 @@ def counter_prefill_apply(*, dossier, prefill, actor, ip_address=None):
                      ip_address=ip_address)
     dossier.__dict__.update({k: getattr(locked, k) for k in (*prefill["applicant"], "form_data", "registry_prefill")})
     return dossier
+
+
+# The API has no session to keep a look-up in (the page keeps it in the officer's session): the
+# look-up's values are kept in the cache for as long as they may serve, keyed by the look-up's id.
+def _kept_key(lookup_id):
+    return f"counter-registry-lookup:{int(lookup_id)}"
+
+
+def counter_prefill_keep(prefill):
+    """Keep a counter look-up's values for `POST /api/v1/desk/intake/` (`registry_lookup`)."""
+    from django.core.cache import cache
+
+    try:
+        cache.set(_kept_key(prefill["lookup"]), prefill, COUNTER_LOOKUP_VALID_SECONDS)
+    except Exception:  # noqa: BLE001 - a cache outage only means the intake asks for the papers
+        logger.warning("could not keep counter look-up %s", prefill["lookup"], exc_info=True)
+        return False
+    return True
+
+
+def counter_prefill_kept(lookup_id):
+    """The values of the look-up `lookup_id` kept by counter_prefill_keep, or None (unknown, expired,
+    cache down); still to be checked with counter_prefill_valid."""
+    from django.core.cache import cache
+
+    try:
+        return cache.get(_kept_key(lookup_id))
+    except (TypeError, ValueError):
+        return None
+    except Exception:  # noqa: BLE001
+        logger.warning("could not read counter look-up %s", lookup_id, exc_info=True)
+        return None

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -170,3 +171,27 @@ def password_reset_phone_confirm(request):
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "registration/password_reset_phone_confirm.html", {"form": form, "sent_to": sent_to},
                   status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def connected_apps(request):
+    """Ứng dụng đã cấp quyền: the apps (e.g. the mobile app, /api/oauth/authorize/) the person let act for
+    them, when allowed and last used, each with a "Thu hồi" button."""
+    from dossiers.api_clients import connected_apps as apps_of
+
+    return render(request, "registration/connected_apps.html", {"apps": apps_of(user=request.user)})
+
+
+@login_required
+@require_http_methods(["POST"])
+def connected_app_revoke(request, application_id):
+    """Revoke one app's access: its access and refresh tokens end now (audited in the token trail)."""
+    from django.http import Http404
+
+    from dossiers.api_clients import connected_app_revoke as revoke
+
+    if not revoke(user=request.user, application_id=application_id, request=request):
+        raise Http404  # not an app of this person (or already revoked): nothing to say about others'
+    messages.success(request, _("Đã thu hồi quyền truy cập của ứng dụng."))
+    return redirect("connected_apps")
