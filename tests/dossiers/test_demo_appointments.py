@@ -26,7 +26,9 @@ def centre(db):
     factories.ProcedureFactory(agencies=[agency])
     factories.officer(agency, Role.DESK_OFFICER)
     ServicePoint.objects.create(agency=agency, number=1, appointments_per_slot=1)
-    factories.UserFactory(email="congdan@motcua.local")
+    # As seed_demo makes them: the demo citizen and the business have the 0912000001/2 phones.
+    factories.UserFactory(email="congdan@motcua.local", phone="0912000001")
+    factories.UserFactory(email="doanhnghiep@motcua.local", phone="0912000002")
     return agency
 
 

@@ -87,7 +87,8 @@ class Command(BaseCommand):
         citizens = list(User.objects.filter(email="congdan@motcua.local"))
         for n in range(1, APPLICANTS + 1):
             user, created = User.objects.get_or_create(
-                email=f"hen-{n}@motcua.local", defaults={"full_name": f"Công dân hẹn {n}", "phone": f"0912{n:06d}"})
+                # 0918…: the demo accounts of seed_demo and the sandbox people hold 0912… numbers.
+                email=f"hen-{n}@motcua.local", defaults={"full_name": f"Công dân hẹn {n}", "phone": f"0918{n:06d}"})
             if created:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
