@@ -424,13 +424,14 @@ def validate(data):
         result.fingerprint = hashlib.sha256(cert.dump()).hexdigest()
         result.signer_subject = cert.subject.human_friendly
         roots = [asn1_x509.Certificate.load(r.public_bytes(serialization.Encoding.DER)) for r in trust_roots()]
+        lists = _revocation_lists()  # once: the sandbox builds and signs its CRL on each call
 
         def context(moment=None):
             # Revocation is judged at the signing time (`moment`): a certificate revoked later still
             # vouches for what it signed before (pyhanko-certvalidator's point-in-time validation). The
             # lists are today's, read for their revocation dates (retroactive_revinfo).
             return ValidationContext(trust_roots=roots, allow_fetching=settings.SIGNING_FETCH_REVOCATION,
-                                     crls=_revocation_lists(), revocation_mode="soft-fail", moment=moment,
+                                     crls=lists, revocation_mode="soft-fail", moment=moment,
                                      retroactive_revinfo=True)
 
         status = validate_pdf_signature(sig, context(), ts_validation_context=context())
