@@ -20,8 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dossiers import lifecycle, printing, signing
+from dossiers import printing, signing
 from dossiers.models import DocumentSignature, Payment, PaymentReceipt
+from dossiers.services.desk import file_access_record
 from dossiers.services.signing import verification_url
 
 __all__ = ["payment_receipt_issue", "payment_receipt_access_record", "PAYMENT_RECEIPT_LOCK"]
@@ -87,9 +88,6 @@ def payment_receipt_issue(*, payment, now=None):
 
 def payment_receipt_access_record(*, receipt, actor):
     """Audit an official opening a citizen's receipt (it names the payer), as for the dossier's files
-    (services.document_access_record); the payer's own download is not recorded."""
-    dossier = receipt.payment.dossier
-    if actor is not None and dossier.applicant_id == actor.pk:
-        return None
-    return lifecycle.record(dossier=dossier, action=lifecycle.Recorded.DOWNLOAD, actor=actor, comment=receipt.number,
-                            data={"receipt": receipt.number, "sha256": receipt.sha256, "inline": False})
+    (services.file_access_record); the payer's own download is not recorded."""
+    return file_access_record(dossier=receipt.payment.dossier, actor=actor, comment=receipt.number,
+                              data={"receipt": receipt.number, "sha256": receipt.sha256, "inline": False})

@@ -37,7 +37,7 @@ __all__ = [
     "dossier_submit_for_approval", "dossier_approve", "dossier_send_back", "dossier_upload_result",
     "dossier_send_late_letter", "dossier_return_result", "dossier_stop", "dossier_intake_at_counter",
     "dossiers_bulk_apply", "CounterClosed", "BulkOutcome", "dossiers_watch_overdue", "dossier_desk_action",
-    "desk_available_actions", "DESK_ACTIONS", "late_letter_refusal", "document_access_record", "dossier_print_record",
+    "desk_available_actions", "DESK_ACTIONS", "late_letter_refusal", "document_access_record", "file_access_record", "dossier_print_record",
     "tracking_book_print_record",
 ]
 
@@ -305,15 +305,21 @@ def document_access_record(*, document, actor, inline=False):
     their own dossier's files is not recorded (returns None): it is their own data, and the audit is
     about officials reading citizens' personal data.
     """
-    dossier = document.dossier
-    if actor is not None and dossier.applicant_id == actor.pk:
-        return None
-    return lifecycle.record(
-        dossier=dossier, action=lifecycle.Recorded.DOWNLOAD, actor=actor,
+    return file_access_record(
+        dossier=document.dossier, actor=actor,
         comment=f"{document.name} ({document.original_name})" if document.original_name else document.name,
         data={"document_id": document.pk, "name": document.name, "original_name": document.original_name,
               "source": document.source, "sha256": document.sha256, "inline": inline},
     )
+
+
+def file_access_record(*, dossier, actor, comment, data):
+    """The `download` event of an official opening one of `dossier`'s files (a document, a fee receipt);
+    None for the applicant's own. Every view or service that serves such a file calls this."""
+    if actor is not None and dossier.applicant_id == actor.pk:
+        return None
+    return lifecycle.record(dossier=dossier, action=lifecycle.Recorded.DOWNLOAD, actor=actor, comment=comment,
+                            data=data)
 
 
 def dossier_print_record(*, dossier, actor, document, fmt):
