@@ -77,23 +77,15 @@ MONTHLY_DESCRIPTION = """Monthly statistics per group (sums of the per-agency ro
 
 
 def _audience(request, month, figures):
-    """(agency ids or None, whether the figures are the public, suppressed ones) — or 401/403/404.
-
-    `figures` is the caller's choice ("public", "exact" or "" for the default of their audience)."""
-    scope = selectors.report_scope(request.user)
-    published = selectors.is_published(month)
-    if scope is None:  # monitors: everything, exact unless they ask to see what the public sees
-        return None, figures == "public" and published
-    if scope and (figures == "exact" or not published):
-        return scope, False  # leaders: their agencies, exact
-    if published:
-        if figures == "exact":
-            if not request.user.is_authenticated:
-                raise NotAuthenticated()
-            raise PermissionDenied(_("Số liệu chính xác chỉ dành cho Trung tâm và lãnh đạo cơ quan."))
-        return None, True  # the public, and leaders by default: every row, small cells suppressed
+    """selectors.figures_audience, or the refusal as HTTP: 401 anonymous, 403 for exact figures of a
+    published month, else 404 (the month's existence is not revealed)."""
+    scope, public = selectors.figures_audience(user=request.user, month=month, figures=figures)
+    if public is not None:
+        return scope, public
     if not request.user.is_authenticated:
         raise NotAuthenticated()
+    if selectors.is_published(month):
+        raise PermissionDenied(_("Số liệu chính xác chỉ dành cho Trung tâm và lãnh đạo cơ quan."))
     raise Http404
 
 

@@ -369,6 +369,26 @@ def report_scope(user):
     return sorted({agency for role, agency in roles if role == Role.LEADER})
 
 
+def figures_audience(*, user, month, figures=""):
+    """Which monthly figures `user` may read: (agency ids or None for every row, public) where `public`
+    means the suppressed figures of the open data (reports.opendata.suppress), or (None, None) when the
+    month is refused. `figures` is the caller's choice: "public", "exact" or "" for their default.
+
+    Monitors: every row, exact (`public` previews what the public sees). Agency leaders: their agencies,
+    exact; on a PUBLISHED month by default every row's public figures — never both in one answer, since an
+    exact row beside suppressed ones gives a hidden cell back from the total. Anyone else: a published
+    month's public figures only."""
+    scope = report_scope(user)
+    published = is_published(month)
+    if scope is None:
+        return None, figures == "public" and published
+    if scope and (figures == "exact" or not published):
+        return scope, False
+    if published and figures != "exact":
+        return None, True
+    return None, None
+
+
 # --- drill-down -----------------------------------------------------------------------------------
 METRICS = {
     "received": _("Hồ sơ tiếp nhận"),
